@@ -1,0 +1,90 @@
+import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
+import fastifyStatic from '@fastify/static';
+import fastifySwagger from '@fastify/swagger';
+import fastifySwaggerUi from '@fastify/swagger-ui';
+import '@itinera/nodes/definitions';
+import Fastify, { type FastifyInstance } from 'fastify';
+import type { Db } from 'mongodb';
+import { registerAuth } from './plugins/auth.ts';
+import { notFoundBody, registerErrorHandling } from './plugins/errors.ts';
+import { customerRoutes } from './routes/customers.ts';
+import { enrollmentRoutes } from './routes/enrollments.ts';
+import { ingestionRoutes } from './routes/ingestion.ts';
+import { journeyRoutes } from './routes/journeys.ts';
+import { metaRoutes } from './routes/meta.ts';
+import { type TemporalTarget, enrollmentService } from './services/enrollments.ts';
+import { ingestionService } from './services/ingestion.ts';
+import { journeyService } from './services/journeys.ts';
+
+export interface AppOptions {
+  db: Db;
+  temporal: TemporalTarget;
+  /** Folder of the built editor; served at `/` when present. */
+  editorDir?: string;
+  logger?: boolean | object;
+}
+
+export interface Services {
+  db: Db;
+  journeys: ReturnType<typeof journeyService>;
+  enrollments: ReturnType<typeof enrollmentService>;
+  ingestion: ReturnType<typeof ingestionService>;
+}
+
+export function createServices(db: Db, temporal: TemporalTarget): Services {
+  const journeys = journeyService(db);
+  const enrollments = enrollmentService(db, journeys, temporal);
+  return { db, journeys, enrollments, ingestion: ingestionService(db, journeys, enrollments) };
+}
+
+const DEFAULT_EDITOR_DIR = resolve(import.meta.dirname, '../../editor/dist');
+
+declare module 'fastify' {
+  interface FastifyInstance {
+    services: Services;
+  }
+}
+
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const app = Fastify({
+    logger: options.logger ?? false,
+    bodyLimit: 5 * 1024 * 1024,
+    ajv: { customOptions: { strict: false, removeAdditional: false, allErrors: false } },
+  });
+  const services = createServices(options.db, options.temporal);
+  registerErrorHandling(app);
+  registerAuth(app, options.db);
+
+  await app.register(fastifySwagger, {
+    openapi: {
+      info: { title: 'Itinera API', version: '0.1.0', description: 'Durable customer journeys: journeys, ingestion, customers, enrollments.' },
+      components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer' } } },
+      security: [{ apiKey: [] }],
+    },
+  });
+  await app.register(fastifySwaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } });
+  app.addHook('onRoute', (route) => {
+    if (route.url.startsWith('/docs')) route.config = { ...route.config, public: true };
+  });
+
+  app.get('/health', { config: { public: true }, schema: { hide: true } }, () => ({ ok: true }));
+  await app.register(
+    async (v1) => {
+      for (const routes of [journeyRoutes, ingestionRoutes, customerRoutes, enrollmentRoutes]) await routes(v1, services);
+      await metaRoutes(v1);
+    },
+    { prefix: '/v1' },
+  );
+
+  const editorDir = options.editorDir ?? DEFAULT_EDITOR_DIR;
+  const serveEditor = existsSync(resolve(editorDir, 'index.html'));
+  if (serveEditor) await app.register(fastifyStatic, { root: editorDir, wildcard: false });
+  app.setNotFoundHandler((request, reply) => {
+    const isApi = request.url.startsWith('/v1') || request.url.startsWith('/docs') || request.method !== 'GET';
+    if (serveEditor && !isApi) return reply.type('text/html').sendFile('index.html');
+    return reply.status(404).send(notFoundBody(request.method, request.url));
+  });
+  app.decorate('services', services);
+  return app;
+}

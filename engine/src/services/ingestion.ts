@@ -1,0 +1,124 @@
+import { randomUUID } from 'node:crypto';
+import { COLLECTIONS, type CustomerEvent, type IdentifyCall, type TrackCall } from '@itinera/schemas';
+import { type Db, MongoServerError } from 'mongodb';
+import { HttpError } from '../plugins/errors.ts';
+import type { EnrollmentService } from './enrollments.ts';
+import type { JourneyService } from './journeys.ts';
+
+export type Call = (TrackCall & { type: 'track' }) | (IdentifyCall & { type: 'identify' });
+
+interface EventDoc extends Omit<CustomerEvent, 'messageId'> {
+  _id: string;
+  type: 'track' | 'identify';
+  traits?: Record<string, unknown>;
+  /** False until journeys have been entered and enrollments signalled; the sweeper retries such events. */
+  routed: boolean;
+}
+
+const DUPLICATE_KEY = 11000;
+
+function normalise(call: Call, index: number | null): EventDoc {
+  const field = (name: string) => (index === null ? name : `batch.${index}.${name}`);
+  const customerId = call.userId ?? call.anonymousId;
+  if (!customerId) throw new HttpError(400, `${field('userId')} or anonymousId is required`, field('userId'));
+  const timestamp = call.timestamp ? new Date(call.timestamp) : new Date();
+  if (Number.isNaN(timestamp.getTime())) throw new HttpError(400, `${field('timestamp')} is not a date`, field('timestamp'));
+  return {
+    _id: call.messageId ?? randomUUID(),
+    type: call.type,
+    customerId,
+    event: call.type === 'track' ? call.event : '$identify',
+    properties: call.type === 'track' ? (call.properties ?? {}) : {},
+    traits: call.type === 'identify' ? (call.traits ?? {}) : undefined,
+    timestamp: timestamp.toISOString(),
+    receivedAt: new Date().toISOString(),
+    routed: false,
+  };
+}
+
+function toEvent(doc: EventDoc): CustomerEvent {
+  return {
+    messageId: doc._id,
+    customerId: doc.customerId,
+    event: doc.event,
+    properties: doc.properties,
+    timestamp: doc.timestamp,
+    receivedAt: doc.receivedAt,
+  };
+}
+
+export function ingestionService(db: Db, journeys: JourneyService, enrollments: EnrollmentService) {
+  const events = db.collection<EventDoc>(COLLECTIONS.events);
+  const profiles = db.collection(COLLECTIONS.profiles);
+
+  const applyTraits = async (doc: EventDoc) => {
+    const $set: Record<string, unknown> = { updatedAt: doc.receivedAt };
+    for (const [key, value] of Object.entries(doc.traits ?? {})) $set[`traits.${key}`] = value;
+    await profiles.updateOne(
+      { _id: doc.customerId as never },
+      { $set, $setOnInsert: { createdAt: doc.receivedAt } },
+      { upsert: true },
+    );
+  };
+
+  /** Enters matching live journeys, then signals every active enrollment of the customer. */
+  const route = async (doc: EventDoc) => {
+    if (doc.type === 'identify') {
+      await applyTraits(doc);
+    } else {
+      await profiles.updateOne(
+        { _id: doc.customerId as never },
+        { $setOnInsert: { traits: {}, createdAt: doc.receivedAt, updatedAt: doc.receivedAt } },
+        { upsert: true },
+      );
+      const event = toEvent(doc);
+      for (const journey of await journeys.liveOnEvent(doc.event)) {
+        await enrollments.enter(journey, doc.customerId, event, doc._id);
+      }
+      await enrollments.deliverEvent(event);
+    }
+    await events.updateOne({ _id: doc._id }, { $set: { routed: true } });
+  };
+
+  return {
+    /** Persists first, then routes; a repeated messageId is a no-op unless its routing never finished. */
+    async accept(calls: Call[], batch: boolean): Promise<{ accepted: number; duplicates: number }> {
+      const docs = calls.map((call, i) => normalise(call, batch ? i : null));
+      let duplicates = 0;
+      for (const doc of docs) {
+        try {
+          await events.insertOne(doc);
+        } catch (error) {
+          if (!(error instanceof MongoServerError && error.code === DUPLICATE_KEY)) throw error;
+          const existing = await events.findOne({ _id: doc._id });
+          if (existing?.routed) {
+            duplicates++;
+            continue;
+          }
+        }
+        await route(doc);
+      }
+      return { accepted: docs.length - duplicates, duplicates };
+    },
+
+    /** Re-routes events whose routing was interrupted (a crash or an unreachable Temporal). */
+    async sweepUnrouted(olderThanMs = 30_000): Promise<number> {
+      const cutoff = new Date(Date.now() - olderThanMs).toISOString();
+      const stuck = await events.find({ routed: false, receivedAt: { $lt: cutoff } }).limit(500).toArray();
+      for (const doc of stuck) await route(doc);
+      return stuck.length;
+    },
+
+    async recentForCustomer(customerId: string, limit = 50) {
+      const docs = await events.find({ customerId, type: 'track' }).sort({ timestamp: -1 }).limit(limit).toArray();
+      return docs.map(toEvent);
+    },
+
+    async eventNames(): Promise<string[]> {
+      const names = await events.distinct('event', { type: 'track' });
+      return (names as string[]).sort();
+    },
+  };
+}
+
+export type IngestionService = ReturnType<typeof ingestionService>;

@@ -1,0 +1,144 @@
+import { randomUUID } from 'node:crypto';
+import {
+  COLLECTIONS,
+  DEFAULT_SETTINGS,
+  type Journey,
+  type JourneyGraph,
+  type JourneyInput,
+  type JourneySettings,
+  type JourneyStatus,
+  type JourneyVersion,
+  validateGraph,
+} from '@itinera/schemas';
+import type { Db } from 'mongodb';
+import { HttpError } from '../plugins/errors.ts';
+
+interface JourneyDoc extends Omit<Journey, 'id'> {
+  _id: string;
+  /** Denormalised from the live version's trigger so ingestion finds journeys by event name. */
+  triggerEvent?: string | null;
+}
+
+function toJourney({ _id, triggerEvent: _, ...rest }: JourneyDoc): Journey {
+  return { id: _id, ...rest };
+}
+
+function triggerOf(graph: JourneyGraph) {
+  return graph.nodes.find((n) => n.type === 'trigger');
+}
+
+export function journeyService(db: Db) {
+  const journeys = db.collection<JourneyDoc>(COLLECTIONS.journeys);
+  const versions = db.collection<JourneyVersion & { _id: string }>(COLLECTIONS.versions);
+  const versionCache = new Map<string, JourneyVersion>();
+
+  const load = async (id: string): Promise<JourneyDoc> => {
+    const doc = await journeys.findOne({ _id: id });
+    if (!doc) throw new HttpError(404, `Journey "${id}" does not exist`, 'id');
+    return doc;
+  };
+
+  const setStatus = async (id: string, status: JourneyStatus, allowedFrom: JourneyStatus[]) => {
+    const doc = await load(id);
+    if (!allowedFrom.includes(doc.status)) {
+      throw new HttpError(409, `Journey is ${doc.status}; cannot become ${status}`, 'status');
+    }
+    await journeys.updateOne({ _id: id }, { $set: { status, updatedAt: new Date().toISOString() } });
+    return toJourney({ ...doc, status });
+  };
+
+  return {
+    async list(): Promise<Journey[]> {
+      return (await journeys.find().sort({ updatedAt: -1 }).limit(500).toArray()).map(toJourney);
+    },
+    async get(id: string): Promise<Journey> {
+      return toJourney(await load(id));
+    },
+    async create(input: JourneyInput): Promise<Journey> {
+      const now = new Date().toISOString();
+      const doc: JourneyDoc = {
+        _id: randomUUID(),
+        name: input.name,
+        status: 'draft',
+        graph: input.graph,
+        settings: { ...DEFAULT_SETTINGS, ...input.settings },
+        liveVersion: null,
+        latestVersion: 0,
+        createdAt: now,
+        updatedAt: now,
+      };
+      await journeys.insertOne(doc);
+      return toJourney(doc);
+    },
+    async update(id: string, patch: Partial<JourneyInput>): Promise<Journey> {
+      const doc = await load(id);
+      if (doc.status === 'archived') throw new HttpError(409, 'Archived journeys cannot be edited', 'status');
+      const settings: JourneySettings = { ...doc.settings, ...patch.settings };
+      const $set = { ...patch, settings, updatedAt: new Date().toISOString() };
+      await journeys.updateOne({ _id: id }, { $set });
+      return toJourney({ ...doc, ...$set });
+    },
+    async duplicate(id: string): Promise<Journey> {
+      const doc = await load(id);
+      return this.create({ name: `${doc.name} (copy)`, graph: doc.graph, settings: doc.settings });
+    },
+    async publish(id: string, note: string): Promise<JourneyVersion> {
+      const doc = await load(id);
+      if (doc.status === 'archived') throw new HttpError(409, 'Archived journeys cannot be published', 'status');
+      const problems = validateGraph(doc.graph);
+      if (problems.length > 0) {
+        throw new HttpError(422, `The journey has ${problems.length} problem(s): ${problems[0].message}`, 'graph', { problems });
+      }
+      const version: JourneyVersion = {
+        journeyId: id,
+        version: doc.latestVersion + 1,
+        name: doc.name,
+        graph: doc.graph,
+        settings: doc.settings,
+        note,
+        publishedAt: new Date().toISOString(),
+      };
+      await versions.insertOne({ _id: `${id}:v${version.version}`, ...version });
+      const trigger = triggerOf(doc.graph)?.config as { kind?: string; event?: string } | undefined;
+      await journeys.updateOne(
+        { _id: id },
+        {
+          $set: {
+            liveVersion: version.version,
+            latestVersion: version.version,
+            status: doc.status === 'paused' ? 'paused' : 'live',
+            triggerEvent: trigger?.kind === 'event' ? (trigger.event ?? null) : null,
+            updatedAt: version.publishedAt,
+          },
+        },
+      );
+      return version;
+    },
+    async versions(id: string) {
+      await load(id);
+      return versions
+        .find({ journeyId: id }, { projection: { graph: 0 } })
+        .sort({ version: -1 })
+        .toArray();
+    },
+    /** Published versions never change, so they are cached forever. */
+    async version(id: string, version: number): Promise<JourneyVersion> {
+      const key = `${id}:v${version}`;
+      const cached = versionCache.get(key);
+      if (cached) return cached;
+      const doc = await versions.findOne({ _id: key });
+      if (!doc) throw new HttpError(404, `Journey "${id}" has no version ${version}`, 'version');
+      const { _id, ...found } = doc;
+      versionCache.set(key, found);
+      return found;
+    },
+    async liveOnEvent(event: string): Promise<Journey[]> {
+      return (await journeys.find({ status: 'live', triggerEvent: event }).toArray()).map(toJourney);
+    },
+    pause: (id: string) => setStatus(id, 'paused', ['live']),
+    resume: (id: string) => setStatus(id, 'live', ['paused']),
+    archive: (id: string) => setStatus(id, 'archived', ['draft', 'live', 'paused']),
+  };
+}
+
+export type JourneyService = ReturnType<typeof journeyService>;

@@ -1,0 +1,47 @@
+import { Type } from '@sinclair/typebox';
+import { defineNodeType, PropertyFilter } from '@itinera/schemas';
+
+const Rule = Type.Object(
+  {
+    kind: Type.Union([Type.Literal('attribute'), Type.Literal('event_count')], { title: 'Check', default: 'attribute' }),
+    path: Type.Optional(Type.String({ title: 'Profile attribute', 'x-widget': 'profile-attribute' })),
+    op: Type.Optional(
+      Type.Union(
+        ['eq', 'neq', 'gt', 'gte', 'lt', 'lte', 'contains', 'exists', 'not_exists', 'in'].map((op) => Type.Literal(op)),
+        { title: 'Operator' },
+      ),
+    ),
+    value: Type.Optional(Type.Unknown({ title: 'Value' })),
+    event: Type.Optional(Type.String({ title: 'Event name', 'x-widget': 'event-name' })),
+    where: Type.Optional(PropertyFilter),
+    atLeast: Type.Optional(Type.Integer({ minimum: 0, title: 'At least N times', default: 1 })),
+    withinDays: Type.Optional(Type.Number({ exclusiveMinimum: 0, title: 'Within the last D days', default: 30 })),
+  },
+  { additionalProperties: false },
+);
+
+export const conditionNode = defineNodeType({
+  type: 'condition',
+  title: 'Condition',
+  category: 'logic',
+  icon: '❓',
+  description: "Branches on profile attributes and on the customer's event history.",
+  configSchema: Type.Object(
+    {
+      combinator: Type.Union([Type.Literal('and'), Type.Literal('or')], { title: 'Combine with', default: 'and' }),
+      rules: Type.Array(Rule, { minItems: 1, title: 'Rules' }),
+    },
+    { additionalProperties: false },
+  ),
+  defaultConfig: { combinator: 'and', rules: [{ kind: 'attribute', path: 'plan', op: 'eq', value: 'pro' }] },
+  ports: [
+    { id: 'yes', label: 'yes' },
+    { id: 'no', label: 'no' },
+  ],
+  validate: (config) =>
+    config.rules.flatMap((rule, i) => {
+      if (rule.kind === 'attribute' && (!rule.path || !rule.op)) return [`rules.${i} needs path and op`];
+      if (rule.kind === 'event_count' && !rule.event) return [`rules.${i} needs event`];
+      return [];
+    }),
+});

@@ -1,0 +1,54 @@
+import {
+  type ExecutionContext,
+  type PropertyFilter,
+  type PropertyPredicate,
+  defineExecutor,
+  describePredicate,
+  predicateHolds,
+} from '@itinera/schemas';
+
+interface Rule {
+  kind: 'attribute' | 'event_count';
+  path?: string;
+  op?: PropertyPredicate['op'];
+  value?: unknown;
+  event?: string;
+  where?: PropertyFilter;
+  atLeast?: number;
+  withinDays?: number;
+}
+
+interface ConditionConfig {
+  combinator: 'and' | 'or';
+  rules: Rule[];
+}
+
+async function evaluate(ctx: ExecutionContext<ConditionConfig>, rule: Rule): Promise<{ held: boolean; text: string }> {
+  if (rule.kind === 'attribute') {
+    const predicate = { path: rule.path ?? '', op: rule.op ?? 'eq', value: rule.value };
+    const profile = await ctx.loadProfile();
+    const held = predicateHolds(profile.traits, predicate);
+    return { held, text: `${describePredicate(predicate)} ${held ? 'held' : 'did not hold'}` };
+  }
+  const atLeast = rule.atLeast ?? 1;
+  const withinDays = rule.withinDays ?? 30;
+  const count = await ctx.activity<number>('countEvents', {
+    customerId: ctx.customerId,
+    event: rule.event,
+    where: rule.where ?? [],
+    sinceMs: ctx.now() - withinDays * 86_400_000,
+    untilMs: ctx.now(),
+  });
+  const held = count >= atLeast;
+  return { held, text: `"${rule.event}" ${count} time(s) in ${withinDays} days (needed ${atLeast})` };
+}
+
+export const conditionExecutor = defineExecutor<ConditionConfig>('condition', async (ctx) => {
+  const results = [];
+  for (const rule of ctx.config.rules) results.push(await evaluate(ctx, rule));
+  const passed =
+    ctx.config.combinator === 'and' ? results.every((r) => r.held) : results.some((r) => r.held);
+  const port = passed ? 'yes' : 'no';
+  const joined = results.map((r) => r.text).join(` ${ctx.config.combinator} `);
+  return { port, outcome: port, reason: `${passed ? 'Yes' : 'No'}: ${joined}` };
+});

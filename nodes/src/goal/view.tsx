@@ -1,0 +1,5 @@
+import type { NodeView } from '../views.ts';
+
+export const goalView: NodeView = {
+  summary: (config) => `when ${config.event || '?'}`,
+};

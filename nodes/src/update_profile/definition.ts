@@ -1,0 +1,32 @@
+import { Type } from '@sinclair/typebox';
+import { defineNodeType } from '@itinera/schemas';
+
+export const updateProfileNode = defineNodeType({
+  type: 'update_profile',
+  title: 'Update profile',
+  category: 'action',
+  icon: '📝',
+  description: 'Sets, increments or removes profile attributes.',
+  configSchema: Type.Object(
+    {
+      operations: Type.Array(
+        Type.Object(
+          {
+            path: Type.String({ minLength: 1, pattern: '^[A-Za-z0-9_]+(\\.[A-Za-z0-9_]+)*$', title: 'Attribute', 'x-widget': 'profile-attribute' }),
+            op: Type.Union([Type.Literal('set'), Type.Literal('increment'), Type.Literal('unset')], { title: 'Operation', default: 'set' }),
+            value: Type.Optional(Type.Unknown({ title: 'Value' })),
+          },
+          { additionalProperties: false },
+        ),
+        { minItems: 1, title: 'Operations' },
+      ),
+    },
+    { additionalProperties: false },
+  ),
+  defaultConfig: { operations: [{ path: 'onboarded', op: 'set', value: true }] },
+  ports: [{ id: 'next', label: 'next' }],
+  validate: (config) =>
+    config.operations.flatMap((o, i) =>
+      o.op === 'increment' && typeof o.value !== 'number' ? [`operations.${i}.value must be a number to increment`] : [],
+    ),
+});

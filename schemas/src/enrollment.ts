@@ -1,0 +1,100 @@
+import type { CustomerEvent } from './events.ts';
+import type { JourneyGraph, JourneySettings } from './graph.ts';
+
+export type EnrollmentStatus = 'active' | 'completed' | 'converted' | 'exited' | 'failed';
+
+export interface Enrollment {
+  id: string;
+  journeyId: string;
+  version: number;
+  customerId: string;
+  entryNumber: number;
+  status: EnrollmentStatus;
+  currentNodeId: string | null;
+  nextWakeAt: string | null;
+  waitingFor: string | null;
+  enteredAt: string;
+  endedAt: string | null;
+  endReason: string | null;
+  triggerMessageId: string | null;
+}
+
+/** One line in an enrollment's timeline: what a node did and why. */
+export interface TimelineStep {
+  id: string;
+  enrollmentId: string;
+  journeyId: string;
+  customerId: string;
+  nodeId: string;
+  nodeType: string;
+  visit: number;
+  at: string;
+  outcome: string;
+  port: string | null;
+  reason: string;
+  data?: Record<string, unknown>;
+}
+
+export function enrollmentWorkflowId(journeyId: string, customerId: string, entryKey: string): string {
+  return `enrollment:${journeyId}:${customerId}:${entryKey}`;
+}
+
+export const ENROLLMENT_WORKFLOW = 'journeyWorkflow';
+export const SIGNALS = { event: 'customerEvent', exit: 'exitEnrollment' } as const;
+export const QUERIES = { state: 'enrollmentState' } as const;
+
+/** What the engine passes to a new enrollment workflow: the pinned journey version, never a live draft. */
+export interface EnrollmentInput {
+  enrollmentId: string;
+  customerId: string;
+  journey: {
+    id: string;
+    version: number;
+    name: string;
+    graph: JourneyGraph;
+    settings: JourneySettings;
+  };
+  trigger: CustomerEvent | null;
+  /** Present when the workflow continued as new, carrying where it was. */
+  resume?: InterpreterState;
+  /** History length that triggers continue-as-new (tests lower it). */
+  historyLimit?: number;
+}
+
+export interface InterpreterState {
+  currentNodeId: string;
+  visits: Record<string, number>;
+  vars: Record<string, unknown>;
+  seenMessageIds: string[];
+  pendingEvents: CustomerEvent[];
+}
+
+export interface EnrollmentState {
+  currentNodeId: string | null;
+  waitingFor: string | null;
+  nextWakeAt: string | null;
+}
+
+/** Bookkeeping the interpreter hands to its local activities. */
+export interface StepRecord {
+  enrollmentId: string;
+  journeyId: string;
+  customerId: string;
+  nodeId: string;
+  nodeType: string;
+  visit: number;
+  at: string;
+  outcome: string;
+  port: string | null;
+  reason: string;
+  data?: Record<string, unknown>;
+  nextNodeId: string | null;
+  end?: { status: Exclude<EnrollmentStatus, 'active'>; reason: string };
+}
+
+export interface WaitRecord {
+  enrollmentId: string;
+  nodeId: string;
+  waitingFor: string;
+  nextWakeAt: string | null;
+}

@@ -1,0 +1,88 @@
+import { type Static, Type } from '@sinclair/typebox';
+
+export const NodeId = Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' });
+
+export const JourneyNode = Type.Object(
+  {
+    id: NodeId,
+    type: Type.String({ minLength: 1 }),
+    config: Type.Record(Type.String(), Type.Unknown()),
+    position: Type.Object({ x: Type.Number(), y: Type.Number() }),
+    label: Type.Optional(Type.String({ maxLength: 120 })),
+  },
+  { additionalProperties: false },
+);
+export type JourneyNode = Static<typeof JourneyNode>;
+
+export const JourneyEdge = Type.Object(
+  {
+    id: Type.String({ minLength: 1 }),
+    source: NodeId,
+    sourcePort: Type.String({ minLength: 1 }),
+    target: NodeId,
+  },
+  { additionalProperties: false },
+);
+export type JourneyEdge = Static<typeof JourneyEdge>;
+
+export const JourneyGraph = Type.Object(
+  { nodes: Type.Array(JourneyNode, { maxItems: 2000 }), edges: Type.Array(JourneyEdge, { maxItems: 5000 }) },
+  { additionalProperties: false },
+);
+export type JourneyGraph = Static<typeof JourneyGraph>;
+
+export const JourneyStatus = Type.Union([
+  Type.Literal('draft'),
+  Type.Literal('live'),
+  Type.Literal('paused'),
+  Type.Literal('archived'),
+]);
+export type JourneyStatus = Static<typeof JourneyStatus>;
+
+export const JourneySettings = Type.Object(
+  {
+    defaultTimezone: Type.String({ default: 'UTC' }),
+    maxLoopIterations: Type.Integer({ minimum: 1, maximum: 10_000, default: 100 }),
+  },
+  { additionalProperties: false },
+);
+export type JourneySettings = Static<typeof JourneySettings>;
+
+export const JourneyInput = Type.Object(
+  {
+    name: Type.String({ minLength: 1, maxLength: 200 }),
+    graph: JourneyGraph,
+    settings: Type.Optional(Type.Partial(JourneySettings)),
+  },
+  { additionalProperties: false },
+);
+export type JourneyInput = Static<typeof JourneyInput>;
+
+export interface Journey {
+  id: string;
+  name: string;
+  status: JourneyStatus;
+  graph: JourneyGraph;
+  settings: JourneySettings;
+  liveVersion: number | null;
+  latestVersion: number;
+  createdAt: string;
+  updatedAt: string;
+}
+
+/** A published, immutable snapshot of a journey's graph; enrollments pin one. */
+export interface JourneyVersion {
+  journeyId: string;
+  version: number;
+  name: string;
+  graph: JourneyGraph;
+  settings: JourneySettings;
+  note: string;
+  publishedAt: string;
+}
+
+export const DEFAULT_SETTINGS: JourneySettings = { defaultTimezone: 'UTC', maxLoopIterations: 100 };
+
+export function outgoingEdge(graph: JourneyGraph, nodeId: string, port: string): JourneyEdge | undefined {
+  return graph.edges.find((e) => e.source === nodeId && e.sourcePort === port);
+}

@@ -1,0 +1,26 @@
+// Type declarations for tools.mjs (used by test/global-setup.ts).
+export interface ToolPaths {
+  temporal: string | null;
+  temporalTestServer: string | null;
+  ferretdb: string | null;
+  mongod: string | null;
+}
+
+export const ROOT: string;
+export const TOOLS_DIR: string;
+export const PATHS_FILE: string;
+export const VERSIONS: {
+  temporalBin: string;
+  temporalCliGo: string;
+  temporalTestServerBin: string;
+  ferretdb: string;
+};
+
+export class ProvisionError extends Error {
+  detail: string;
+  constructor(message: string, detail?: string);
+}
+
+export function which(cmd: string): string | null;
+export function ensureTools(opts?: { install?: boolean }): ToolPaths;
+export function describeFailure(err: unknown): string;

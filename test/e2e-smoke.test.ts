@@ -1,0 +1,65 @@
+import { NativeConnection } from '@temporalio/worker';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { inject } from 'vitest';
+import { type Harness, eventually, startHarness } from './support/harness.ts';
+import { graph } from './support/journeys.ts';
+import { devServerClient } from './support/servers.ts';
+
+describe('end to end on the Temporal dev server and the Mongo-wire store', () => {
+  let h: Harness;
+  let closeConnections: () => Promise<void>;
+
+  beforeAll(async () => {
+    const { client, connection } = await devServerClient();
+    const nativeConnection = await NativeConnection.connect({ address: inject('TEMPORAL_ADDRESS') });
+    h = await startHarness({ client, nativeConnection });
+    closeConnections = async () => {
+      await connection.close();
+      await nativeConnection.close();
+    };
+  });
+  afterAll(async () => {
+    await h?.close();
+    await closeConnections?.();
+  });
+
+  it('API write -> workflow -> activity -> result visible through the API', async () => {
+    const journeyId = await h.publish(
+      graph(
+        [
+          { id: 'start', type: 'trigger', config: { kind: 'event', event: 'signed_up', reentry: 'once' } },
+          { id: 'hello', type: 'send', config: { channel: 'email', subject: 'Hi {{ profile.first_name }}', body: 'Plan: {{ trigger.properties.plan }}' } },
+          { id: 'buy', type: 'wait_for_event', config: { event: 'order_completed', timeout: { amount: 1, unit: 'hours' } } },
+          { id: 'end', type: 'exit', config: {} },
+        ],
+        ['start->hello', 'hello->buy', 'buy:happened->end', 'buy:timed_out->end'],
+      ),
+    );
+    await h.identify('ada', { email: 'ada@example.com', first_name: 'Ada' });
+    await h.track('ada', 'signed_up', { plan: 'pro' });
+
+    const waiting = await eventually(async () => {
+      const { body } = await h.call('GET', '/v1/customers/ada/enrollments', undefined, 'support');
+      return body[0]?.currentNodeId === 'buy' && body[0]?.waitingFor ? body[0] : undefined;
+    });
+    expect(waiting).toMatchObject({ journeyId, status: 'active', version: 1 });
+    expect(waiting.nextWakeAt).toBeTruthy();
+
+    const messages = await h.call('GET', '/v1/customers/ada/messages', undefined, 'support');
+    expect(messages.body).toHaveLength(1);
+    expect(messages.body[0]).toMatchObject({ channel: 'email', to: 'ada@example.com', subject: 'Hi Ada', body: 'Plan: pro' });
+
+    await h.track('ada', 'order_completed', { total: 42 });
+    const done = await eventually(async () => {
+      const { body } = await h.call('GET', `/v1/enrollments/${waiting.id}`, undefined, 'support');
+      return body.enrollment.status === 'completed' ? body : undefined;
+    });
+    expect(done.timeline.map((s: { nodeId: string }) => s.nodeId)).toEqual(['start', 'hello', 'buy', 'end']);
+    expect(done.timeline[2]).toMatchObject({ outcome: 'happened', port: 'happened' });
+    expect(done.timeline[2].reason).toContain('"order_completed" happened');
+
+    const stats = await h.call('GET', `/v1/journeys/${journeyId}/stats`);
+    expect(stats.body).toMatchObject({ entered: 1, completed: 1, active: 0 });
+    expect(stats.body.nodes.hello).toEqual({ active: 0, passed: 1 });
+  });
+});

@@ -1,0 +1,98 @@
+import type { JourneyGraph, Role } from '@itinera/schemas';
+import type { Client } from '@temporalio/client';
+import type { NativeConnection, Worker } from '@temporalio/worker';
+import type { FastifyInstance } from 'fastify';
+import type { Db } from 'mongodb';
+import { buildApp } from '../../engine/src/app.ts';
+import { createApiKey } from '../../engine/src/plugins/auth.ts';
+import type { ProviderMap } from '../../workers/src/activities/send.ts';
+import { createItineraWorker, type WorkerPlugin } from '../../workers/src/worker.ts';
+import { testDatabase, uniqueTaskQueue, workflowBundle } from './servers.ts';
+
+export interface Harness {
+  app: FastifyInstance;
+  db: Db;
+  worker: Worker;
+  taskQueue: string;
+  keys: Record<Role, string>;
+  call<T = any>(method: 'GET' | 'POST' | 'PUT', url: string, body?: unknown, role?: Role): Promise<{ status: number; body: T }>;
+  publish(graph: JourneyGraph, name?: string): Promise<string>;
+  track(customerId: string, event: string, properties?: Record<string, unknown>, messageId?: string): Promise<void>;
+  identify(customerId: string, traits: Record<string, unknown>): Promise<void>;
+  close(): Promise<void>;
+}
+
+/** The real API (in-process via inject) plus a real worker, on a fresh database and task queue. */
+export async function startHarness(options: {
+  client: Client;
+  nativeConnection: NativeConnection;
+  plugins?: WorkerPlugin[];
+  providers?: Partial<ProviderMap>;
+}): Promise<Harness> {
+  const { db, close: closeDb } = await testDatabase();
+  const taskQueue = uniqueTaskQueue();
+  const app = await buildApp({ db, temporal: { client: options.client, taskQueue }, editorDir: '/nonexistent' });
+  const worker = await createItineraWorker({
+    connection: options.nativeConnection,
+    taskQueue,
+    db,
+    plugins: options.plugins,
+    providers: options.providers,
+    workflowBundle: await workflowBundle(options.plugins),
+  });
+  const running = worker.run();
+  const keys = {} as Record<Role, string>;
+  for (const role of ['admin', 'marketer', 'support', 'ingest'] as const) keys[role] = await createApiKey(db, role, `${role} (test)`);
+
+  const call: Harness['call'] = async (method, url, body, role = 'admin') => {
+    const response = await app.inject({
+      method,
+      url,
+      headers: { authorization: `Bearer ${keys[role]}` },
+      ...(body === undefined ? {} : { payload: body as object }),
+    });
+    return { status: response.statusCode, body: response.body ? response.json() : undefined };
+  };
+  const expectOk = (result: { status: number; body: unknown }, what: string) => {
+    if (result.status >= 300) throw new Error(`${what} failed with ${result.status}: ${JSON.stringify(result.body)}`);
+    return result.body;
+  };
+
+  return {
+    app,
+    db,
+    worker,
+    taskQueue,
+    keys,
+    call,
+    async publish(graph, name = 'Test journey') {
+      const created = expectOk(await call('POST', '/v1/journeys', { name, graph }), 'create journey') as { id: string };
+      expectOk(await call('POST', `/v1/journeys/${created.id}/publish`, { note: 'test' }), 'publish');
+      return created.id;
+    },
+    async track(customerId, event, properties = {}, messageId) {
+      expectOk(await call('POST', '/v1/track', { userId: customerId, event, properties, messageId }, 'ingest'), 'track');
+    },
+    async identify(customerId, traits) {
+      expectOk(await call('POST', '/v1/identify', { userId: customerId, traits }, 'ingest'), 'identify');
+    },
+    async close() {
+      worker.shutdown();
+      await running;
+      await app.close();
+      await closeDb();
+    },
+  };
+}
+
+/** Polls until the check returns a value (not undefined/false), or fails with the last seen value. */
+export async function eventually<T>(check: () => Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  let last: unknown;
+  while (Date.now() < deadline) {
+    last = await check();
+    if (last !== undefined && last !== false) return last as T;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+  throw new Error(`Condition not met within ${timeoutMs} ms (last: ${JSON.stringify(last)})`);
+}

@@ -1,0 +1,51 @@
+import { randomUUID } from 'node:crypto';
+import { Client, Connection } from '@temporalio/client';
+import { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { WorkflowBundle } from '@temporalio/worker';
+import { type Db, MongoClient } from 'mongodb';
+import { inject } from 'vitest';
+import { ensureIndexes } from '../../engine/src/db.ts';
+import { bundleJourneyWorkflows, type WorkerPlugin } from '../../workers/src/worker.ts';
+
+/** A fresh database on the run's shared Mongo-wire server. */
+export async function testDatabase(): Promise<{ db: Db; close: () => Promise<void> }> {
+  const client = await MongoClient.connect(inject('MONGODB_URI'));
+  const db = client.db(`t_${randomUUID().slice(0, 8)}`);
+  await ensureIndexes(db);
+  return {
+    db,
+    close: async () => {
+      await db.dropDatabase().catch(() => undefined);
+      await client.close();
+    },
+  };
+}
+
+/** Connects to the run's time-skipping server (started once by the global setup). */
+export async function timeSkippingEnvironment(): Promise<TestWorkflowEnvironment> {
+  const create = (TestWorkflowEnvironment as unknown as { create: (opts: object) => Promise<TestWorkflowEnvironment> }).create;
+  return create.call(TestWorkflowEnvironment, {
+    server: { type: 'existing' },
+    address: inject('TEMPORAL_TEST_SERVER_ADDRESS'),
+    supportsTimeSkipping: true,
+    namespace: 'default',
+  });
+}
+
+export async function devServerClient(): Promise<{ client: Client; connection: Connection }> {
+  const connection = await Connection.connect({ address: inject('TEMPORAL_ADDRESS') });
+  return { client: new Client({ connection, namespace: 'default' }), connection };
+}
+
+const bundles = new Map<string, Promise<WorkflowBundle>>();
+
+/** Bundling takes seconds; each test process does it once per plugin set. */
+export function workflowBundle(plugins: WorkerPlugin[] = []): Promise<WorkflowBundle> {
+  const key = plugins.map((p) => p.executorsModule ?? '').join('|');
+  if (!bundles.has(key)) bundles.set(key, bundleJourneyWorkflows(plugins));
+  return bundles.get(key)!;
+}
+
+export function uniqueTaskQueue(): string {
+  return `test-${randomUUID()}`;
+}

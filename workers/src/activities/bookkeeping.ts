@@ -1,0 +1,46 @@
+import { COLLECTIONS, type Profile, type StepRecord, type WaitRecord } from '@itinera/schemas';
+import type { Db } from 'mongodb';
+
+export interface BookkeepingActivities {
+  loadProfile(customerId: string): Promise<Profile>;
+  markWaiting(wait: WaitRecord): Promise<void>;
+  recordStep(step: StepRecord): Promise<void>;
+}
+
+/** Local activities that keep Mongo's view of each enrollment (timeline, current node, wake-up) current. */
+export function bookkeepingActivities(db: Db): BookkeepingActivities {
+  const enrollments = db.collection(COLLECTIONS.enrollments);
+  const steps = db.collection(COLLECTIONS.steps);
+  return {
+    async loadProfile(customerId) {
+      const doc = await db.collection(COLLECTIONS.profiles).findOne({ _id: customerId as never });
+      const now = new Date().toISOString();
+      return {
+        customerId,
+        traits: (doc?.traits as Record<string, unknown>) ?? {},
+        createdAt: (doc?.createdAt as string) ?? now,
+        updatedAt: (doc?.updatedAt as string) ?? now,
+      };
+    },
+
+    async markWaiting({ enrollmentId, nodeId, waitingFor, nextWakeAt }) {
+      await enrollments.updateOne(
+        { _id: enrollmentId as never },
+        { $set: { currentNodeId: nodeId, waitingFor, nextWakeAt } },
+      );
+    },
+
+    async recordStep(step) {
+      const { nextNodeId, end, ...line } = step;
+      const id = `${step.enrollmentId}:${step.nodeId}:${step.visit}`;
+      await steps.updateOne({ _id: id as never }, { $set: line }, { upsert: true });
+      const update = end
+        ? { status: end.status, endReason: end.reason, endedAt: step.at, currentNodeId: null }
+        : { currentNodeId: nextNodeId };
+      await enrollments.updateOne(
+        { _id: step.enrollmentId as never },
+        { $set: { ...update, waitingFor: null, nextWakeAt: null, updatedAt: step.at } },
+      );
+    },
+  };
+}

@@ -1,0 +1,16 @@
+import type { Db } from 'mongodb';
+import { outboxProvider } from '../providers/outbox.ts';
+import { webhookProvider } from '../providers/webhook.ts';
+import { bookkeepingActivities } from './bookkeeping.ts';
+import { profileActivities } from './profiles.ts';
+import { type ProviderMap, sendActivities } from './send.ts';
+
+export function defaultProviders(db: Db): ProviderMap {
+  const outbox = outboxProvider(db);
+  return { email: outbox, sms: outbox, push: outbox, webhook: webhookProvider() };
+}
+
+/** Every built-in activity, bound to one database and one set of delivery providers. */
+export function builtInActivities(db: Db, providers: ProviderMap = defaultProviders(db)) {
+  return { ...bookkeepingActivities(db), ...profileActivities(db), ...sendActivities(db, providers) };
+}

@@ -1,0 +1,68 @@
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { bundleWorkflowCode, type NativeConnection, Worker, type WorkflowBundle } from '@temporalio/worker';
+import type { Db } from 'mongodb';
+import { builtInActivities, defaultProviders } from './activities/index.ts';
+import type { ProviderMap } from './activities/send.ts';
+
+type Activity = (input: never) => Promise<unknown>;
+
+/**
+ * How outside code extends the worker: a module that calls `defineExecutor` (bundled into the
+ * deterministic workflow code) and the activities its executors call.
+ */
+export interface WorkerPlugin {
+  executorsModule?: string;
+  activities?: (db: Db) => Record<string, Activity>;
+}
+
+export interface ItineraWorkerOptions {
+  connection: NativeConnection;
+  namespace?: string;
+  taskQueue: string;
+  db: Db;
+  plugins?: WorkerPlugin[];
+  providers?: Partial<ProviderMap>;
+  workflowBundle?: WorkflowBundle;
+}
+
+const WORKFLOWS_ENTRY = fileURLToPath(new URL('./workflows/index.ts', import.meta.url));
+
+/** Bundles the interpreter with the built-in executors and any plugin executors. */
+export async function bundleJourneyWorkflows(plugins: WorkerPlugin[] = []): Promise<WorkflowBundle> {
+  const modules = plugins.flatMap((p) => (p.executorsModule ? [p.executorsModule] : []));
+  let workflowsPath = WORKFLOWS_ENTRY;
+  if (modules.length > 0) {
+    const dir = await mkdtemp(join(tmpdir(), 'itinera-workflows-'));
+    workflowsPath = join(dir, 'entry.ts');
+    const lines = [`export * from ${JSON.stringify(WORKFLOWS_ENTRY)};`, ...modules.map((m) => `import ${JSON.stringify(m)};`)];
+    await writeFile(workflowsPath, `${lines.join('\n')}\n`);
+  }
+  return bundleWorkflowCode({ workflowsPath, logger: quietBundlerLogger });
+}
+
+const quietBundlerLogger = {
+  log() {},
+  trace() {},
+  debug() {},
+  info() {},
+  warn: (message: string) => console.warn(message),
+  error: (message: string) => console.error(message),
+};
+
+export async function createItineraWorker(options: ItineraWorkerOptions): Promise<Worker> {
+  const plugins = options.plugins ?? [];
+  const activities: Record<string, Activity> = {
+    ...builtInActivities(options.db, { ...defaultProviders(options.db), ...options.providers }),
+  };
+  for (const plugin of plugins) Object.assign(activities, plugin.activities?.(options.db));
+  return Worker.create({
+    connection: options.connection,
+    namespace: options.namespace ?? 'default',
+    taskQueue: options.taskQueue,
+    workflowBundle: options.workflowBundle ?? (await bundleJourneyWorkflows(plugins)),
+    activities,
+  });
+}

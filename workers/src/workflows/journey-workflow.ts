@@ -1,0 +1,166 @@
+import {
+  type CustomerEvent,
+  type EnrollmentInput,
+  type EnrollmentState,
+  type EnrollmentStatus,
+  type ExecutionResult,
+  type InterpreterState,
+  type JourneyNode,
+  QUERIES,
+  SIGNALS,
+  type StepRecord,
+  eventMatches,
+  executorFor,
+  outgoingEdge,
+} from '@itinera/schemas';
+import {
+  ActivityFailure,
+  continueAsNew,
+  defineQuery,
+  defineSignal,
+  setHandler,
+  workflowInfo,
+} from '@temporalio/workflow';
+import { Interrupted, type Mailbox, type WaitStatus, bookkeeping, createContext } from './context.ts';
+
+export const customerEventSignal = defineSignal<[CustomerEvent]>(SIGNALS.event);
+export const exitSignal = defineSignal<[{ reason?: string }]>(SIGNALS.exit);
+export const stateQuery = defineQuery<EnrollmentState>(QUERIES.state);
+
+const MAX_PENDING_EVENTS = 200;
+const MAX_SEEN_IDS = 500;
+const DEFAULT_HISTORY_LIMIT = 8_000;
+
+interface Ending {
+  status: Exclude<EnrollmentStatus, 'active'>;
+  reason: string;
+  nodeId: string;
+  nodeType: string;
+  outcome: string;
+}
+
+/** Interprets one customer's path through one pinned journey version. */
+export async function journeyWorkflow(input: EnrollmentInput): Promise<EnrollmentStatus> {
+  const { graph } = input.journey;
+  const nodes = new Map(graph.nodes.map((n) => [n.id, n]));
+  const goals = graph.nodes.filter((n) => n.type === 'goal');
+  const trigger = graph.nodes.find((n) => n.type === 'trigger');
+  const state: InterpreterState = input.resume ?? {
+    currentNodeId: trigger?.id ?? '',
+    visits: {},
+    vars: { trigger: input.trigger },
+    seenMessageIds: input.trigger ? [input.trigger.messageId] : [],
+    pendingEvents: [],
+  };
+  const seen = new Set(state.seenMessageIds);
+  const status: WaitStatus = { waitingFor: null, nextWakeAt: null };
+  let ending: Ending | null = null;
+
+  const mailbox: Mailbox = { pendingEvents: state.pendingEvents, interrupted: () => ending !== null };
+
+  setHandler(customerEventSignal, (event) => {
+    if (seen.has(event.messageId) || ending) return;
+    seen.add(event.messageId);
+    const goal = goals.find((g) => eventMatches(event, g.config as { event: string }));
+    if (goal) {
+      ending = {
+        status: 'converted',
+        reason: `Converted: "${event.event}" happened at ${event.timestamp}`,
+        nodeId: goal.id,
+        nodeType: goal.type,
+        outcome: 'converted',
+      };
+      return;
+    }
+    mailbox.pendingEvents.push(event);
+    if (mailbox.pendingEvents.length > MAX_PENDING_EVENTS) mailbox.pendingEvents.shift();
+  });
+  setHandler(exitSignal, ({ reason }) => {
+    ending ??= {
+      status: 'exited',
+      reason: reason ? `Exited by request: ${reason}` : 'Exited by request',
+      nodeId: state.currentNodeId,
+      nodeType: nodes.get(state.currentNodeId)?.type ?? 'unknown',
+      outcome: 'exited',
+    };
+  });
+  setHandler(stateQuery, () => ({ currentNodeId: ending ? null : state.currentNodeId, ...status }));
+
+  const record = (step: Omit<StepRecord, 'enrollmentId' | 'journeyId' | 'customerId' | 'at'>) =>
+    bookkeeping.recordStep({
+      enrollmentId: input.enrollmentId,
+      journeyId: input.journey.id,
+      customerId: input.customerId,
+      at: new Date().toISOString(),
+      ...step,
+    });
+
+  const finish = async (end: Ending, visit: number): Promise<EnrollmentStatus> => {
+    await record({
+      nodeId: end.nodeId,
+      nodeType: end.nodeType,
+      visit,
+      outcome: end.outcome,
+      port: null,
+      reason: end.reason,
+      nextNodeId: null,
+      end: { status: end.status, reason: end.reason },
+    });
+    return end.status;
+  };
+
+  const runNode = async (node: JourneyNode, visit: number): Promise<ExecutionResult> => {
+    const executor = executorFor(node.type);
+    if (!executor) return { outcome: 'failed', reason: `No executor registered for node type "${node.type}"`, end: 'exited' };
+    const ctx = createContext(input, node, visit, state.vars, mailbox, status);
+    return executor(ctx);
+  };
+
+  const historyLimit = input.historyLimit ?? DEFAULT_HISTORY_LIMIT;
+  for (;;) {
+    const node = nodes.get(state.currentNodeId);
+    const visit = (state.visits[state.currentNodeId] ?? 0) + 1;
+    if (ending) return finish(ending, visit);
+    if (!node) {
+      return finish({ status: 'failed', reason: `Node "${state.currentNodeId}" is missing`, nodeId: state.currentNodeId, nodeType: 'unknown', outcome: 'failed' }, visit);
+    }
+    if (visit > input.journey.settings.maxLoopIterations) {
+      const reason = `Loop guard: node visited more than ${input.journey.settings.maxLoopIterations} times`;
+      return finish({ status: 'exited', reason, nodeId: node.id, nodeType: node.type, outcome: 'loop_guard' }, visit);
+    }
+    state.visits[node.id] = visit;
+
+    let result: ExecutionResult;
+    try {
+      result = await runNode(node, visit);
+    } catch (error) {
+      if (error instanceof Interrupted && ending) return finish(ending, visit);
+      if (!(error instanceof ActivityFailure)) throw error;
+      const cause = error.cause?.message ?? error.message;
+      return finish({ status: 'failed', reason: `Failed: ${cause}`, nodeId: node.id, nodeType: node.type, outcome: 'failed' }, visit);
+    }
+    if (result.vars) Object.assign(state.vars, result.vars);
+    const next = result.port ? outgoingEdge(graph, node.id, result.port) : undefined;
+    const endStatus = result.end ?? (next ? undefined : 'completed');
+    const endReason = result.end ? result.reason : `Output "${result.port}" leads nowhere`;
+    await record({
+      nodeId: node.id,
+      nodeType: node.type,
+      visit,
+      outcome: result.outcome,
+      port: result.port ?? null,
+      reason: result.reason,
+      data: result.data,
+      nextNodeId: next?.target ?? null,
+      end: endStatus ? { status: endStatus, reason: endReason } : undefined,
+    });
+    if (endStatus) return endStatus;
+    state.currentNodeId = next!.target;
+
+    const info = workflowInfo();
+    if (!ending && (info.continueAsNewSuggested || info.historyLength > historyLimit)) {
+      state.seenMessageIds = [...seen].slice(-MAX_SEEN_IDS);
+      await continueAsNew<typeof journeyWorkflow>({ ...input, trigger: null, resume: state });
+    }
+  }
+}
