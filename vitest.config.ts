@@ -7,5 +7,7 @@ export default defineConfig({
     include: ['{schemas,nodes,workers,engine,editor,examples,test}/**/*.test.{ts,tsx}'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
+    // One time-skipping server serves the run; files must not skip time under each other.
+    fileParallelism: false,
   },
 });

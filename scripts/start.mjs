@@ -4,9 +4,10 @@
 //   MongoDB-wire store (.data/mongo, first free port from 27017) unless MONGODB_URI is set,
 //   the editor build (when stale), the API (engine/src/main.ts) and the worker (workers/src/main.ts).
 // Ctrl-C / SIGTERM stops everything. Logs: .data/logs/.
+
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { spawnSync } from 'node:child_process';
 import { firstFreePort, isPortFree, spawnManaged, startMongo, startTemporalDev } from './lib/servers.mjs';
 import { describeFailure, ensureTools, ProvisionError, ROOT } from './lib/tools.mjs';
 
@@ -92,10 +93,16 @@ function buildEditorIfStale() {
   if (!pkg.scripts?.build) return;
   const index = path.join(ROOT, 'editor', 'dist', 'index.html');
   const built = fs.existsSync(index) ? fs.statSync(index).mtimeMs : 0;
-  const inputs = ['src', 'index.html', 'vite.config.ts', 'package.json'].map((p) => path.join(ROOT, 'editor', p));
+  const inputs = ['src', 'index.html', 'vite.config.ts', 'package.json'].map((p) =>
+    path.join(ROOT, 'editor', p),
+  );
   const newest = Math.max(...inputs.map(newestMtime));
   if (built && built >= newest) return;
-  say(built ? 'editor sources changed, building the editor (npm run build -w editor)...' : 'building the editor (npm run build -w editor)...');
+  say(
+    built
+      ? 'editor sources changed, building the editor (npm run build -w editor)...'
+      : 'building the editor (npm run build -w editor)...',
+  );
   const t0 = Date.now();
   const r = spawnSync('npm', ['run', 'build', '-w', 'editor'], { cwd: ROOT, stdio: 'inherit' });
   if (r.status !== 0) {
@@ -153,7 +160,8 @@ async function main() {
   try {
     ensureTools();
   } catch (err) {
-    if (err instanceof ProvisionError && err.detail) process.stderr.write(`${err.detail.replace(/^/gm, '  | ')}\n`);
+    if (err instanceof ProvisionError && err.detail)
+      process.stderr.write(`${err.detail.replace(/^/gm, '  | ')}\n`);
     process.stderr.write(`[start] FAILED: ${describeFailure(err)}\n`);
     process.exit(1);
   }
@@ -163,7 +171,9 @@ async function main() {
 
   const port = Number(process.env.PORT ?? 3000);
   if (!(await isPortFree(port))) {
-    throw new Error(`port ${port} is already in use (is Itinera already running?); stop it or set PORT=<other port>`);
+    throw new Error(
+      `port ${port} is already in use (is Itinera already running?); stop it or set PORT=<other port>`,
+    );
   }
 
   // 2. Temporal
@@ -185,7 +195,9 @@ async function main() {
         );
       }
     }
-    say(`starting Temporal dev server on 127.0.0.1:${tPort} (data ${rel(path.join(DATA_DIR, 'temporal'))})...`);
+    say(
+      `starting Temporal dev server on 127.0.0.1:${tPort} (data ${rel(path.join(DATA_DIR, 'temporal'))})...`,
+    );
     const temporal = await startTemporalDev({
       dbFile: path.join(DATA_DIR, 'temporal', 'temporal.db'),
       port: tPort,
@@ -233,7 +245,12 @@ async function main() {
     let timer;
     const timeout = new Promise((_, reject) => {
       timer = setTimeout(
-        () => reject(new Error(`${app.name} did not become ready within ${READY_TIMEOUT_MS / 1000} s; see ${rel(app.logFile)}`)),
+        () =>
+          reject(
+            new Error(
+              `${app.name} did not become ready within ${READY_TIMEOUT_MS / 1000} s; see ${rel(app.logFile)}`,
+            ),
+          ),
         READY_TIMEOUT_MS,
       );
     });
@@ -252,7 +269,8 @@ async function main() {
     '  Press Ctrl-C to stop.',
     '',
   ];
-  if (started.length < 2) lines.splice(2, 2, '  (API/worker not started: entry files missing, see warnings above)');
+  if (started.length < 2)
+    lines.splice(2, 2, '  (API/worker not started: entry files missing, see warnings above)');
   process.stdout.write(`${lines.join('\n')}\n`);
 }
 

@@ -1,7 +1,6 @@
 import { NativeConnection } from '@temporalio/worker';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { inject } from 'vitest';
-import { type Harness, eventually, startHarness } from './support/harness.ts';
+import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
+import { eventually, type Harness, startHarness } from './support/harness.ts';
 import { graph } from './support/journeys.ts';
 import { devServerClient } from './support/servers.ts';
 
@@ -28,8 +27,20 @@ describe('end to end on the Temporal dev server and the Mongo-wire store', () =>
       graph(
         [
           { id: 'start', type: 'trigger', config: { kind: 'event', event: 'signed_up', reentry: 'once' } },
-          { id: 'hello', type: 'send', config: { channel: 'email', subject: 'Hi {{ profile.first_name }}', body: 'Plan: {{ trigger.properties.plan }}' } },
-          { id: 'buy', type: 'wait_for_event', config: { event: 'order_completed', timeout: { amount: 1, unit: 'hours' } } },
+          {
+            id: 'hello',
+            type: 'send',
+            config: {
+              channel: 'email',
+              subject: 'Hi {{ profile.first_name }}',
+              body: 'Plan: {{ trigger.properties.plan }}',
+            },
+          },
+          {
+            id: 'buy',
+            type: 'wait_for_event',
+            config: { event: 'order_completed', timeout: { amount: 1, unit: 'hours' } },
+          },
           { id: 'end', type: 'exit', config: {} },
         ],
         ['start->hello', 'hello->buy', 'buy:happened->end', 'buy:timed_out->end'],
@@ -47,7 +58,12 @@ describe('end to end on the Temporal dev server and the Mongo-wire store', () =>
 
     const messages = await h.call('GET', '/v1/customers/ada/messages', undefined, 'support');
     expect(messages.body).toHaveLength(1);
-    expect(messages.body[0]).toMatchObject({ channel: 'email', to: 'ada@example.com', subject: 'Hi Ada', body: 'Plan: pro' });
+    expect(messages.body[0]).toMatchObject({
+      channel: 'email',
+      to: 'ada@example.com',
+      subject: 'Hi Ada',
+      body: 'Plan: pro',
+    });
 
     await h.track('ada', 'order_completed', { total: 42 });
     const done = await eventually(async () => {

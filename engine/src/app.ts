@@ -4,7 +4,7 @@ import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import '@itinera/nodes/definitions';
-import Fastify, { type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyContextConfig, type FastifyInstance } from 'fastify';
 import type { Db } from 'mongodb';
 import { registerAuth } from './plugins/auth.ts';
 import { notFoundBody, registerErrorHandling } from './plugins/errors.ts';
@@ -13,7 +13,7 @@ import { enrollmentRoutes } from './routes/enrollments.ts';
 import { ingestionRoutes } from './routes/ingestion.ts';
 import { journeyRoutes } from './routes/journeys.ts';
 import { metaRoutes } from './routes/meta.ts';
-import { type TemporalTarget, enrollmentService } from './services/enrollments.ts';
+import { enrollmentService, type TemporalTarget } from './services/enrollments.ts';
 import { ingestionService } from './services/ingestion.ts';
 import { journeyService } from './services/journeys.ts';
 
@@ -56,22 +56,32 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerErrorHandling(app);
   registerAuth(app, options.db);
 
+  app.addHook('onRoute', (route) => {
+    const config = route.config as FastifyContextConfig | undefined;
+    if (!route.url.startsWith('/v1')) {
+      route.config = { ...config, public: true };
+    } else if (!config?.capability && !config?.public) {
+      throw new Error(`Route ${route.method} ${route.url} must declare a capability or public: true`);
+    }
+  });
   await app.register(fastifySwagger, {
     openapi: {
-      info: { title: 'Itinera API', version: '0.1.0', description: 'Durable customer journeys: journeys, ingestion, customers, enrollments.' },
+      info: {
+        title: 'Itinera API',
+        version: '0.1.0',
+        description: 'Durable customer journeys: journeys, ingestion, customers, enrollments.',
+      },
       components: { securitySchemes: { apiKey: { type: 'http', scheme: 'bearer' } } },
       security: [{ apiKey: [] }],
     },
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } });
-  app.addHook('onRoute', (route) => {
-    if (route.url.startsWith('/docs')) route.config = { ...route.config, public: true };
-  });
 
   app.get('/health', { config: { public: true }, schema: { hide: true } }, () => ({ ok: true }));
   await app.register(
     async (v1) => {
-      for (const routes of [journeyRoutes, ingestionRoutes, customerRoutes, enrollmentRoutes]) await routes(v1, services);
+      for (const routes of [journeyRoutes, ingestionRoutes, customerRoutes, enrollmentRoutes])
+        await routes(v1, services);
       await metaRoutes(v1);
     },
     { prefix: '/v1' },
@@ -81,7 +91,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const serveEditor = existsSync(resolve(editorDir, 'index.html'));
   if (serveEditor) await app.register(fastifyStatic, { root: editorDir, wildcard: false });
   app.setNotFoundHandler((request, reply) => {
-    const isApi = request.url.startsWith('/v1') || request.url.startsWith('/docs') || request.method !== 'GET';
+    const isApi =
+      request.url.startsWith('/v1') || request.url.startsWith('/docs') || request.method !== 'GET';
     if (serveEditor && !isApi) return reply.type('text/html').sendFile('index.html');
     return reply.status(404).send(notFoundBody(request.method, request.url));
   });

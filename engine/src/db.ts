@@ -2,7 +2,10 @@ import { COLLECTIONS } from '@itinera/schemas';
 import { type Db, MongoClient } from 'mongodb';
 
 /** Connects and makes sure the indexes the queries rely on exist (plain indexes only: FerretDB-compatible). */
-export async function connectDatabase(uri: string, dbName?: string): Promise<{ client: MongoClient; db: Db }> {
+export async function connectDatabase(
+  uri: string,
+  dbName?: string,
+): Promise<{ client: MongoClient; db: Db }> {
   const client = await MongoClient.connect(uri, { serverSelectionTimeoutMS: 10_000 });
   const db = client.db(dbName);
   await ensureIndexes(db);

@@ -12,26 +12,36 @@ const port = Number(env.PORT ?? 3000);
 const host = env.HOST ?? '127.0.0.1';
 const dataDir = env.ITINERA_DATA_DIR ?? '.data';
 
-const { client: mongo, db } = await connectDatabase(env.MONGODB_URI ?? 'mongodb://127.0.0.1:27017', env.MONGODB_DB ?? 'itinera');
+const { client: mongo, db } = await connectDatabase(
+  env.MONGODB_URI ?? 'mongodb://127.0.0.1:27017',
+  env.MONGODB_DB ?? 'itinera',
+);
 const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233' });
 const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE ?? 'default' });
 const app = await buildApp({
   db,
   temporal: { client, taskQueue: env.TEMPORAL_TASK_QUEUE ?? 'itinera' },
-  logger: { level: env.LOG_LEVEL ?? 'warn', redact: ['req.headers.authorization', 'req.headers["x-api-key"]'] },
+  logger: {
+    level: env.LOG_LEVEL ?? 'warn',
+    redact: ['req.headers.authorization', 'req.headers["x-api-key"]'],
+  },
 });
 
 if ((await db.collection(COLLECTIONS.apiKeys).countDocuments()) === 0) {
   const key = await createApiKey(db, 'admin', 'local admin (first run)');
   await mkdir(dataDir, { recursive: true });
   await writeFile(join(dataDir, 'admin-key.txt'), `${key}\n`, { mode: 0o600 });
-  console.log(`First run: created a local admin API key (also saved to ${join(dataDir, 'admin-key.txt')}):\n\n    ${key}\n`);
+  console.log(
+    `First run: created a local admin API key (also saved to ${join(dataDir, 'admin-key.txt')}):\n\n    ${key}\n`,
+  );
 }
 const seeded = await seedExampleJourney(app.services);
 if (seeded) console.log(`Seeded the example journey "Welcome series (example)" (${seeded}).`);
 
 const sweeper = setInterval(() => {
-  app.services.ingestion.sweepUnrouted().catch((error) => app.log.error({ err: error }, 'event sweep failed'));
+  app.services.ingestion
+    .sweepUnrouted()
+    .catch((error) => app.log.error({ err: error }, 'event sweep failed'));
 }, 30_000);
 
 await app.listen({ port, host });

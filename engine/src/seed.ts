@@ -3,8 +3,18 @@ import type { Services } from './app.ts';
 
 const welcomeSeries: JourneyGraph = {
   nodes: [
-    { id: 'signup', type: 'trigger', position: { x: 0, y: 120 }, config: { kind: 'event', event: 'signed_up', reentry: 'once' } },
-    { id: 'wait_2d', type: 'wait', position: { x: 260, y: 120 }, config: { mode: 'duration', duration: { amount: 2, unit: 'days' } } },
+    {
+      id: 'signup',
+      type: 'trigger',
+      position: { x: 0, y: 120 },
+      config: { kind: 'event', event: 'signed_up', reentry: 'once' },
+    },
+    {
+      id: 'wait_2d',
+      type: 'wait',
+      position: { x: 260, y: 120 },
+      config: { mode: 'duration', duration: { amount: 2, unit: 'days' } },
+    },
     {
       id: 'welcome_email',
       type: 'send',

@@ -1,6 +1,6 @@
+import type { CustomerEvent, Profile } from './events.ts';
 import type { EventMatcher } from './filters.ts';
 import type { JourneySettings } from './graph.ts';
-import type { CustomerEvent, Profile } from './events.ts';
 
 /**
  * What a node executor sees. It runs inside the Temporal workflow, so it must be deterministic:

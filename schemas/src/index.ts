@@ -1,3 +1,5 @@
+export * from './api-keys.ts';
+export * from './collections.ts';
 export * from './enrollment.ts';
 export * from './events.ts';
 export * from './executors.ts';
@@ -5,5 +7,3 @@ export * from './filters.ts';
 export * from './graph.ts';
 export * from './node-types.ts';
 export * from './validate-graph.ts';
-export * from './api-keys.ts';
-export * from './collections.ts';

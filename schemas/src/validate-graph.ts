@@ -21,7 +21,11 @@ export interface GraphProblem {
   message: string;
 }
 
-function configProblems(node: JourneyNode, definition: NodeTypeDefinition, graph: JourneyGraph): GraphProblem[] {
+function configProblems(
+  node: JourneyNode,
+  definition: NodeTypeDefinition,
+  graph: JourneyGraph,
+): GraphProblem[] {
   const problems: GraphProblem[] = [];
   for (const error of Value.Errors(definition.configSchema, node.config)) {
     const field = error.path.replace(/^\//, '').replaceAll('/', '.') || undefined;
@@ -35,7 +39,11 @@ function configProblems(node: JourneyNode, definition: NodeTypeDefinition, graph
   }
   if (problems.length === 0 && definition.validate) {
     for (const message of definition.validate(node.config as never, graph)) {
-      problems.push({ code: 'invalid_config', nodeId: node.id, message: `${definition.title} "${node.id}": ${message}` });
+      problems.push({
+        code: 'invalid_config',
+        nodeId: node.id,
+        message: `${definition.title} "${node.id}": ${message}`,
+      });
     }
   }
   return problems;
@@ -92,13 +100,21 @@ export function validateGraph(graph: JourneyGraph, registry: NodeTypeRegistry = 
 
   for (const node of graph.nodes) {
     if (nodes.has(node.id)) {
-      problems.push({ code: 'duplicate_node', nodeId: node.id, message: `Node id "${node.id}" is used twice` });
+      problems.push({
+        code: 'duplicate_node',
+        nodeId: node.id,
+        message: `Node id "${node.id}" is used twice`,
+      });
       continue;
     }
     nodes.set(node.id, node);
     const definition = registry.get(node.type);
     if (!definition) {
-      problems.push({ code: 'unknown_type', nodeId: node.id, message: `Node "${node.id}" has unknown type "${node.type}"` });
+      problems.push({
+        code: 'unknown_type',
+        nodeId: node.id,
+        message: `Node "${node.id}" has unknown type "${node.type}"`,
+      });
       continue;
     }
     definitions.set(node.id, definition);
@@ -118,7 +134,11 @@ export function validateGraph(graph: JourneyGraph, registry: NodeTypeRegistry = 
   const edgeIds = new Set<string>();
   for (const edge of graph.edges) {
     if (edgeIds.has(edge.id)) {
-      problems.push({ code: 'duplicate_edge', edgeId: edge.id, message: `Edge id "${edge.id}" is used twice` });
+      problems.push({
+        code: 'duplicate_edge',
+        edgeId: edge.id,
+        message: `Edge id "${edge.id}" is used twice`,
+      });
     }
     edgeIds.add(edge.id);
     const source = nodes.get(edge.source);
@@ -134,7 +154,12 @@ export function validateGraph(graph: JourneyGraph, registry: NodeTypeRegistry = 
       continue;
     }
     if (definitions.get(target.id)?.role === 'trigger') {
-      problems.push({ code: 'edge_into_trigger', edgeId: edge.id, nodeId: target.id, message: `Nothing may lead into the trigger "${target.id}"` });
+      problems.push({
+        code: 'edge_into_trigger',
+        edgeId: edge.id,
+        nodeId: target.id,
+        message: `Nothing may lead into the trigger "${target.id}"`,
+      });
     }
     const sourceDefinition = definitions.get(source.id);
     if (!sourceDefinition) continue;
@@ -178,7 +203,11 @@ export function validateGraph(graph: JourneyGraph, registry: NodeTypeRegistry = 
     const reachable = reachableFrom(triggers[0].id, graph);
     for (const [id] of nodes) {
       if (!reachable.has(id) && definitions.get(id)?.role !== 'goal') {
-        problems.push({ code: 'unreachable', nodeId: id, message: `Node "${id}" cannot be reached from the trigger` });
+        problems.push({
+          code: 'unreachable',
+          nodeId: id,
+          message: `Node "${id}" cannot be reached from the trigger`,
+        });
       }
     }
   }

@@ -12,12 +12,23 @@ import { testDatabase, uniqueTaskQueue, workflowBundle } from './servers.ts';
 export interface Harness {
   app: FastifyInstance;
   db: Db;
-  worker: Worker;
+  worker: Worker | undefined;
   taskQueue: string;
   keys: Record<Role, string>;
-  call<T = any>(method: 'GET' | 'POST' | 'PUT', url: string, body?: unknown, role?: Role): Promise<{ status: number; body: T }>;
+  // biome-ignore lint/suspicious/noExplicitAny: tests inspect response bodies ad hoc
+  call<T = any>(
+    method: 'GET' | 'POST' | 'PUT',
+    url: string,
+    body?: unknown,
+    role?: Role,
+  ): Promise<{ status: number; body: T }>;
   publish(graph: JourneyGraph, name?: string): Promise<string>;
-  track(customerId: string, event: string, properties?: Record<string, unknown>, messageId?: string): Promise<void>;
+  track(
+    customerId: string,
+    event: string,
+    properties?: Record<string, unknown>,
+    messageId?: string,
+  ): Promise<void>;
   identify(customerId: string, traits: Record<string, unknown>): Promise<void>;
   close(): Promise<void>;
 }
@@ -28,21 +39,31 @@ export async function startHarness(options: {
   nativeConnection: NativeConnection;
   plugins?: WorkerPlugin[];
   providers?: Partial<ProviderMap>;
+  /** False when the test runs its worker elsewhere (for example in a child process it kills). */
+  inProcessWorker?: boolean;
 }): Promise<Harness> {
   const { db, close: closeDb } = await testDatabase();
   const taskQueue = uniqueTaskQueue();
-  const app = await buildApp({ db, temporal: { client: options.client, taskQueue }, editorDir: '/nonexistent' });
-  const worker = await createItineraWorker({
-    connection: options.nativeConnection,
-    taskQueue,
+  const app = await buildApp({
     db,
-    plugins: options.plugins,
-    providers: options.providers,
-    workflowBundle: await workflowBundle(options.plugins),
+    temporal: { client: options.client, taskQueue },
+    editorDir: '/nonexistent',
   });
-  const running = worker.run();
+  const worker =
+    options.inProcessWorker === false
+      ? undefined
+      : await createItineraWorker({
+          connection: options.nativeConnection,
+          taskQueue,
+          db,
+          plugins: options.plugins,
+          providers: options.providers,
+          workflowBundle: await workflowBundle(options.plugins),
+        });
+  const running = worker?.run();
   const keys = {} as Record<Role, string>;
-  for (const role of ['admin', 'marketer', 'support', 'ingest'] as const) keys[role] = await createApiKey(db, role, `${role} (test)`);
+  for (const role of ['admin', 'marketer', 'support', 'ingest'] as const)
+    keys[role] = await createApiKey(db, role, `${role} (test)`);
 
   const call: Harness['call'] = async (method, url, body, role = 'admin') => {
     const response = await app.inject({
@@ -51,10 +72,11 @@ export async function startHarness(options: {
       headers: { authorization: `Bearer ${keys[role]}` },
       ...(body === undefined ? {} : { payload: body as object }),
     });
-    return { status: response.statusCode, body: response.body ? response.json() : undefined };
+    return { status: response.statusCode, body: (response.body ? response.json() : null) as never };
   };
   const expectOk = (result: { status: number; body: unknown }, what: string) => {
-    if (result.status >= 300) throw new Error(`${what} failed with ${result.status}: ${JSON.stringify(result.body)}`);
+    if (result.status >= 300)
+      throw new Error(`${what} failed with ${result.status}: ${JSON.stringify(result.body)}`);
     return result.body;
   };
 
@@ -66,18 +88,23 @@ export async function startHarness(options: {
     keys,
     call,
     async publish(graph, name = 'Test journey') {
-      const created = expectOk(await call('POST', '/v1/journeys', { name, graph }), 'create journey') as { id: string };
+      const created = expectOk(await call('POST', '/v1/journeys', { name, graph }), 'create journey') as {
+        id: string;
+      };
       expectOk(await call('POST', `/v1/journeys/${created.id}/publish`, { note: 'test' }), 'publish');
       return created.id;
     },
     async track(customerId, event, properties = {}, messageId) {
-      expectOk(await call('POST', '/v1/track', { userId: customerId, event, properties, messageId }, 'ingest'), 'track');
+      expectOk(
+        await call('POST', '/v1/track', { userId: customerId, event, properties, messageId }, 'ingest'),
+        'track',
+      );
     },
     async identify(customerId, traits) {
       expectOk(await call('POST', '/v1/identify', { userId: customerId, traits }, 'ingest'), 'identify');
     },
     async close() {
-      worker.shutdown();
+      worker?.shutdown();
       await running;
       await app.close();
       await closeDb();
@@ -86,7 +113,10 @@ export async function startHarness(options: {
 }
 
 /** Polls until the check returns a value (not undefined/false), or fails with the last seen value. */
-export async function eventually<T>(check: () => Promise<T | undefined | false>, timeoutMs = 20_000): Promise<T> {
+export async function eventually<T>(
+  check: () => Promise<T | undefined | false>,
+  timeoutMs = 20_000,
+): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   let last: unknown;
   while (Date.now() < deadline) {

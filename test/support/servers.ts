@@ -1,11 +1,13 @@
 import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { WorkflowBundle } from '@temporalio/worker';
+import { DefaultLogger, Runtime, type WorkflowBundle } from '@temporalio/worker';
 import { type Db, MongoClient } from 'mongodb';
 import { inject } from 'vitest';
 import { ensureIndexes } from '../../engine/src/db.ts';
 import { bundleJourneyWorkflows, type WorkerPlugin } from '../../workers/src/worker.ts';
+
+Runtime.install({ logger: new DefaultLogger('WARN') });
 
 /** A fresh database on the run's shared Mongo-wire server. */
 export async function testDatabase(): Promise<{ db: Db; close: () => Promise<void> }> {
@@ -23,7 +25,9 @@ export async function testDatabase(): Promise<{ db: Db; close: () => Promise<voi
 
 /** Connects to the run's time-skipping server (started once by the global setup). */
 export async function timeSkippingEnvironment(): Promise<TestWorkflowEnvironment> {
-  const create = (TestWorkflowEnvironment as unknown as { create: (opts: object) => Promise<TestWorkflowEnvironment> }).create;
+  const create = (
+    TestWorkflowEnvironment as unknown as { create: (opts: object) => Promise<TestWorkflowEnvironment> }
+  ).create;
   return create.call(TestWorkflowEnvironment, {
     server: { type: 'existing' },
     address: inject('TEMPORAL_TEST_SERVER_ADDRESS'),

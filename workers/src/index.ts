@@ -1,7 +1,12 @@
 export { builtInActivities, defaultProviders } from './activities/index.ts';
-export { renderTemplate, TemplateError } from './activities/templates.ts';
 export type { ProviderMap, SendInput, SendOutput } from './activities/send.ts';
-export * from './providers/types.ts';
+export { renderTemplate, TemplateError } from './activities/templates.ts';
 export { outboxProvider } from './providers/outbox.ts';
+export * from './providers/types.ts';
 export { webhookProvider } from './providers/webhook.ts';
-export { bundleJourneyWorkflows, createItineraWorker, type ItineraWorkerOptions, type WorkerPlugin } from './worker.ts';
+export {
+  bundleJourneyWorkflows,
+  createItineraWorker,
+  type ItineraWorkerOptions,
+  type WorkerPlugin,
+} from './worker.ts';

@@ -1,5 +1,5 @@
-import { mkdtemp, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { createHash } from 'node:crypto';
+import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { bundleWorkflowCode, type NativeConnection, Worker, type WorkflowBundle } from '@temporalio/worker';
@@ -35,9 +35,17 @@ export async function bundleJourneyWorkflows(plugins: WorkerPlugin[] = []): Prom
   const modules = plugins.flatMap((p) => (p.executorsModule ? [p.executorsModule] : []));
   let workflowsPath = WORKFLOWS_ENTRY;
   if (modules.length > 0) {
-    const dir = await mkdtemp(join(tmpdir(), 'itinera-workflows-'));
-    workflowsPath = join(dir, 'entry.ts');
-    const lines = [`export * from ${JSON.stringify(WORKFLOWS_ENTRY)};`, ...modules.map((m) => `import ${JSON.stringify(m)};`)];
+    // Inside the package so the bundler resolves @temporalio/workflow from this project.
+    const dir = fileURLToPath(new URL('../.generated/', import.meta.url));
+    await mkdir(dir, { recursive: true });
+    workflowsPath = join(
+      dir,
+      `workflows-${createHash('sha1').update(modules.join('|')).digest('hex').slice(0, 12)}.ts`,
+    );
+    const lines = [
+      `export * from ${JSON.stringify(WORKFLOWS_ENTRY)};`,
+      ...modules.map((m) => `import ${JSON.stringify(m)};`),
+    ];
     await writeFile(workflowsPath, `${lines.join('\n')}\n`);
   }
   return bundleWorkflowCode({ workflowsPath, logger: quietBundlerLogger });

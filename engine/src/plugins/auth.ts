@@ -49,12 +49,17 @@ export function registerAuth(app: FastifyInstance, db: Db): void {
     const config = request.routeOptions.config;
     if (config.public || !request.routeOptions.url) return;
     const key = presentedKey(request);
-    if (!key) throw new HttpError(401, 'Missing API key: send "Authorization: Bearer <key>"', 'authorization');
+    if (!key)
+      throw new HttpError(401, 'Missing API key: send "Authorization: Bearer <key>"', 'authorization');
     const found = await keys.findOne({ _id: hashKey(key) as never });
     if (!found) throw new HttpError(401, 'Unknown API key', 'authorization');
     request.apiKey = { role: found.role as Role, name: found.name as string };
     if (!config.capability || !roleCan(request.apiKey.role, config.capability)) {
-      throw new HttpError(403, `Role "${found.role}" may not ${config.capability ?? 'use this route'}`, 'authorization');
+      throw new HttpError(
+        403,
+        `Role "${found.role}" may not ${config.capability ?? 'use this route'}`,
+        'authorization',
+      );
     }
   });
 }

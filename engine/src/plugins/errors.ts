@@ -50,11 +50,18 @@ export function registerErrorHandling(app: FastifyInstance): void {
     }
     const status = error.statusCode ?? 500;
     if (status < 500) {
-      const field = error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY' ? 'body' : undefined;
-      return reply.status(status).send({ error: STATUS_NAMES[status] ?? 'Error', message: error.message, field });
+      const field =
+        error.code === 'FST_ERR_CTP_INVALID_JSON_BODY' || error.code === 'FST_ERR_CTP_EMPTY_JSON_BODY'
+          ? 'body'
+          : undefined;
+      return reply
+        .status(status)
+        .send({ error: STATUS_NAMES[status] ?? 'Error', message: error.message, field });
     }
     request.log.error({ err: error }, 'request failed');
-    return reply.status(500).send({ error: 'Internal Server Error', message: 'Something went wrong; the request may be retried.' });
+    return reply
+      .status(500)
+      .send({ error: 'Internal Server Error', message: 'Something went wrong; the request may be retried.' });
   });
 }
 

@@ -1,5 +1,5 @@
-import { type Static, Type } from '@sinclair/typebox';
 import { COLLECTIONS } from '@itinera/schemas';
+import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { Services } from '../app.ts';
 import { HttpError } from '../plugins/errors.ts';
@@ -16,34 +16,66 @@ function escapeRegex(text: string): string {
 
 export async function customerRoutes(app: FastifyInstance, { db, ingestion, enrollments }: Services) {
   const profiles = db.collection(COLLECTIONS.profiles);
-  const toProfile = ({ _id, appliedOperations: _, ...rest }: Record<string, unknown>) => ({ customerId: _id, ...rest });
-
-  app.get<{ Querystring: Static<typeof SearchQuery> }>('/customers', { config, schema: { tags, querystring: SearchQuery } }, async (req) => {
-    const search = req.query.search?.trim();
-    const filter = search
-      ? { $or: [{ _id: search }, { 'traits.email': { $regex: `^${escapeRegex(search)}`, $options: 'i' } }] }
-      : {};
-    const docs = await profiles.find(filter as never).sort({ updatedAt: -1 }).limit(50).toArray();
-    return docs.map(toProfile);
+  const toProfile = ({ _id, appliedOperations: _, ...rest }: Record<string, unknown>) => ({
+    customerId: _id,
+    ...rest,
   });
+
+  app.get<{ Querystring: Static<typeof SearchQuery> }>(
+    '/customers',
+    { config, schema: { tags, querystring: SearchQuery } },
+    async (req) => {
+      const search = req.query.search?.trim();
+      const filter = search
+        ? { $or: [{ _id: search }, { 'traits.email': { $regex: `^${escapeRegex(search)}`, $options: 'i' } }] }
+        : {};
+      const docs = await profiles
+        .find(filter as never)
+        .sort({ updatedAt: -1 })
+        .limit(50)
+        .toArray();
+      return docs.map(toProfile);
+    },
+  );
   app.get('/customers/attributes', { config, schema: { tags } }, async () => {
-    const sample = await profiles.find({}, { projection: { traits: 1 } }).sort({ updatedAt: -1 }).limit(200).toArray();
+    const sample = await profiles
+      .find({}, { projection: { traits: 1 } })
+      .sort({ updatedAt: -1 })
+      .limit(200)
+      .toArray();
     return [...new Set(sample.flatMap((p) => Object.keys(p.traits ?? {})))].sort();
   });
-  app.get<{ Params: IdParams }>('/customers/:id', { config, schema: { tags, params: IdParams } }, async (req) => {
-    const doc = await profiles.findOne({ _id: req.params.id as never });
-    if (!doc) throw new HttpError(404, `Customer "${req.params.id}" does not exist`, 'id');
-    return toProfile(doc);
-  });
-  app.get<{ Params: IdParams }>('/customers/:id/events', { config, schema: { tags, params: IdParams } }, (req) =>
-    ingestion.recentForCustomer(req.params.id),
+  app.get<{ Params: IdParams }>(
+    '/customers/:id',
+    { config, schema: { tags, params: IdParams } },
+    async (req) => {
+      const doc = await profiles.findOne({ _id: req.params.id as never });
+      if (!doc) throw new HttpError(404, `Customer "${req.params.id}" does not exist`, 'id');
+      return toProfile(doc);
+    },
   );
-  app.get<{ Params: IdParams }>('/customers/:id/enrollments', { config, schema: { tags, params: IdParams } }, (req) =>
-    enrollments.list({ customerId: req.params.id }),
+  app.get<{ Params: IdParams }>(
+    '/customers/:id/events',
+    { config, schema: { tags, params: IdParams } },
+    (req) => ingestion.recentForCustomer(req.params.id),
   );
-  app.get<{ Params: IdParams }>('/customers/:id/messages', { config, schema: { tags, params: IdParams } }, async (req) => {
-    const docs = await db.collection(COLLECTIONS.messages).find({ customerId: req.params.id }).sort({ sentAt: -1 }).limit(100).toArray();
-    return docs.map(({ _id, ...rest }) => ({ id: _id, ...rest }));
-  });
+  app.get<{ Params: IdParams }>(
+    '/customers/:id/enrollments',
+    { config, schema: { tags, params: IdParams } },
+    (req) => enrollments.list({ customerId: req.params.id }),
+  );
+  app.get<{ Params: IdParams }>(
+    '/customers/:id/messages',
+    { config, schema: { tags, params: IdParams } },
+    async (req) => {
+      const docs = await db
+        .collection(COLLECTIONS.messages)
+        .find({ customerId: req.params.id })
+        .sort({ sentAt: -1 })
+        .limit(100)
+        .toArray();
+      return docs.map(({ _id, ...rest }) => ({ id: _id, ...rest }));
+    },
+  );
   app.get('/events/names', { config, schema: { tags } }, () => ingestion.eventNames());
 }

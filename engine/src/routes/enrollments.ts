@@ -1,5 +1,5 @@
-import { type Static, Type } from '@sinclair/typebox';
 import { COLLECTIONS } from '@itinera/schemas';
+import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { Services } from '../app.ts';
 
@@ -18,21 +18,40 @@ const ExitBody = Type.Object({ reason: Type.Optional(Type.String({ maxLength: 50
 
 export async function enrollmentRoutes(app: FastifyInstance, { db, enrollments, journeys }: Services) {
   const read = { capability: 'customers:read' } as const;
-  app.get<{ Querystring: Static<typeof ListQuery> }>('/enrollments', { config: read, schema: { tags, querystring: ListQuery } }, (req) => {
-    const { limit, ...filter } = req.query;
-    return enrollments.list(filter, limit);
-  });
-  app.get<{ Params: IdParams }>('/enrollments/:id', { config: read, schema: { tags, params: IdParams } }, async (req) => {
-    const enrollment = await enrollments.get(req.params.id);
-    const [timeline, version] = await Promise.all([
-      db.collection(COLLECTIONS.steps).find({ enrollmentId: enrollment.id }).sort({ at: 1, visit: 1 }).toArray(),
-      journeys.version(enrollment.journeyId, enrollment.version),
-    ]);
-    return { enrollment, timeline: timeline.map(({ _id, ...step }) => ({ id: _id, ...step })), graph: version.graph };
-  });
+  app.get<{ Querystring: Static<typeof ListQuery> }>(
+    '/enrollments',
+    { config: read, schema: { tags, querystring: ListQuery } },
+    (req) => {
+      const { limit, ...filter } = req.query;
+      return enrollments.list(filter, limit);
+    },
+  );
+  app.get<{ Params: IdParams }>(
+    '/enrollments/:id',
+    { config: read, schema: { tags, params: IdParams } },
+    async (req) => {
+      const enrollment = await enrollments.get(req.params.id);
+      const [timeline, version] = await Promise.all([
+        db
+          .collection(COLLECTIONS.steps)
+          .find({ enrollmentId: enrollment.id })
+          .sort({ at: 1, visit: 1 })
+          .toArray(),
+        journeys.version(enrollment.journeyId, enrollment.version),
+      ]);
+      return {
+        enrollment,
+        timeline: timeline.map(({ _id, ...step }) => ({ id: _id, ...step })),
+        graph: version.graph,
+      };
+    },
+  );
   app.post<{ Params: IdParams; Body: Static<typeof ExitBody> | undefined }>(
     '/enrollments/:id/exit',
-    { config: { capability: 'enrollments:exit' }, schema: { tags, params: IdParams, body: Type.Optional(ExitBody) } },
+    {
+      config: { capability: 'enrollments:exit' },
+      schema: { tags, params: IdParams, body: Type.Optional(ExitBody) },
+    },
     async (req, reply) => {
       const reason = req.body?.reason ?? `requested by ${req.apiKey?.name ?? 'API'}`;
       await enrollments.exit(req.params.id, reason);

@@ -12,10 +12,14 @@ export async function ingestionRoutes(app: FastifyInstance, { ingestion }: Servi
     const result = await ingestion.accept([{ ...req.body, type: 'track' }], false);
     return { success: true, ...result };
   });
-  app.post<{ Body: IdentifyCall }>('/identify', { config, schema: { tags, body: IdentifyCall } }, async (req) => {
-    const result = await ingestion.accept([{ ...req.body, type: 'identify' }], false);
-    return { success: true, ...result };
-  });
+  app.post<{ Body: IdentifyCall }>(
+    '/identify',
+    { config, schema: { tags, body: IdentifyCall } },
+    async (req) => {
+      const result = await ingestion.accept([{ ...req.body, type: 'identify' }], false);
+      return { success: true, ...result };
+    },
+  );
   app.post<{ Body: BatchCall }>('/batch', { config, schema: { tags, body: BatchCall } }, async (req) => {
     const result = await ingestion.accept(req.body.batch as Call[], true);
     return { success: true, ...result };

@@ -1,5 +1,5 @@
-import { type Static, Type } from '@sinclair/typebox';
 import { JourneyGraph, JourneyInput, JourneySettings, validateGraph } from '@itinera/schemas';
+import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { Services } from '../app.ts';
 import { journeyStats } from '../services/stats.ts';
@@ -7,7 +7,11 @@ import { journeyStats } from '../services/stats.ts';
 const IdParams = Type.Object({ id: Type.String({ minLength: 1 }) });
 type IdParams = Static<typeof IdParams>;
 const JourneyPatch = Type.Object(
-  { name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })), graph: Type.Optional(JourneyGraph), settings: Type.Optional(Type.Partial(JourneySettings)) },
+  {
+    name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
+    graph: Type.Optional(JourneyGraph),
+    settings: Type.Optional(Type.Partial(JourneySettings)),
+  },
   { additionalProperties: false },
 );
 const PublishBody = Type.Object({ note: Type.Optional(Type.String({ maxLength: 1000 })) });
@@ -23,33 +27,49 @@ const tags = ['journeys'];
 export async function journeyRoutes(app: FastifyInstance, { journeys, enrollments, db }: Services) {
   app.get('/journeys', { config: read, schema: { tags } }, async () => {
     const list = await journeys.list();
-    return Promise.all(list.map(async (j) => ({ ...j, graph: undefined, stats: await journeyStats(db, j.id) })));
+    return Promise.all(
+      list.map(async (j) => ({ ...j, graph: undefined, stats: await journeyStats(db, j.id) })),
+    );
   });
-  app.post<{ Body: JourneyInput }>('/journeys', { config: write, schema: { tags, body: JourneyInput } }, async (req, reply) =>
-    reply.status(201).send(await journeys.create(req.body)),
+  app.post<{ Body: JourneyInput }>(
+    '/journeys',
+    { config: write, schema: { tags, body: JourneyInput } },
+    async (req, reply) => reply.status(201).send(await journeys.create(req.body)),
   );
-  app.get<{ Params: IdParams }>('/journeys/:id', { config: read, schema: { tags, params: IdParams } }, (req) => journeys.get(req.params.id));
+  app.get<{ Params: IdParams }>(
+    '/journeys/:id',
+    { config: read, schema: { tags, params: IdParams } },
+    (req) => journeys.get(req.params.id),
+  );
   app.put<{ Params: IdParams; Body: Static<typeof JourneyPatch> }>(
     '/journeys/:id',
     { config: write, schema: { tags, params: IdParams, body: JourneyPatch } },
     (req) => journeys.update(req.params.id, req.body),
   );
-  app.post<{ Params: IdParams }>('/journeys/:id/validate', { config: read, schema: { tags, params: IdParams } }, async (req) => {
-    const problems = validateGraph((await journeys.get(req.params.id)).graph);
-    return { valid: problems.length === 0, problems };
-  });
+  app.post<{ Params: IdParams }>(
+    '/journeys/:id/validate',
+    { config: read, schema: { tags, params: IdParams } },
+    async (req) => {
+      const problems = validateGraph((await journeys.get(req.params.id)).graph);
+      return { valid: problems.length === 0, problems };
+    },
+  );
   app.post<{ Params: IdParams; Body: Static<typeof PublishBody> | undefined }>(
     '/journeys/:id/publish',
     { config: write, schema: { tags, params: IdParams, body: Type.Optional(PublishBody) } },
     async (req, reply) => reply.status(201).send(await journeys.publish(req.params.id, req.body?.note ?? '')),
   );
   for (const action of ['pause', 'resume', 'archive', 'duplicate'] as const) {
-    app.post<{ Params: IdParams }>(`/journeys/:id/${action}`, { config: write, schema: { tags, params: IdParams } }, (req) =>
-      journeys[action](req.params.id),
+    app.post<{ Params: IdParams }>(
+      `/journeys/:id/${action}`,
+      { config: write, schema: { tags, params: IdParams } },
+      (req) => journeys[action](req.params.id),
     );
   }
-  app.get<{ Params: IdParams }>('/journeys/:id/versions', { config: read, schema: { tags, params: IdParams } }, (req) =>
-    journeys.versions(req.params.id),
+  app.get<{ Params: IdParams }>(
+    '/journeys/:id/versions',
+    { config: read, schema: { tags, params: IdParams } },
+    (req) => journeys.versions(req.params.id),
   );
   const VersionParams = Type.Object({ id: Type.String(), version: Type.Integer({ minimum: 1 }) });
   app.get<{ Params: Static<typeof VersionParams> }>(
@@ -57,10 +77,14 @@ export async function journeyRoutes(app: FastifyInstance, { journeys, enrollment
     { config: read, schema: { tags, params: VersionParams } },
     (req) => journeys.version(req.params.id, req.params.version),
   );
-  app.get<{ Params: IdParams }>('/journeys/:id/stats', { config: read, schema: { tags, params: IdParams } }, async (req) => {
-    await journeys.get(req.params.id);
-    return journeyStats(db, req.params.id);
-  });
+  app.get<{ Params: IdParams }>(
+    '/journeys/:id/stats',
+    { config: read, schema: { tags, params: IdParams } },
+    async (req) => {
+      await journeys.get(req.params.id);
+      return journeyStats(db, req.params.id);
+    },
+  );
   app.post<{ Params: IdParams; Body: Static<typeof EntriesBody> }>(
     '/journeys/:id/entries',
     { config: write, schema: { tags, params: IdParams, body: EntriesBody } },
@@ -69,7 +93,10 @@ export async function journeyRoutes(app: FastifyInstance, { journeys, enrollment
       const requestId = req.body.requestId ?? req.id;
       const results = [];
       for (const customerId of req.body.customerIds) {
-        results.push({ customerId, ...(await enrollments.enter(journey, customerId, null, `api-${requestId}`)) });
+        results.push({
+          customerId,
+          ...(await enrollments.enter(journey, customerId, null, `api-${requestId}`)),
+        });
       }
       return { results };
     },

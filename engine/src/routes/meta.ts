@@ -3,7 +3,11 @@ import type { FastifyInstance } from 'fastify';
 
 /** Who am I, and which node types exist (built-in and custom), with their JSON Schemas for generated forms. */
 export async function metaRoutes(app: FastifyInstance) {
-  app.get('/me', { config: { capability: 'customers:read' }, schema: { tags: ['meta'] } }, (req) => req.apiKey);
+  app.get(
+    '/me',
+    { config: { capability: 'customers:read' }, schema: { tags: ['meta'] } },
+    (req) => req.apiKey,
+  );
   app.get('/node-types', { config: { capability: 'journeys:read' }, schema: { tags: ['meta'] } }, () =>
     nodeTypes.list().map((d) => ({
       type: d.type,

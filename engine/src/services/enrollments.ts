@@ -4,17 +4,21 @@ import {
   ENROLLMENT_WORKFLOW,
   type Enrollment,
   type EnrollmentInput,
-  type Journey,
-  SIGNALS,
   enrollmentWorkflowId,
   filterHolds,
+  type Journey,
+  SIGNALS,
 } from '@itinera/schemas';
 import { type Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
 import { type Db, MongoServerError } from 'mongodb';
 import { HttpError } from '../plugins/errors.ts';
 import type { JourneyService } from './journeys.ts';
 
-type EnrollmentDoc = Omit<Enrollment, 'id'> & { _id: string; journeyName: string; triggerEvent?: CustomerEvent | null };
+type EnrollmentDoc = Omit<Enrollment, 'id'> & {
+  _id: string;
+  journeyName: string;
+  triggerEvent?: CustomerEvent | null;
+};
 
 interface TriggerConfig {
   kind: 'event' | 'api';
@@ -50,10 +54,18 @@ export function enrollmentService(db: Db, journeys: JourneyService, temporal: Te
     return result.modifiedCount === 1;
   };
 
-  const entryKeyFor = async (journeyId: string, customerId: string, config: TriggerConfig, entryId: string) => {
+  const entryKeyFor = async (
+    journeyId: string,
+    customerId: string,
+    config: TriggerConfig,
+    entryId: string,
+  ) => {
     if (config.reentry === 'once') return { key: 'once', entryNumber: 1 };
     if (config.reentry === 'concurrent') {
-      return { key: `m-${entryId}`, entryNumber: (await enrollments.countDocuments({ journeyId, customerId })) + 1 };
+      return {
+        key: `m-${entryId}`,
+        entryNumber: (await enrollments.countDocuments({ journeyId, customerId })) + 1,
+      };
     }
     const active = await enrollments.findOne({ journeyId, customerId, status: 'active' });
     if (active) return active.triggerMessageId === entryId ? { key: null, existing: active } : null;
@@ -67,10 +79,20 @@ export function enrollmentService(db: Db, journeys: JourneyService, temporal: Te
     const input: EnrollmentInput = {
       enrollmentId: enrollment._id,
       customerId: enrollment.customerId,
-      journey: { id: version.journeyId, version: version.version, name: version.name, graph: version.graph, settings: version.settings },
+      journey: {
+        id: version.journeyId,
+        version: version.version,
+        name: version.name,
+        graph: version.graph,
+        settings: version.settings,
+      },
       trigger: enrollment.triggerEvent ?? null,
     };
-    const options = { workflowId: enrollment._id, taskQueue: temporal.taskQueue, args: [input] as [EnrollmentInput] };
+    const options = {
+      workflowId: enrollment._id,
+      taskQueue: temporal.taskQueue,
+      args: [input] as [EnrollmentInput],
+    };
     try {
       if (event) {
         await temporal.client.workflow.signalWithStart(ENROLLMENT_WORKFLOW, {
@@ -80,7 +102,10 @@ export function enrollmentService(db: Db, journeys: JourneyService, temporal: Te
           signalArgs: [event],
         });
       } else {
-        await temporal.client.workflow.start(ENROLLMENT_WORKFLOW, { ...options, workflowIdReusePolicy: 'REJECT_DUPLICATE' });
+        await temporal.client.workflow.start(ENROLLMENT_WORKFLOW, {
+          ...options,
+          workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        });
       }
     } catch (error) {
       if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
@@ -89,12 +114,19 @@ export function enrollmentService(db: Db, journeys: JourneyService, temporal: Te
 
   return {
     /** Enters a customer into the live version, honouring re-entry rules, entry limits and duplicate triggers. */
-    async enter(journey: Journey, customerId: string, trigger: CustomerEvent | null, entryId: string): Promise<EntryOutcome> {
-      if (journey.status !== 'live' || journey.liveVersion === null) return { entered: false, reason: `journey is ${journey.status}` };
+    async enter(
+      journey: Journey,
+      customerId: string,
+      trigger: CustomerEvent | null,
+      entryId: string,
+    ): Promise<EntryOutcome> {
+      if (journey.status !== 'live' || journey.liveVersion === null)
+        return { entered: false, reason: `journey is ${journey.status}` };
       const version = await journeys.version(journey.id, journey.liveVersion);
       const triggerNode = version.graph.nodes.find((n) => n.type === 'trigger');
       const config = (triggerNode?.config ?? { kind: 'api', reentry: 'once' }) as unknown as TriggerConfig;
-      if (trigger && !filterHolds(trigger.properties, config.where)) return { entered: false, reason: 'trigger filter did not match' };
+      if (trigger && !filterHolds(trigger.properties, config.where))
+        return { entered: false, reason: 'trigger filter did not match' };
 
       const entry = await entryKeyFor(journey.id, customerId, config, entryId);
       if (!entry) return { entered: false, reason: 'customer is already in this journey' };
@@ -105,11 +137,13 @@ export function enrollmentService(db: Db, journeys: JourneyService, temporal: Te
       const id = enrollmentWorkflowId(journey.id, customerId, entry.key!);
       const existing = await enrollments.findOne({ _id: id });
       if (existing) {
-        if (existing.triggerMessageId !== entryId) return { entered: false, reason: 'customer already entered this journey' };
+        if (existing.triggerMessageId !== entryId)
+          return { entered: false, reason: 'customer already entered this journey' };
         if (existing.status === 'active') await deliver(existing, null);
         return { entered: true, enrollmentId: id };
       }
-      if (!(await reserveEntry(journey.id, config.entryLimit))) return { entered: false, reason: 'entry limit reached' };
+      if (!(await reserveEntry(journey.id, config.entryLimit)))
+        return { entered: false, reason: 'entry limit reached' };
       const now = new Date().toISOString();
       const doc: EnrollmentDoc = {
         _id: id,
@@ -155,7 +189,10 @@ export function enrollmentService(db: Db, journeys: JourneyService, temporal: Te
       } catch (error) {
         if (!(error instanceof WorkflowNotFoundError)) throw error;
         const endedAt = new Date().toISOString();
-        await enrollments.updateOne({ _id: id }, { $set: { status: 'exited', endedAt, endReason: `Exited by request: ${reason}` } });
+        await enrollments.updateOne(
+          { _id: id },
+          { $set: { status: 'exited', endedAt, endReason: `Exited by request: ${reason}` } },
+        );
       }
       return toEnrollment(doc);
     },
@@ -168,7 +205,11 @@ export function enrollmentService(db: Db, journeys: JourneyService, temporal: Te
 
     async list(filter: { journeyId?: string; customerId?: string; status?: string }, limit = 100) {
       const query = Object.fromEntries(Object.entries(filter).filter(([, v]) => v !== undefined));
-      const docs = await enrollments.find(query, { projection: { triggerEvent: 0 } }).sort({ enteredAt: -1 }).limit(limit).toArray();
+      const docs = await enrollments
+        .find(query, { projection: { triggerEvent: 0 } })
+        .sort({ enteredAt: -1 })
+        .limit(limit)
+        .toArray();
       return docs.map(toEnrollment);
     },
   };

@@ -22,7 +22,8 @@ function normalise(call: Call, index: number | null): EventDoc {
   const customerId = call.userId ?? call.anonymousId;
   if (!customerId) throw new HttpError(400, `${field('userId')} or anonymousId is required`, field('userId'));
   const timestamp = call.timestamp ? new Date(call.timestamp) : new Date();
-  if (Number.isNaN(timestamp.getTime())) throw new HttpError(400, `${field('timestamp')} is not a date`, field('timestamp'));
+  if (Number.isNaN(timestamp.getTime()))
+    throw new HttpError(400, `${field('timestamp')} is not a date`, field('timestamp'));
   return {
     _id: call.messageId ?? randomUUID(),
     type: call.type,
@@ -104,13 +105,20 @@ export function ingestionService(db: Db, journeys: JourneyService, enrollments: 
     /** Re-routes events whose routing was interrupted (a crash or an unreachable Temporal). */
     async sweepUnrouted(olderThanMs = 30_000): Promise<number> {
       const cutoff = new Date(Date.now() - olderThanMs).toISOString();
-      const stuck = await events.find({ routed: false, receivedAt: { $lt: cutoff } }).limit(500).toArray();
+      const stuck = await events
+        .find({ routed: false, receivedAt: { $lt: cutoff } })
+        .limit(500)
+        .toArray();
       for (const doc of stuck) await route(doc);
       return stuck.length;
     },
 
     async recentForCustomer(customerId: string, limit = 50) {
-      const docs = await events.find({ customerId, type: 'track' }).sort({ timestamp: -1 }).limit(limit).toArray();
+      const docs = await events
+        .find({ customerId, type: 'track' })
+        .sort({ timestamp: -1 })
+        .limit(limit)
+        .toArray();
       return docs.map(toEvent);
     },
 

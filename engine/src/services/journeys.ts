@@ -84,10 +84,16 @@ export function journeyService(db: Db) {
     },
     async publish(id: string, note: string): Promise<JourneyVersion> {
       const doc = await load(id);
-      if (doc.status === 'archived') throw new HttpError(409, 'Archived journeys cannot be published', 'status');
+      if (doc.status === 'archived')
+        throw new HttpError(409, 'Archived journeys cannot be published', 'status');
       const problems = validateGraph(doc.graph);
       if (problems.length > 0) {
-        throw new HttpError(422, `The journey has ${problems.length} problem(s): ${problems[0].message}`, 'graph', { problems });
+        throw new HttpError(
+          422,
+          `The journey has ${problems.length} problem(s): ${problems[0].message}`,
+          'graph',
+          { problems },
+        );
       }
       const version: JourneyVersion = {
         journeyId: id,

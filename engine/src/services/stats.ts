@@ -16,13 +16,28 @@ export async function journeyStats(db: Db, journeyId: string): Promise<JourneySt
   const enrollments = db.collection(COLLECTIONS.enrollments);
   const steps = db.collection(COLLECTIONS.steps);
   const [byStatus, byNode, passed] = await Promise.all([
-    enrollments.aggregate([{ $match: { journeyId } }, { $group: { _id: '$status', count: { $sum: 1 } } }]).toArray(),
     enrollments
-      .aggregate([{ $match: { journeyId, status: 'active' } }, { $group: { _id: '$currentNodeId', count: { $sum: 1 } } }])
+      .aggregate([{ $match: { journeyId } }, { $group: { _id: '$status', count: { $sum: 1 } } }])
       .toArray(),
-    steps.aggregate([{ $match: { journeyId } }, { $group: { _id: '$nodeId', count: { $sum: 1 } } }]).toArray(),
+    enrollments
+      .aggregate([
+        { $match: { journeyId, status: 'active' } },
+        { $group: { _id: '$currentNodeId', count: { $sum: 1 } } },
+      ])
+      .toArray(),
+    steps
+      .aggregate([{ $match: { journeyId } }, { $group: { _id: '$nodeId', count: { $sum: 1 } } }])
+      .toArray(),
   ]);
-  const stats: JourneyStats = { entered: 0, active: 0, completed: 0, converted: 0, exited: 0, failed: 0, nodes: {} };
+  const stats: JourneyStats = {
+    entered: 0,
+    active: 0,
+    completed: 0,
+    converted: 0,
+    exited: 0,
+    failed: 0,
+    nodes: {},
+  };
   for (const { _id, count } of byStatus) {
     stats.entered += count;
     if (_id in stats) (stats as unknown as Record<string, number>)[_id] = count;

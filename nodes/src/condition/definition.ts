@@ -1,13 +1,18 @@
-import { Type } from '@sinclair/typebox';
 import { defineNodeType, PropertyFilter } from '@itinera/schemas';
+import { Type } from '@sinclair/typebox';
 
 const Rule = Type.Object(
   {
-    kind: Type.Union([Type.Literal('attribute'), Type.Literal('event_count')], { title: 'Check', default: 'attribute' }),
+    kind: Type.Union([Type.Literal('attribute'), Type.Literal('event_count')], {
+      title: 'Check',
+      default: 'attribute',
+    }),
     path: Type.Optional(Type.String({ title: 'Profile attribute', 'x-widget': 'profile-attribute' })),
     op: Type.Optional(
       Type.Union(
-        ['eq', 'neq', 'gt', 'gte', 'lt', 'lte', 'contains', 'exists', 'not_exists', 'in'].map((op) => Type.Literal(op)),
+        ['eq', 'neq', 'gt', 'gte', 'lt', 'lte', 'contains', 'exists', 'not_exists', 'in'].map((op) =>
+          Type.Literal(op),
+        ),
         { title: 'Operator' },
       ),
     ),
@@ -15,7 +20,9 @@ const Rule = Type.Object(
     event: Type.Optional(Type.String({ title: 'Event name', 'x-widget': 'event-name' })),
     where: Type.Optional(PropertyFilter),
     atLeast: Type.Optional(Type.Integer({ minimum: 0, title: 'At least N times', default: 1 })),
-    withinDays: Type.Optional(Type.Number({ exclusiveMinimum: 0, title: 'Within the last D days', default: 30 })),
+    withinDays: Type.Optional(
+      Type.Number({ exclusiveMinimum: 0, title: 'Within the last D days', default: 30 }),
+    ),
   },
   { additionalProperties: false },
 );
@@ -28,7 +35,10 @@ export const conditionNode = defineNodeType({
   description: "Branches on profile attributes and on the customer's event history.",
   configSchema: Type.Object(
     {
-      combinator: Type.Union([Type.Literal('and'), Type.Literal('or')], { title: 'Combine with', default: 'and' }),
+      combinator: Type.Union([Type.Literal('and'), Type.Literal('or')], {
+        title: 'Combine with',
+        default: 'and',
+      }),
       rules: Type.Array(Rule, { minItems: 1, title: 'Rules' }),
     },
     { additionalProperties: false },

@@ -1,9 +1,9 @@
 import {
+  defineExecutor,
+  describePredicate,
   type ExecutionContext,
   type PropertyFilter,
   type PropertyPredicate,
-  defineExecutor,
-  describePredicate,
   predicateHolds,
 } from '@itinera/schemas';
 
@@ -23,7 +23,10 @@ interface ConditionConfig {
   rules: Rule[];
 }
 
-async function evaluate(ctx: ExecutionContext<ConditionConfig>, rule: Rule): Promise<{ held: boolean; text: string }> {
+async function evaluate(
+  ctx: ExecutionContext<ConditionConfig>,
+  rule: Rule,
+): Promise<{ held: boolean; text: string }> {
   if (rule.kind === 'attribute') {
     const predicate = { path: rule.path ?? '', op: rule.op ?? 'eq', value: rule.value };
     const profile = await ctx.loadProfile();
@@ -46,8 +49,7 @@ async function evaluate(ctx: ExecutionContext<ConditionConfig>, rule: Rule): Pro
 export const conditionExecutor = defineExecutor<ConditionConfig>('condition', async (ctx) => {
   const results = [];
   for (const rule of ctx.config.rules) results.push(await evaluate(ctx, rule));
-  const passed =
-    ctx.config.combinator === 'and' ? results.every((r) => r.held) : results.some((r) => r.held);
+  const passed = ctx.config.combinator === 'and' ? results.every((r) => r.held) : results.some((r) => r.held);
   const port = passed ? 'yes' : 'no';
   const joined = results.map((r) => r.text).join(` ${ctx.config.combinator} `);
   return { port, outcome: port, reason: `${passed ? 'Yes' : 'No'}: ${joined}` };

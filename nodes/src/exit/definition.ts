@@ -1,5 +1,5 @@
-import { Type } from '@sinclair/typebox';
 import { defineNodeType } from '@itinera/schemas';
+import { Type } from '@sinclair/typebox';
 
 export const exitNode = defineNodeType({
   type: 'exit',

@@ -1,5 +1,5 @@
-import { Type } from '@sinclair/typebox';
 import { defineNodeType, EventMatcher } from '@itinera/schemas';
+import { Type } from '@sinclair/typebox';
 
 export const goalNode = defineNodeType({
   type: 'goal',

@@ -23,7 +23,9 @@ export const sendExecutor = defineExecutor<{ channel: string }>('send', async (c
   return {
     port: 'next',
     outcome: sent ? 'sent' : result.status,
-    reason: sent ? `Sent ${result.channel}: ${result.detail}` : `Not sent (${result.status}): ${result.detail}`,
+    reason: sent
+      ? `Sent ${result.channel}: ${result.detail}`
+      : `Not sent (${result.status}): ${result.detail}`,
     data: { messageId: result.messageId, channel: result.channel },
     vars: result.response === undefined ? undefined : { response: result.response },
   };

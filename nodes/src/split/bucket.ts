@@ -13,7 +13,7 @@ export function stickyPercentile(customerId: string, salt: string): number {
   const hash = fnv1a(`${salt}:${customerId}`);
   // Mix the bits once more so neighbouring ids spread evenly.
   const mixed = Math.imul(hash ^ (hash >>> 16), 0x45d9f3b) >>> 0;
-  return ((mixed ^ (mixed >>> 16)) >>> 0) % 10_000 / 100;
+  return (((mixed ^ (mixed >>> 16)) >>> 0) % 10_000) / 100;
 }
 
 export function pickBranch<B extends { percent: number }>(branches: B[], percentile: number): B {

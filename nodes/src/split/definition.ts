@@ -1,12 +1,13 @@
-import { Type } from '@sinclair/typebox';
 import { defineNodeType } from '@itinera/schemas';
+import { Type } from '@sinclair/typebox';
 
 export const splitNode = defineNodeType({
   type: 'split',
   title: 'Split',
   category: 'logic',
   icon: '🔀',
-  description: 'Sends customers down named branches by percentage (A/B tests). A customer always lands in the same branch.',
+  description:
+    'Sends customers down named branches by percentage (A/B tests). A customer always lands in the same branch.',
   configSchema: Type.Object(
     {
       branches: Type.Array(

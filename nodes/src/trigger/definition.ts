@@ -1,5 +1,5 @@
-import { Type } from '@sinclair/typebox';
 import { defineNodeType, PropertyFilter } from '@itinera/schemas';
+import { Type } from '@sinclair/typebox';
 
 export const triggerNode = defineNodeType({
   type: 'trigger',
@@ -24,5 +24,6 @@ export const triggerNode = defineNodeType({
   ),
   defaultConfig: { kind: 'event', event: 'signed_up', reentry: 'once' },
   ports: [{ id: 'next', label: 'next' }],
-  validate: (config) => (config.kind === 'event' && !config.event ? ['event is required when entering on an event'] : []),
+  validate: (config) =>
+    config.kind === 'event' && !config.event ? ['event is required when entering on an event'] : [],
 });

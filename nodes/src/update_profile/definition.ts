@@ -1,5 +1,5 @@
-import { Type } from '@sinclair/typebox';
 import { defineNodeType } from '@itinera/schemas';
+import { Type } from '@sinclair/typebox';
 
 export const updateProfileNode = defineNodeType({
   type: 'update_profile',
@@ -12,8 +12,16 @@ export const updateProfileNode = defineNodeType({
       operations: Type.Array(
         Type.Object(
           {
-            path: Type.String({ minLength: 1, pattern: '^[A-Za-z0-9_]+(\\.[A-Za-z0-9_]+)*$', title: 'Attribute', 'x-widget': 'profile-attribute' }),
-            op: Type.Union([Type.Literal('set'), Type.Literal('increment'), Type.Literal('unset')], { title: 'Operation', default: 'set' }),
+            path: Type.String({
+              minLength: 1,
+              pattern: '^[A-Za-z0-9_]+(\\.[A-Za-z0-9_]+)*$',
+              title: 'Attribute',
+              'x-widget': 'profile-attribute',
+            }),
+            op: Type.Union([Type.Literal('set'), Type.Literal('increment'), Type.Literal('unset')], {
+              title: 'Operation',
+              default: 'set',
+            }),
             value: Type.Optional(Type.Unknown({ title: 'Value' })),
           },
           { additionalProperties: false },
@@ -27,6 +35,8 @@ export const updateProfileNode = defineNodeType({
   ports: [{ id: 'next', label: 'next' }],
   validate: (config) =>
     config.operations.flatMap((o, i) =>
-      o.op === 'increment' && typeof o.value !== 'number' ? [`operations.${i}.value must be a number to increment`] : [],
+      o.op === 'increment' && typeof o.value !== 'number'
+        ? [`operations.${i}.value must be a number to increment`]
+        : [],
     ),
 });

@@ -1,5 +1,5 @@
-import { Type } from '@sinclair/typebox';
 import { defineNodeType } from '@itinera/schemas';
+import { Type } from '@sinclair/typebox';
 import { Duration } from '../shared/duration.ts';
 
 const Weekday = Type.Integer({ minimum: 1, maximum: 7 });
@@ -14,18 +14,27 @@ export const waitNode = defineNodeType({
     "Waits for a duration; until a time of day on chosen weekdays in the customer's timezone; or until a date held in a profile attribute.",
   configSchema: Type.Object(
     {
-      mode: Type.Union([Type.Literal('duration'), Type.Literal('time_of_day'), Type.Literal('date_attribute')], {
-        title: 'Wait',
-        default: 'duration',
-      }),
+      mode: Type.Union(
+        [Type.Literal('duration'), Type.Literal('time_of_day'), Type.Literal('date_attribute')],
+        {
+          title: 'Wait',
+          default: 'duration',
+        },
+      ),
       duration: Type.Optional(Duration),
-      time: Type.Optional(Type.String({ pattern: '^([01]\\d|2[0-3]):[0-5]\\d$', title: 'Local time (HH:MM)' })),
+      time: Type.Optional(
+        Type.String({ pattern: '^([01]\\d|2[0-3]):[0-5]\\d$', title: 'Local time (HH:MM)' }),
+      ),
       weekdays: Type.Optional(
         Type.Array(Weekday, { title: 'Allowed weekdays (1 = Monday)', uniqueItems: true, minItems: 1 }),
       ),
-      attribute: Type.Optional(Type.String({ title: 'Profile attribute holding a date', 'x-widget': 'profile-attribute' })),
+      attribute: Type.Optional(
+        Type.String({ title: 'Profile attribute holding a date', 'x-widget': 'profile-attribute' }),
+      ),
       offset: Type.Optional(Duration),
-      offsetDirection: Type.Optional(Type.Union([Type.Literal('before'), Type.Literal('after')], { default: 'before' })),
+      offsetDirection: Type.Optional(
+        Type.Union([Type.Literal('before'), Type.Literal('after')], { default: 'before' }),
+      ),
       yearly: Type.Optional(Type.Boolean({ title: 'Every year (birthdays, anniversaries)', default: false })),
     },
     { additionalProperties: false },

@@ -4,7 +4,9 @@ import type { NodeView } from '../views.ts';
 /** "2 days" for a duration-like value, '' otherwise. */
 export function durationText(value: unknown): string {
   const d = value as Partial<Duration> | undefined;
-  return d && typeof d.amount === 'number' && typeof d.unit === 'string' ? describeDuration(d as Duration) : '';
+  return d && typeof d.amount === 'number' && typeof d.unit === 'string'
+    ? describeDuration(d as Duration)
+    : '';
 }
 
 export const waitView: NodeView = {

@@ -1,5 +1,5 @@
-import { Type } from '@sinclair/typebox';
 import { defineNodeType, PropertyFilter } from '@itinera/schemas';
+import { Type } from '@sinclair/typebox';
 import { Duration } from '../shared/duration.ts';
 
 export const waitForEventNode = defineNodeType({
@@ -8,7 +8,8 @@ export const waitForEventNode = defineNodeType({
   category: 'timing',
   icon: '👂',
   canWait: true,
-  description: 'Waits until the customer does something, up to a timeout. The event is available to later nodes as `event`.',
+  description:
+    'Waits until the customer does something, up to a timeout. The event is available to later nodes as `event`.',
   configSchema: Type.Object(
     {
       event: Type.String({ minLength: 1, title: 'Event name', 'x-widget': 'event-name' }),

@@ -9,9 +9,17 @@ interface WaitForEventConfig {
 
 export const waitForEventExecutor = defineExecutor<WaitForEventConfig>('wait_for_event', async (ctx) => {
   const { event, where, timeout } = ctx.config;
-  const found = await ctx.waitForEvent({ event, where }, durationMs(timeout), `for "${event}" up to ${describeDuration(timeout)}`);
+  const found = await ctx.waitForEvent(
+    { event, where },
+    durationMs(timeout),
+    `for "${event}" up to ${describeDuration(timeout)}`,
+  );
   if (!found) {
-    return { port: 'timed_out', outcome: 'timed_out', reason: `No "${event}" within ${describeDuration(timeout)}` };
+    return {
+      port: 'timed_out',
+      outcome: 'timed_out',
+      reason: `No "${event}" within ${describeDuration(timeout)}`,
+    };
   }
   return {
     port: 'happened',

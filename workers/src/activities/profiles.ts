@@ -8,7 +8,15 @@ interface ProfileOperation {
 }
 
 function mongoFilterFor(where: PropertyFilter): Record<string, unknown> {
-  const ops: Record<string, string> = { eq: '$eq', neq: '$ne', gt: '$gt', gte: '$gte', lt: '$lt', lte: '$lte', in: '$in' };
+  const ops: Record<string, string> = {
+    eq: '$eq',
+    neq: '$ne',
+    gt: '$gt',
+    gte: '$gte',
+    lt: '$lt',
+    lte: '$lte',
+    in: '$in',
+  };
   const filter: Record<string, unknown> = {};
   for (const predicate of where) {
     const field = `properties.${predicate.path}`;
@@ -24,17 +32,30 @@ export function profileActivities(db: Db) {
   const profiles = db.collection(COLLECTIONS.profiles);
   return {
     /** Counts the customer's events in a window, for conditions like "purchased at least twice in 30 days". */
-    async countEvents(input: { customerId: string; event: string; where: PropertyFilter; sinceMs: number; untilMs: number }) {
+    async countEvents(input: {
+      customerId: string;
+      event: string;
+      where: PropertyFilter;
+      sinceMs: number;
+      untilMs: number;
+    }) {
       return db.collection(COLLECTIONS.events).countDocuments({
         customerId: input.customerId,
         event: input.event,
-        timestamp: { $gte: new Date(input.sinceMs).toISOString(), $lte: new Date(input.untilMs).toISOString() },
+        timestamp: {
+          $gte: new Date(input.sinceMs).toISOString(),
+          $lte: new Date(input.untilMs).toISOString(),
+        },
         ...mongoFilterFor(input.where),
       });
     },
 
     /** Applies the operations once per idempotency key, in one atomic update. */
-    async updateProfile(input: { idempotencyKey: string; customerId: string; operations: ProfileOperation[] }) {
+    async updateProfile(input: {
+      idempotencyKey: string;
+      customerId: string;
+      operations: ProfileOperation[];
+    }) {
       const $set: Record<string, unknown> = { updatedAt: new Date().toISOString() };
       const $inc: Record<string, number> = {};
       const $unset: Record<string, ''> = {};

@@ -1,8 +1,13 @@
 import { COLLECTIONS } from '@itinera/schemas';
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Db } from 'mongodb';
-import { type Channel, type DeliveryProvider, PermanentDeliveryError, type RenderedMessage } from '../providers/types.ts';
-import { TemplateError, renderTemplate } from './templates.ts';
+import {
+  type Channel,
+  type DeliveryProvider,
+  PermanentDeliveryError,
+  type RenderedMessage,
+} from '../providers/types.ts';
+import { renderTemplate, TemplateError } from './templates.ts';
 
 export interface SendInput {
   idempotencyKey: string;
@@ -11,7 +16,15 @@ export interface SendInput {
   journeyName: string;
   nodeId: string;
   customerId: string;
-  config: { channel: Channel; to?: string; subject?: string; body: string; url?: string; method?: string; headers?: Record<string, string> };
+  config: {
+    channel: Channel;
+    to?: string;
+    subject?: string;
+    body: string;
+    url?: string;
+    method?: string;
+    headers?: Record<string, string>;
+  };
   vars: Record<string, unknown>;
 }
 
@@ -23,7 +36,12 @@ export interface SendOutput {
   response?: unknown;
 }
 
-const ADDRESS_TRAIT: Record<Channel, string | null> = { email: 'email', sms: 'phone', push: 'push_token', webhook: null };
+const ADDRESS_TRAIT: Record<Channel, string | null> = {
+  email: 'email',
+  sms: 'phone',
+  push: 'push_token',
+  webhook: null,
+};
 
 export type ProviderMap = Record<Channel, DeliveryProvider>;
 
@@ -46,7 +64,12 @@ export function sendActivities(db: Db, providers: ProviderMap) {
       const base = { channel, messageId: input.idempotencyKey };
       const previous = await deliveries.findOne({ _id: input.idempotencyKey as never });
       if (previous && previous.status !== 'sending') {
-        return { ...base, status: 'duplicate', detail: `already ${previous.status}: ${previous.detail}`, response: previous.response };
+        return {
+          ...base,
+          status: 'duplicate',
+          detail: `already ${previous.status}: ${previous.detail}`,
+          response: previous.response,
+        };
       }
       const profile = await db.collection(COLLECTIONS.profiles).findOne({ _id: input.customerId as never });
       const traits = (profile?.traits as Record<string, unknown>) ?? {};
@@ -66,7 +89,12 @@ export function sendActivities(db: Db, providers: ProviderMap) {
           : channel === 'webhook'
             ? (input.config.url ?? '')
             : String(traits[addressTrait ?? ''] ?? '');
-        if (!to.trim()) return settle(input, { ...base, status: 'skipped', detail: `customer has no ${addressTrait ?? 'address'}` });
+        if (!to.trim())
+          return settle(input, {
+            ...base,
+            status: 'skipped',
+            detail: `customer has no ${addressTrait ?? 'address'}`,
+          });
         message = {
           channel,
           to: to.trim(),
@@ -86,7 +114,15 @@ export function sendActivities(db: Db, providers: ProviderMap) {
 
       await deliveries.updateOne(
         { _id: input.idempotencyKey as never },
-        { $setOnInsert: { status: 'sending', channel, to: message.to, customerId: input.customerId, createdAt: new Date().toISOString() } },
+        {
+          $setOnInsert: {
+            status: 'sending',
+            channel,
+            to: message.to,
+            customerId: input.customerId,
+            createdAt: new Date().toISOString(),
+          },
+        },
         { upsert: true },
       );
       const provider = providers[channel];
@@ -94,9 +130,21 @@ export function sendActivities(db: Db, providers: ProviderMap) {
         const receipt = await provider.send(message, { idempotencyKey: input.idempotencyKey });
         await deliveries.updateOne(
           { _id: input.idempotencyKey as never },
-          { $set: { status: 'sent', detail: `to ${message.to} via ${provider.name}`, providerMessageId: receipt.providerMessageId, response: receipt.response } },
+          {
+            $set: {
+              status: 'sent',
+              detail: `to ${message.to} via ${provider.name}`,
+              providerMessageId: receipt.providerMessageId,
+              response: receipt.response,
+            },
+          },
         );
-        return { ...base, status: 'sent', detail: `to ${message.to} via ${provider.name}`, response: receipt.response };
+        return {
+          ...base,
+          status: 'sent',
+          detail: `to ${message.to} via ${provider.name}`,
+          response: receipt.response,
+        };
       } catch (error) {
         if (error instanceof PermanentDeliveryError) {
           return settle(input, { ...base, status: 'failed', detail: error.message });

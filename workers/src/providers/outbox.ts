@@ -11,7 +11,11 @@ export function outboxProvider(db: Db): DeliveryProvider {
     name: 'outbox',
     async send(message, { idempotencyKey }) {
       try {
-        await messages.insertOne({ _id: idempotencyKey as never, ...message, sentAt: new Date().toISOString() });
+        await messages.insertOne({
+          _id: idempotencyKey as never,
+          ...message,
+          sentAt: new Date().toISOString(),
+        });
       } catch (error) {
         if (!(error instanceof MongoServerError && error.code === DUPLICATE_KEY)) throw error;
       }

@@ -37,9 +37,14 @@ export function webhookProvider(options: { timeoutMs?: number } = {}): DeliveryP
         throw new Error(`Webhook ${message.to} answered ${response.status}`);
       }
       if (response.status >= 400) {
-        throw new PermanentDeliveryError(`Webhook ${message.to} refused with ${response.status}: ${text.slice(0, 200)}`);
+        throw new PermanentDeliveryError(
+          `Webhook ${message.to} refused with ${response.status}: ${text.slice(0, 200)}`,
+        );
       }
-      return { providerMessageId: response.headers.get('x-request-id') ?? idempotencyKey, response: parseBody(text) };
+      return {
+        providerMessageId: response.headers.get('x-request-id') ?? idempotencyKey,
+        response: parseBody(text),
+      };
     },
   };
 }

@@ -3,9 +3,9 @@ import {
   type EnrollmentInput,
   type EventMatcher,
   type ExecutionContext,
+  eventMatches,
   type JourneyNode,
   type Profile,
-  eventMatches,
 } from '@itinera/schemas';
 import { condition, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { BookkeepingActivities } from '../activities/bookkeeping.ts';
@@ -20,7 +20,12 @@ const bookkeeping = proxyLocalActivities<BookkeepingActivities>({
 const activities = proxyActivities<Record<string, AnyActivity>>({
   startToCloseTimeout: '2 minutes',
   heartbeatTimeout: '20 seconds',
-  retry: { initialInterval: '2 seconds', backoffCoefficient: 2, maximumInterval: '10 minutes', maximumAttempts: 25 },
+  retry: {
+    initialInterval: '2 seconds',
+    backoffCoefficient: 2,
+    maximumInterval: '10 minutes',
+    maximumAttempts: 25,
+  },
 });
 
 /** Thrown out of a wait when a goal or an exit request ends the enrollment. */
@@ -68,7 +73,12 @@ export function createContext(
   const announceWait = async (waitingFor: string, wakeAt: number | null) => {
     status.waitingFor = waitingFor;
     status.nextWakeAt = wakeAt === null ? null : new Date(wakeAt).toISOString();
-    await bookkeeping.markWaiting({ enrollmentId: input.enrollmentId, nodeId: node.id, ...status, waitingFor });
+    await bookkeeping.markWaiting({
+      enrollmentId: input.enrollmentId,
+      nodeId: node.id,
+      ...status,
+      waitingFor,
+    });
   };
   const clearWait = () => {
     status.waitingFor = null;
@@ -78,7 +88,12 @@ export function createContext(
   return {
     config: node.config,
     node: { id: node.id, type: node.type, label: node.label },
-    journey: { id: input.journey.id, version: input.journey.version, name: input.journey.name, settings: input.journey.settings },
+    journey: {
+      id: input.journey.id,
+      version: input.journey.version,
+      name: input.journey.name,
+      settings: input.journey.settings,
+    },
     enrollmentId: input.enrollmentId,
     customerId: input.customerId,
     visit,
@@ -89,7 +104,9 @@ export function createContext(
     async timezone() {
       const { traits } = await loadProfile();
       if (isValidTimezone(traits.timezone)) return traits.timezone;
-      return isValidTimezone(input.journey.settings.defaultTimezone) ? input.journey.settings.defaultTimezone : 'UTC';
+      return isValidTimezone(input.journey.settings.defaultTimezone)
+        ? input.journey.settings.defaultTimezone
+        : 'UTC';
     },
     async sleepUntil(epochMs, why) {
       const delay = Math.max(0, epochMs - Date.now());

@@ -1,3 +1,4 @@
 /** The workflow bundle's entry: the interpreter plus the built-in executors. */
 import '@itinera/nodes/executors';
+
 export { journeyWorkflow } from './journey-workflow.ts';

@@ -4,14 +4,14 @@ import {
   type EnrollmentState,
   type EnrollmentStatus,
   type ExecutionResult,
+  eventMatches,
+  executorFor,
   type InterpreterState,
   type JourneyNode,
+  outgoingEdge,
   QUERIES,
   SIGNALS,
   type StepRecord,
-  eventMatches,
-  executorFor,
-  outgoingEdge,
 } from '@itinera/schemas';
 import {
   ActivityFailure,
@@ -21,7 +21,7 @@ import {
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
-import { Interrupted, type Mailbox, type WaitStatus, bookkeeping, createContext } from './context.ts';
+import { bookkeeping, createContext, Interrupted, type Mailbox, type WaitStatus } from './context.ts';
 
 export const customerEventSignal = defineSignal<[CustomerEvent]>(SIGNALS.event);
 export const exitSignal = defineSignal<[{ reason?: string }]>(SIGNALS.exit);
@@ -111,7 +111,12 @@ export async function journeyWorkflow(input: EnrollmentInput): Promise<Enrollmen
 
   const runNode = async (node: JourneyNode, visit: number): Promise<ExecutionResult> => {
     const executor = executorFor(node.type);
-    if (!executor) return { outcome: 'failed', reason: `No executor registered for node type "${node.type}"`, end: 'exited' };
+    if (!executor)
+      return {
+        outcome: 'failed',
+        reason: `No executor registered for node type "${node.type}"`,
+        end: 'exited',
+      };
     const ctx = createContext(input, node, visit, state.vars, mailbox, status);
     return executor(ctx);
   };
@@ -122,11 +127,23 @@ export async function journeyWorkflow(input: EnrollmentInput): Promise<Enrollmen
     const visit = (state.visits[state.currentNodeId] ?? 0) + 1;
     if (ending) return finish(ending, visit);
     if (!node) {
-      return finish({ status: 'failed', reason: `Node "${state.currentNodeId}" is missing`, nodeId: state.currentNodeId, nodeType: 'unknown', outcome: 'failed' }, visit);
+      return finish(
+        {
+          status: 'failed',
+          reason: `Node "${state.currentNodeId}" is missing`,
+          nodeId: state.currentNodeId,
+          nodeType: 'unknown',
+          outcome: 'failed',
+        },
+        visit,
+      );
     }
     if (visit > input.journey.settings.maxLoopIterations) {
       const reason = `Loop guard: node visited more than ${input.journey.settings.maxLoopIterations} times`;
-      return finish({ status: 'exited', reason, nodeId: node.id, nodeType: node.type, outcome: 'loop_guard' }, visit);
+      return finish(
+        { status: 'exited', reason, nodeId: node.id, nodeType: node.type, outcome: 'loop_guard' },
+        visit,
+      );
     }
     state.visits[node.id] = visit;
 
@@ -137,7 +154,16 @@ export async function journeyWorkflow(input: EnrollmentInput): Promise<Enrollmen
       if (error instanceof Interrupted && ending) return finish(ending, visit);
       if (!(error instanceof ActivityFailure)) throw error;
       const cause = error.cause?.message ?? error.message;
-      return finish({ status: 'failed', reason: `Failed: ${cause}`, nodeId: node.id, nodeType: node.type, outcome: 'failed' }, visit);
+      return finish(
+        {
+          status: 'failed',
+          reason: `Failed: ${cause}`,
+          nodeId: node.id,
+          nodeType: node.type,
+          outcome: 'failed',
+        },
+        visit,
+      );
     }
     if (result.vars) Object.assign(state.vars, result.vars);
     const next = result.port ? outgoingEdge(graph, node.id, result.port) : undefined;

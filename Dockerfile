@@ -1,0 +1,38 @@
+# One image for both the API (engine) and the worker; docker-compose.yml picks the command.
+# Servers (MongoDB, Temporal) are separate containers, so provisioning of local servers is skipped.
+# Recommended .dockerignore: node_modules .tools .data .test-data .artifacts **/dist coverage .git
+FROM node:20-bookworm-slim
+
+ENV NODE_ENV=production \
+    ITINERA_SKIP_PROVISION=1 \
+    ITINERA_DATA_DIR=/data \
+    PORT=3000 \
+    npm_config_fund=false \
+    npm_config_audit=false \
+    npm_config_update_notifier=false
+
+WORKDIR /app
+
+# Dependency layer: only manifests (and the postinstall script) so source edits do not bust the npm cache.
+COPY package.json package-lock.json ./
+COPY schemas/package.json schemas/
+COPY nodes/package.json nodes/
+COPY workers/package.json workers/
+COPY engine/package.json engine/
+COPY editor/package.json editor/
+COPY scripts/ scripts/
+# dev dependencies are needed at runtime (tsx) and for the editor build
+RUN npm ci --include=dev
+
+COPY tsconfig.json ./
+COPY schemas/ schemas/
+COPY nodes/ nodes/
+COPY workers/ workers/
+COPY engine/ engine/
+COPY editor/ editor/
+RUN npm run build -w editor --if-present
+
+RUN mkdir -p /data && chown node:node /data
+USER node
+EXPOSE 3000
+CMD ["node", "--import", "tsx", "engine/src/main.ts"]

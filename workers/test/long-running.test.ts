@@ -1,0 +1,114 @@
+import { COLLECTIONS, ENROLLMENT_WORKFLOW, type EnrollmentInput, type JourneyGraph } from '@itinera/schemas';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import type { Db } from 'mongodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { graph } from '../../test/support/journeys.ts';
+import {
+  testDatabase,
+  timeSkippingEnvironment,
+  uniqueTaskQueue,
+  workflowBundle,
+} from '../../test/support/servers.ts';
+import { createItineraWorker } from '../src/worker.ts';
+
+const loop = (limit: number): JourneyGraph =>
+  graph(
+    [
+      { id: 'start', type: 'trigger', config: { kind: 'api', reentry: 'once' } },
+      { id: 'wait', type: 'wait', config: { mode: 'duration', duration: { amount: 1, unit: 'hours' } } },
+      {
+        id: 'count',
+        type: 'update_profile',
+        config: { operations: [{ path: 'laps', op: 'increment', value: 1 }] },
+      },
+      {
+        id: 'more',
+        type: 'condition',
+        config: { combinator: 'and', rules: [{ kind: 'attribute', path: 'laps', op: 'lt', value: limit }] },
+      },
+      { id: 'end', type: 'exit', config: {} },
+    ],
+    ['start->wait', 'wait->count', 'count->more', 'more:yes->wait', 'more:no->end'],
+  );
+
+describe('long-running enrollments', () => {
+  let env: TestWorkflowEnvironment;
+  let db: Db;
+  let closeDb: () => Promise<void>;
+  let worker: Worker;
+  let running: Promise<void>;
+  const taskQueue = uniqueTaskQueue();
+
+  beforeAll(async () => {
+    env = await timeSkippingEnvironment();
+    ({ db, close: closeDb } = await testDatabase());
+    worker = await createItineraWorker({
+      connection: env.nativeConnection,
+      taskQueue,
+      db,
+      workflowBundle: await workflowBundle(),
+    });
+    running = worker.run();
+  });
+  afterAll(async () => {
+    worker?.shutdown();
+    await running;
+    await closeDb?.();
+    await env?.teardown();
+  });
+
+  const input = (
+    id: string,
+    journey: JourneyGraph,
+    maxLoopIterations: number,
+    historyLimit?: number,
+  ): EnrollmentInput => ({
+    enrollmentId: id,
+    customerId: id,
+    journey: {
+      id: 'loop',
+      version: 1,
+      name: 'Loop',
+      graph: journey,
+      settings: { defaultTimezone: 'UTC', maxLoopIterations },
+    },
+    trigger: null,
+    historyLimit,
+  });
+
+  it('continues as new to stay within history limits, without losing its place or its events', async () => {
+    const handle = await env.client.workflow.start(ENROLLMENT_WORKFLOW, {
+      taskQueue,
+      workflowId: 'looper',
+      args: [input('looper', loop(30), 100, 80)],
+    });
+    const result = await handle.result();
+    expect(result).toBe('completed');
+    const firstRun = await env.client.workflow.getHandle('looper', handle.firstExecutionRunId).describe();
+    expect(firstRun.status.name).toBe('CONTINUED_AS_NEW');
+    const profile = await db.collection(COLLECTIONS.profiles).findOne({ _id: 'looper' as never });
+    expect(profile?.traits.laps).toBe(30);
+    const steps = await db.collection(COLLECTIONS.steps).find({ enrollmentId: 'looper' }).toArray();
+    expect(steps.filter((s) => s.nodeId === 'count')).toHaveLength(30);
+    expect(steps.find((s) => s.nodeId === 'more' && s.visit === 30)?.reason).toBe(
+      'No: laps lt 30 did not hold',
+    );
+  });
+
+  it('a loop guard stops a customer who has gone round too many times', async () => {
+    const result = await env.client.workflow.execute(ENROLLMENT_WORKFLOW, {
+      taskQueue,
+      workflowId: 'spinner',
+      args: [input('spinner', loop(1_000), 5)],
+    });
+    expect(result).toBe('exited');
+    const last = await db
+      .collection(COLLECTIONS.steps)
+      .find({ enrollmentId: 'spinner' })
+      .sort({ at: -1, visit: -1 })
+      .limit(1)
+      .next();
+    expect(last).toMatchObject({ nodeId: 'wait', outcome: 'loop_guard', visit: 6 });
+  });
+});
