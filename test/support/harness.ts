@@ -1,4 +1,4 @@
-import type { JourneyGraph, Role } from '@itinera/schemas';
+import { COLLECTIONS, type JourneyGraph, type Role } from '@itinera/schemas';
 import type { Client } from '@temporalio/client';
 import type { NativeConnection, Worker } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
@@ -104,6 +104,11 @@ export async function startHarness(options: {
       expectOk(await call('POST', '/v1/identify', { userId: customerId, traits }, 'ingest'), 'identify');
     },
     async close() {
+      // A timer firing for a workflow nobody polls would stall the shared time-skipping clock for later files.
+      const active = await db.collection(COLLECTIONS.enrollments).find({ status: 'active' }).toArray();
+      await Promise.all(
+        active.map((e) => options.client.workflow.getHandle(String(e._id)).terminate('test finished').catch(() => undefined)),
+      );
       worker?.shutdown();
       await running;
       await app.close();

@@ -1,0 +1,22 @@
+import { BuilderPage } from '../builder/BuilderPage.tsx';
+import { CustomerPage } from '../inspector/CustomerPage.tsx';
+import { CustomerSearch } from '../inspector/CustomerSearch.tsx';
+import { EnrollmentPage } from '../inspector/EnrollmentPage.tsx';
+import { JourneyList } from '../journeys/JourneyList.tsx';
+
+export function Routes({ route }: { route: string[] }) {
+  const [section, id, sub, version] = route;
+  if (section === 'journeys' && id) {
+    return (
+      <BuilderPage
+        key={`${id}/${version ?? ''}`}
+        journeyId={id}
+        version={sub === 'versions' ? Number(version) : undefined}
+      />
+    );
+  }
+  if (section === 'customers' && id) return <CustomerPage key={id} customerId={id} />;
+  if (section === 'customers') return <CustomerSearch />;
+  if (section === 'enrollments' && id) return <EnrollmentPage key={id} enrollmentId={id} />;
+  return <JourneyList />;
+}

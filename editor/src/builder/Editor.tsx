@@ -1,0 +1,155 @@
+import { validateGraph } from '@itinera/schemas';
+import { useReactFlow } from '@xyflow/react';
+import { useMemo, useRef, useState } from 'react';
+import { ApiError, post } from '../api/client.ts';
+import type { JourneyDetail, VersionDetail } from '../api/types.ts';
+import { useCan } from '../app/session.tsx';
+import { type CanvasDecor, DecorContext, problemsByNode } from '../canvas/decor.tsx';
+import { nodeTypes } from '../graph/node-registry.ts';
+import { useToast } from '../ui/toasts.tsx';
+import { useApi } from '../ui/useApi.ts';
+import { ConfigPanel } from './ConfigPanel.tsx';
+import { FlowCanvas } from './FlowCanvas.tsx';
+import { JourneyBar } from './JourneyBar.tsx';
+import { Palette } from './Palette.tsx';
+import { ProblemsList } from './ProblemsList.tsx';
+import { PublishDialog } from './PublishDialog.tsx';
+import { useAutosave } from './useAutosave.ts';
+import { useGraphEditor } from './useGraphEditor.ts';
+import { useLiveStats } from './useLiveStats.ts';
+import { useShortcuts } from './useShortcuts.ts';
+
+interface Props {
+  journey: JourneyDetail;
+  version?: VersionDetail;
+  onJourneyChanged(): void;
+}
+
+export function Editor({ journey, version, onJourneyChanged }: Props) {
+  const canWrite = useCan('journeys:write');
+  const readOnly = !canWrite || version !== undefined || journey.status === 'archived';
+  const toast = useToast();
+  const [initialGraph] = useState(() => version?.graph ?? journey.graph);
+  const editor = useGraphEditor(initialGraph);
+  const [name, setName] = useState(journey.name);
+  const [publishing, setPublishing] = useState(false);
+  const centreRef = useRef<((type: string) => void) | null>(null);
+  const { setCenter, getZoom } = useReactFlow();
+
+  const graphKey = JSON.stringify(editor.graph);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: revalidate only when the graph's content changes
+  const problems = useMemo(() => validateGraph(editor.graph, nodeTypes), [graphKey]);
+  const autosave = useAutosave(journey.id, { name, graph: editor.graph }, !readOnly);
+  const live = journey.status === 'live' || journey.status === 'paused';
+  const stats = useLiveStats(journey.id, live && !version);
+  const events = useApi<string[]>(readOnly ? null : '/v1/events/names');
+  const attributes = useApi<string[]>(readOnly ? null : '/v1/customers/attributes');
+
+  const shortcuts = useMemo(
+    () => ({
+      copy: editor.copy,
+      paste: editor.paste,
+      undo: editor.history.undo,
+      redo: editor.history.redo,
+    }),
+    [editor.copy, editor.paste, editor.history.undo, editor.history.redo],
+  );
+  useShortcuts(!readOnly, shortcuts);
+
+  const decor = useMemo<CanvasDecor>(
+    () => ({ problems: problemsByNode(problems), stats: stats?.nodes ?? null, trail: null }),
+    [problems, stats],
+  );
+  const selected = editor.nodes.filter((n) => n.selected);
+  const single = selected.length === 1 ? selected[0] : null;
+
+  function focusNode(id: string) {
+    const node = editor.nodes.find((n) => n.id === id);
+    if (!node) return;
+    editor.selectOnly(id);
+    const w = node.measured?.width ?? 220;
+    const h = node.measured?.height ?? 90;
+    setCenter(node.position.x + w / 2, node.position.y + h / 2, {
+      zoom: Math.max(getZoom(), 0.8),
+      duration: 300,
+    });
+  }
+
+  async function publish(note: string) {
+    try {
+      await autosave.flush();
+      const result = await post<{ version: number }>(
+        `/v1/journeys/${encodeURIComponent(journey.id)}/publish`,
+        { note },
+      );
+      toast.info(`Published version ${result.version}`);
+      setPublishing(false);
+      onJourneyChanged();
+    } catch (e) {
+      const detail =
+        e instanceof ApiError && e.problems?.length ? `: ${e.problems.map((p) => p.message).join('; ')}` : '';
+      toast.error(new Error(`${e instanceof Error ? e.message : String(e)}${detail}`));
+    }
+  }
+
+  async function lifecycle(action: 'pause' | 'resume') {
+    try {
+      await post(`/v1/journeys/${encodeURIComponent(journey.id)}/${action}`);
+      toast.info(action === 'pause' ? 'Journey paused' : 'Journey resumed');
+      onJourneyChanged();
+    } catch (e) {
+      toast.error(e);
+    }
+  }
+
+  return (
+    <DecorContext.Provider value={decor}>
+      <div className="builder">
+        <JourneyBar
+          journey={journey}
+          version={version}
+          name={name}
+          onName={setName}
+          canWrite={canWrite}
+          readOnly={readOnly}
+          saveState={autosave.state}
+          problemCount={problems.length}
+          onPublish={() => setPublishing(true)}
+          onLifecycle={lifecycle}
+        />
+        {live && stats && (
+          <div className="live-strip" data-testid="live-stats">
+            Live: {stats.entered} entered · {stats.active} active · {stats.completed} completed ·{' '}
+            {stats.converted} converted · {stats.exited} exited
+          </div>
+        )}
+        <div className="builder-body">
+          {!readOnly && <Palette disabled={readOnly} onAdd={(type) => centreRef.current?.(type)} />}
+          <FlowCanvas editor={editor} readOnly={readOnly} centreRef={centreRef} />
+          <aside className="side">
+            {single ? (
+              <ConfigPanel
+                key={single.id}
+                node={single}
+                problems={decor.problems.get(single.id) ?? []}
+                readOnly={readOnly}
+                eventNames={events.data ?? []}
+                attributes={attributes.data ?? []}
+                onChange={(patch) => editor.updateNode(single.id, patch)}
+                onDelete={() => editor.deleteNodes([single.id])}
+              />
+            ) : (
+              <p className="muted hint-box">
+                {readOnly
+                  ? 'Select a node to see its settings.'
+                  : 'Drag a node from the palette, or select one to edit it.'}
+              </p>
+            )}
+            <ProblemsList problems={problems} onPick={focusNode} />
+          </aside>
+        </div>
+        {publishing && <PublishDialog onPublish={publish} onCancel={() => setPublishing(false)} />}
+      </div>
+    </DecorContext.Provider>
+  );
+}

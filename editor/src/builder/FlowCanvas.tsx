@@ -1,0 +1,114 @@
+import { Background, Controls, MiniMap, Panel, ReactFlow, useReactFlow } from '@xyflow/react';
+import { type DragEvent, useCallback, useRef } from 'react';
+import { flowNodeTypes } from '../canvas/JourneyNodeCard.tsx';
+import { DRAG_TYPE } from './Palette.tsx';
+import type { GraphEditor } from './useGraphEditor.ts';
+
+const NODE_SIZE = { width: 220, height: 90 };
+
+/** The editable React Flow canvas. Exposes `addAtCentre` through `centreRef` for the keyboard palette. */
+export function FlowCanvas({
+  editor,
+  readOnly,
+  centreRef,
+}: {
+  editor: GraphEditor;
+  readOnly: boolean;
+  centreRef: React.RefObject<((type: string) => void) | null>;
+}) {
+  const wrapper = useRef<HTMLDivElement>(null);
+  const { screenToFlowPosition, fitView } = useReactFlow();
+  const { addNode, history } = editor;
+
+  centreRef.current = (type: string) => {
+    const box = wrapper.current?.getBoundingClientRect();
+    if (!box) return;
+    const centre = screenToFlowPosition({ x: box.left + box.width / 2, y: box.top + box.height / 2 });
+    const offset = (editor.nodes.length % 5) * 24;
+    addNode(type, {
+      x: centre.x - NODE_SIZE.width / 2 + offset,
+      y: centre.y - NODE_SIZE.height / 2 + offset,
+    });
+  };
+
+  const onDragOver = useCallback((event: DragEvent) => {
+    event.preventDefault();
+    event.dataTransfer.dropEffect = 'move';
+  }, []);
+
+  const onDrop = useCallback(
+    (event: DragEvent) => {
+      event.preventDefault();
+      const type = event.dataTransfer.getData(DRAG_TYPE) || event.dataTransfer.getData('text/plain');
+      if (!type || readOnly) return;
+      const point = screenToFlowPosition({ x: event.clientX, y: event.clientY });
+      addNode(type, { x: point.x - 20, y: point.y - 20 });
+    },
+    [addNode, readOnly, screenToFlowPosition],
+  );
+
+  return (
+    <div className="canvas" ref={wrapper} data-testid="canvas">
+      <ReactFlow
+        nodes={editor.nodes}
+        edges={editor.edges}
+        nodeTypes={flowNodeTypes}
+        onNodesChange={editor.onNodesChange}
+        onEdgesChange={editor.onEdgesChange}
+        onConnect={editor.connect}
+        onNodeDragStart={history.takeSnapshot}
+        onBeforeDelete={async () => {
+          history.takeSnapshot();
+          return true;
+        }}
+        isValidConnection={(c) => c.source !== c.target}
+        onDragOver={onDragOver}
+        onDrop={onDrop}
+        nodesDraggable={!readOnly}
+        nodesConnectable={!readOnly}
+        deleteKeyCode={readOnly ? null : ['Delete', 'Backspace']}
+        multiSelectionKeyCode={['Shift', 'Meta', 'Control']}
+        defaultEdgeOptions={{ type: 'smoothstep' }}
+        fitView
+        fitViewOptions={{ maxZoom: 1, padding: 0.2 }}
+        minZoom={0.2}
+      >
+        <Background />
+        <Controls />
+        <MiniMap pannable zoomable />
+        {!readOnly && (
+          <Panel position="top-right" className="canvas-tools">
+            <button
+              type="button"
+              onClick={history.undo}
+              disabled={!history.canUndo}
+              title="Undo (Ctrl+Z)"
+              data-testid="undo"
+            >
+              ↶ Undo
+            </button>
+            <button
+              type="button"
+              onClick={history.redo}
+              disabled={!history.canRedo}
+              title="Redo (Ctrl+Shift+Z)"
+              data-testid="redo"
+            >
+              ↷ Redo
+            </button>
+            <button
+              type="button"
+              data-testid="auto-layout"
+              onClick={async () => {
+                await editor.autoLayout();
+                requestAnimationFrame(() => fitView({ maxZoom: 1, padding: 0.2, duration: 300 }));
+              }}
+            >
+              Auto-layout
+            </button>
+          </Panel>
+        )}
+      </ReactFlow>
+    </div>
+  );
+}

@@ -1,0 +1,189 @@
+import type { JourneyGraph } from '@itinera/schemas';
+import { type Connection, useEdgesState, useNodesState } from '@xyflow/react';
+import { useCallback, useMemo, useRef } from 'react';
+import { safePorts } from '../canvas/decor.tsx';
+import { useHistory } from '../graph/history.ts';
+import { layoutNodes } from '../graph/layout.ts';
+import {
+  edgeId,
+  type FlowEdge,
+  type FlowNode,
+  flowToGraph,
+  graphToFlow,
+  INPUT_HANDLE,
+  nextNodeId,
+} from '../graph/mapping.ts';
+import { nodeTypes } from '../graph/node-registry.ts';
+
+interface Snapshot {
+  nodes: FlowNode[];
+  edges: FlowEdge[];
+}
+
+let clipboard: Snapshot | null = null;
+
+/** Canvas state (React Flow's own hooks) plus the editing operations and undo/redo around it. */
+export function useGraphEditor(initial: JourneyGraph) {
+  const start = useMemo(() => graphToFlow(initial), [initial]);
+  const [nodes, setNodes, onNodesChange] = useNodesState<FlowNode>(start.nodes);
+  const [edges, setEdges, onEdgesChange] = useEdgesState<FlowEdge>(start.edges);
+  const current = useRef<Snapshot>({ nodes, edges });
+  current.current = { nodes, edges };
+
+  const read = useCallback(() => current.current, []);
+  const restore = useCallback(
+    (s: Snapshot) => {
+      setNodes(s.nodes);
+      setEdges(s.edges);
+    },
+    [setNodes, setEdges],
+  );
+  const history = useHistory(read, restore);
+  const { takeSnapshot } = history;
+
+  const lastConfigEdit = useRef({ id: '', at: 0 });
+  /** Typing in the config panel records one undo step per node per pause, not per keystroke. */
+  const snapshotForEdit = useCallback(
+    (id: string) => {
+      const now = Date.now();
+      if (lastConfigEdit.current.id !== id || now - lastConfigEdit.current.at > 1500) takeSnapshot();
+      lastConfigEdit.current = { id, at: now };
+    },
+    [takeSnapshot],
+  );
+
+  const addNode = useCallback(
+    (type: string, position: { x: number; y: number }) => {
+      const definition = nodeTypes.get(type);
+      if (!definition) return;
+      takeSnapshot();
+      const id = nextNodeId(
+        type,
+        current.current.nodes.map((n) => n.id),
+      );
+      const config = structuredClone(definition.defaultConfig) as Record<string, unknown>;
+      setNodes((list) => [
+        ...list.map((n) => ({ ...n, selected: false })),
+        { id, type: 'journey', position, data: { type, config }, selected: true },
+      ]);
+      return id;
+    },
+    [setNodes, takeSnapshot],
+  );
+
+  const connect = useCallback(
+    (c: Connection) => {
+      if (!c.sourceHandle || c.source === c.target) return;
+      takeSnapshot();
+      const port = c.sourceHandle;
+      setEdges((list) => [
+        // One edge per output port: reconnecting a port replaces its edge.
+        ...list.filter((e) => !(e.source === c.source && e.sourceHandle === port)),
+        {
+          id: edgeId(c.source, port, c.target),
+          source: c.source,
+          sourceHandle: port,
+          target: c.target,
+          targetHandle: INPUT_HANDLE,
+          data: { port },
+        },
+      ]);
+    },
+    [setEdges, takeSnapshot],
+  );
+
+  const updateNode = useCallback(
+    (id: string, patch: { config?: Record<string, unknown>; label?: string }) => {
+      snapshotForEdit(id);
+      setNodes((list) => list.map((n) => (n.id === id ? { ...n, data: { ...n.data, ...patch } } : n)));
+      if (patch.config) {
+        const node = current.current.nodes.find((n) => n.id === id);
+        const ports = new Set(safePorts(nodeTypes.get(node?.data.type ?? ''), patch.config).map((p) => p.id));
+        // Edges from ports that disappeared (a removed split branch) go too.
+        setEdges((list) => list.filter((e) => e.source !== id || ports.has(e.sourceHandle ?? '')));
+      }
+    },
+    [setNodes, setEdges, snapshotForEdit],
+  );
+
+  const selectOnly = useCallback(
+    (id: string | null) => setNodes((list) => list.map((n) => ({ ...n, selected: n.id === id }))),
+    [setNodes],
+  );
+
+  const deleteNodes = useCallback(
+    (ids: string[]) => {
+      if (ids.length === 0) return;
+      takeSnapshot();
+      const gone = new Set(ids);
+      setNodes((list) => list.filter((n) => !gone.has(n.id)));
+      setEdges((list) => list.filter((e) => !gone.has(e.source) && !gone.has(e.target)));
+    },
+    [setNodes, setEdges, takeSnapshot],
+  );
+
+  const copy = useCallback(() => {
+    const picked = current.current.nodes.filter((n) => n.selected);
+    const ids = new Set(picked.map((n) => n.id));
+    if (picked.length === 0) return false;
+    clipboard = structuredClone({
+      nodes: picked,
+      edges: current.current.edges.filter((e) => ids.has(e.source) && ids.has(e.target)),
+    });
+    return true;
+  }, []);
+
+  const paste = useCallback(() => {
+    if (!clipboard) return;
+    takeSnapshot();
+    const taken = current.current.nodes.map((n) => n.id);
+    const renamed = new Map<string, string>();
+    for (const node of clipboard.nodes) {
+      const id = nextNodeId(node.data.type, [...taken, ...renamed.values()]);
+      renamed.set(node.id, id);
+    }
+    const pastedNodes: FlowNode[] = clipboard.nodes.map((n) => ({
+      ...structuredClone(n),
+      id: renamed.get(n.id)!,
+      position: { x: n.position.x + 40, y: n.position.y + 40 },
+      selected: true,
+      measured: undefined,
+    }));
+    const pastedEdges: FlowEdge[] = clipboard.edges.map((e) => {
+      const source = renamed.get(e.source)!;
+      const target = renamed.get(e.target)!;
+      return { ...e, id: edgeId(source, e.sourceHandle ?? 'next', target), source, target, selected: false };
+    });
+    setNodes((list) => [...list.map((n) => ({ ...n, selected: false })), ...pastedNodes]);
+    setEdges((list) => [...list, ...pastedEdges]);
+    clipboard = { nodes: pastedNodes, edges: pastedEdges };
+  }, [setNodes, setEdges, takeSnapshot]);
+
+  const autoLayout = useCallback(async () => {
+    const { nodes: list, edges: links } = current.current;
+    const laid = await layoutNodes(list, links);
+    takeSnapshot();
+    setNodes(laid);
+  }, [setNodes, takeSnapshot]);
+
+  const graph = useMemo(() => flowToGraph(nodes, edges), [nodes, edges]);
+
+  return {
+    nodes,
+    edges,
+    graph,
+    onNodesChange,
+    onEdgesChange,
+    history,
+    addNode,
+    connect,
+    updateNode,
+    selectOnly,
+    deleteNodes,
+    copy,
+    paste,
+    autoLayout,
+  };
+}
+
+export type GraphEditor = ReturnType<typeof useGraphEditor>;

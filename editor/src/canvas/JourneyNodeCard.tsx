@@ -1,0 +1,82 @@
+import { summarize } from '@itinera/nodes/views';
+import { Handle, type NodeProps, Position, useUpdateNodeInternals } from '@xyflow/react';
+import { memo, useEffect } from 'react';
+import { type FlowNode, INPUT_HANDLE } from '../graph/mapping.ts';
+import { nodeTypes } from '../graph/node-registry.ts';
+import { safePorts, useDecor } from './decor.tsx';
+
+/** The one canvas node component: works for every node type, built-in or custom. */
+function JourneyNodeCardInner({ id, data, selected }: NodeProps<FlowNode>) {
+  const definition = nodeTypes.get(data.type);
+  const ports = safePorts(definition, data.config);
+  const portKey = ports.map((p) => p.id).join('|');
+  const updateNodeInternals = useUpdateNodeInternals();
+  // biome-ignore lint/correctness/useExhaustiveDependencies: re-measure handles when the port list changes
+  useEffect(() => updateNodeInternals(id), [id, portKey, updateNodeInternals]);
+
+  const { problems, stats, trail } = useDecor();
+  const nodeProblems = problems.get(id) ?? [];
+  const nodeStats = stats?.[id];
+  const role = definition?.role ?? 'step';
+  const summary = summarize(data.type, data.config);
+  const classes = [
+    'jnode',
+    `jnode-${definition?.category ?? 'unknown'}`,
+    selected && 'is-selected',
+    nodeProblems.length > 0 && 'has-problems',
+    trail?.visited.has(id) && 'is-visited',
+    trail?.current === id && 'is-current',
+  ].filter(Boolean);
+
+  return (
+    <div className={classes.join(' ')} data-testid={`node-${id}`} data-type={data.type}>
+      {role === 'step' && (
+        <Handle type="target" position={Position.Left} id={INPUT_HANDLE} data-testid={`handle-${id}-in`} />
+      )}
+      <div className="jnode-head">
+        <span className="jnode-icon" aria-hidden="true">
+          {definition?.icon ?? '❔'}
+        </span>
+        <span className="jnode-title">{data.label || definition?.title || data.type}</span>
+        {nodeProblems.length > 0 && (
+          <span
+            className="jnode-badge"
+            title={nodeProblems.map((p) => p.message).join('\n')}
+            data-testid={`problem-badge-${id}`}
+          >
+            {nodeProblems.length}
+          </span>
+        )}
+      </div>
+      <div className="jnode-id">{id}</div>
+      {summary && <div className="jnode-summary">{summary}</div>}
+      {!definition && <div className="jnode-error">Unknown node type “{data.type}”</div>}
+      {nodeProblems.length > 0 && <div className="jnode-error">{nodeProblems[0].message}</div>}
+      {nodeStats && (
+        <div className="jnode-stats" data-testid={`node-stats-${id}`}>
+          {nodeStats.active} waiting · {nodeStats.passed} passed
+        </div>
+      )}
+      {trail?.current === id && <div className="jnode-current">● customer is here</div>}
+      {ports.length > 0 && (
+        <div className="jnode-ports">
+          {ports.map((port) => (
+            <div className="jnode-port" key={port.id}>
+              <span>{port.label}</span>
+              <Handle
+                type="source"
+                position={Position.Right}
+                id={port.id}
+                data-testid={`handle-${id}-${port.id}`}
+                aria-label={`${port.label} output`}
+              />
+            </div>
+          ))}
+        </div>
+      )}
+    </div>
+  );
+}
+
+export const JourneyNodeCard = memo(JourneyNodeCardInner);
+export const flowNodeTypes = { journey: JourneyNodeCard };

@@ -1,0 +1,35 @@
+import type { GraphProblem, NodeTypeDefinition, OutputPort } from '@itinera/schemas';
+import { portsOf } from '@itinera/schemas';
+import { createContext, useContext } from 'react';
+
+/** Per-node extras drawn on the canvas, kept out of node data so they never enter the graph or history. */
+export interface CanvasDecor {
+  problems: Map<string, GraphProblem[]>;
+  stats: Record<string, { active: number; passed: number }> | null;
+  /** Enrollment path: visited node ids and the node the customer is at. */
+  trail: { visited: Set<string>; current: string | null } | null;
+}
+
+export const emptyDecor: CanvasDecor = { problems: new Map(), stats: null, trail: null };
+
+export const DecorContext = createContext<CanvasDecor>(emptyDecor);
+export const useDecor = () => useContext(DecorContext);
+
+export function problemsByNode(problems: GraphProblem[]): Map<string, GraphProblem[]> {
+  const map = new Map<string, GraphProblem[]>();
+  for (const problem of problems) {
+    if (!problem.nodeId) continue;
+    map.set(problem.nodeId, [...(map.get(problem.nodeId) ?? []), problem]);
+  }
+  return map;
+}
+
+/** Ports for a node, tolerating configs broken enough to make a port function throw. */
+export function safePorts(definition: NodeTypeDefinition | undefined, config: unknown): OutputPort[] {
+  if (!definition) return [];
+  try {
+    return portsOf(definition, config);
+  } catch {
+    return [];
+  }
+}

@@ -1,0 +1,61 @@
+import { defaultFor, type JsonSchema } from '../graph/json-schema.ts';
+import { type FieldProps, useFormEnv } from './context.ts';
+import { Field, joinPath } from './Field.tsx';
+
+const isComposite = (s: JsonSchema) => s.type === 'object' || s.type === 'array';
+
+export function ObjectField({ schema, value, onChange, path, label }: FieldProps) {
+  const { readOnly } = useFormEnv();
+  const object = (value && typeof value === 'object' ? value : {}) as Record<string, unknown>;
+  const required = new Set(schema.required ?? []);
+  const setKey = (key: string, next: unknown) => {
+    const copy = { ...object };
+    if (next === undefined) delete copy[key];
+    else copy[key] = next;
+    onChange(copy);
+  };
+  const fields = Object.entries(schema.properties ?? {}).map(([key, child]) => {
+    const childLabel = child.title ?? key.charAt(0).toUpperCase() + key.slice(1).replaceAll('_', ' ');
+    const childPath = joinPath(path, key);
+    const isRequired = required.has(key);
+    // Optional groups (a second duration, a filter…) stay collapsed until added.
+    if (!isRequired && isComposite(child) && object[key] === undefined) {
+      return (
+        <div className="field field-optional" key={key}>
+          <button
+            type="button"
+            disabled={readOnly}
+            data-testid={`add-${childPath}`}
+            onClick={() => setKey(key, defaultFor(child))}
+          >
+            + {childLabel}
+          </button>
+        </div>
+      );
+    }
+    return (
+      <div className="field-wrap" key={key}>
+        <Field
+          schema={child}
+          value={object[key]}
+          onChange={(next) => setKey(key, next)}
+          path={childPath}
+          label={childLabel}
+          required={isRequired}
+        />
+        {!isRequired && isComposite(child) && !readOnly && (
+          <button type="button" className="link" onClick={() => setKey(key, undefined)}>
+            remove {childLabel}
+          </button>
+        )}
+      </div>
+    );
+  });
+  if (!path) return <div className="form-object">{fields}</div>;
+  return (
+    <fieldset className="form-object">
+      <legend>{label}</legend>
+      {fields}
+    </fieldset>
+  );
+}

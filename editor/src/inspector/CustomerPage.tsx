@@ -1,0 +1,119 @@
+import type { CustomerEventRow, CustomerSummary, EnrollmentRow, MessageRow } from '../api/types.ts';
+import { href } from '../app/router.ts';
+import { formatTime, formatValue } from '../ui/format.ts';
+import { useApi } from '../ui/useApi.ts';
+
+function Section({
+  title,
+  error,
+  children,
+}: {
+  title: string;
+  error: string | null;
+  children: React.ReactNode;
+}) {
+  return (
+    <section className="card">
+      <h2>{title}</h2>
+      {error ? (
+        <p className="error" role="alert">
+          {error}
+        </p>
+      ) : (
+        children
+      )}
+    </section>
+  );
+}
+
+export function CustomerPage({ customerId }: { customerId: string }) {
+  const base = `/v1/customers/${encodeURIComponent(customerId)}`;
+  const profile = useApi<CustomerSummary>(base);
+  const events = useApi<CustomerEventRow[]>(`${base}/events`);
+  const enrollments = useApi<EnrollmentRow[]>(`${base}/enrollments`);
+  const messages = useApi<MessageRow[]>(`${base}/messages`);
+  return (
+    <section className="page customer">
+      <div className="page-head">
+        <h1>
+          <a href={href('customers')}>Customers</a> / {customerId}
+        </h1>
+      </div>
+      <div className="grid-2">
+        <Section title="Profile" error={profile.error}>
+          {profile.data && (
+            <dl className="traits" data-testid="traits">
+              {Object.entries(profile.data.traits).map(([k, v]) => (
+                <div key={k}>
+                  <dt>{k}</dt>
+                  <dd>{formatValue(v)}</dd>
+                </div>
+              ))}
+              <div>
+                <dt>first seen</dt>
+                <dd>{formatTime(profile.data.createdAt)}</dd>
+              </div>
+            </dl>
+          )}
+        </Section>
+        <Section title="Enrollments" error={enrollments.error}>
+          <table className="table" data-testid="enrollments">
+            <thead>
+              <tr>
+                <th>Journey</th>
+                <th>Version</th>
+                <th>Status</th>
+                <th>Current node</th>
+                <th>Next wake-up</th>
+              </tr>
+            </thead>
+            <tbody>
+              {enrollments.data?.map((e) => (
+                <tr key={e.id}>
+                  <td>
+                    <a href={href('enrollments', e.id)} data-testid={`enrollment-${e.id}`}>
+                      {e.journeyName ?? e.journeyId}
+                    </a>
+                  </td>
+                  <td>v{e.version}</td>
+                  <td>
+                    <span className={`status status-${e.status}`}>{e.status}</span>
+                  </td>
+                  <td>{e.currentNodeId ?? '—'}</td>
+                  <td>
+                    {e.waitingFor ? `waiting for ${e.waitingFor}; ` : ''}
+                    {formatTime(e.nextWakeAt)}
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+          {enrollments.data?.length === 0 && <p className="muted">Not in any journey.</p>}
+        </Section>
+        <Section title="Recent events" error={events.error}>
+          <ul className="rows" data-testid="events">
+            {events.data?.map((e) => (
+              <li key={e.messageId}>
+                <strong>{e.event}</strong> <span className="muted">{formatTime(e.timestamp)}</span>
+                {Object.keys(e.properties ?? {}).length > 0 && <code>{JSON.stringify(e.properties)}</code>}
+              </li>
+            ))}
+          </ul>
+          {events.data?.length === 0 && <p className="muted">No events.</p>}
+        </Section>
+        <Section title="Messages" error={messages.error}>
+          <ul className="rows" data-testid="messages">
+            {messages.data?.map((m) => (
+              <li key={m.id}>
+                <strong>{m.channel}</strong> to {m.to} <span className="muted">{formatTime(m.sentAt)}</span>
+                {m.subject && <div>{m.subject}</div>}
+                <div className="muted clip">{m.body}</div>
+              </li>
+            ))}
+          </ul>
+          {messages.data?.length === 0 && <p className="muted">No messages sent.</p>}
+        </Section>
+      </div>
+    </section>
+  );
+}
