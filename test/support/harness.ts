@@ -107,7 +107,12 @@ export async function startHarness(options: {
       // A timer firing for a workflow nobody polls would stall the shared time-skipping clock for later files.
       const active = await db.collection(COLLECTIONS.enrollments).find({ status: 'active' }).toArray();
       await Promise.all(
-        active.map((e) => options.client.workflow.getHandle(String(e._id)).terminate('test finished').catch(() => undefined)),
+        active.map((e) =>
+          options.client.workflow
+            .getHandle(String(e._id))
+            .terminate('test finished')
+            .catch(() => undefined),
+        ),
       );
       worker?.shutdown();
       await running;

@@ -21,7 +21,10 @@ export function ConfigPanel({ node, problems, readOnly, eventNames, attributes, 
   return (
     <div className="config-panel" data-testid="config-panel">
       <h2>
-        <span aria-hidden="true">{definition?.icon ?? '❔'}</span> {definition?.title ?? node.data.type}
+        <span className="type-icon" aria-hidden="true">
+          {definition?.icon ?? '❔'}
+        </span>{' '}
+        {definition?.title ?? node.data.type}
       </h2>
       <p className="muted">{definition?.description}</p>
       <div className="field">

@@ -1,5 +1,6 @@
 import { Background, Controls, MiniMap, Panel, ReactFlow, useReactFlow } from '@xyflow/react';
 import { type DragEvent, useCallback, useRef } from 'react';
+import { FIT_VIEW, FitOnceMeasured, ZOOM_RANGE } from '../canvas/fit.ts';
 import { flowNodeTypes } from '../canvas/JourneyNodeCard.tsx';
 import { DRAG_TYPE } from './Palette.tsx';
 import type { GraphEditor } from './useGraphEditor.ts';
@@ -70,9 +71,10 @@ export function FlowCanvas({
         multiSelectionKeyCode={['Shift', 'Meta', 'Control']}
         defaultEdgeOptions={{ type: 'smoothstep' }}
         fitView
-        fitViewOptions={{ maxZoom: 1, padding: 0.2 }}
-        minZoom={0.2}
+        fitViewOptions={FIT_VIEW}
+        {...ZOOM_RANGE}
       >
+        <FitOnceMeasured />
         <Background />
         <Controls />
         <MiniMap pannable zoomable />
@@ -101,7 +103,8 @@ export function FlowCanvas({
               data-testid="auto-layout"
               onClick={async () => {
                 await editor.autoLayout();
-                requestAnimationFrame(() => fitView({ maxZoom: 1, padding: 0.2, duration: 300 }));
+                // Fits once the moved nodes have been applied (fitView waits for the next node update).
+                void fitView({ ...FIT_VIEW, duration: 300 });
               }}
             >
               Auto-layout

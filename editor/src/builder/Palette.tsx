@@ -27,7 +27,10 @@ export function Palette({ onAdd, disabled }: { onAdd(type: string): void; disabl
               onDragStart={(e) => onDragStart(e, d.type)}
               onClick={() => onAdd(d.type)}
             >
-              <span aria-hidden="true">{d.icon}</span> {d.title}
+              <span className="type-icon" aria-hidden="true">
+                {d.icon}
+              </span>{' '}
+              <span className="palette-title">{d.title}</span>
             </button>
           ))}
         </section>

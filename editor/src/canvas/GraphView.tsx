@@ -1,31 +1,10 @@
 import type { JourneyGraph } from '@itinera/schemas';
-import {
-  Background,
-  Controls,
-  ReactFlow,
-  ReactFlowProvider,
-  useNodesInitialized,
-  useReactFlow,
-} from '@xyflow/react';
-import { useEffect, useMemo } from 'react';
+import { Background, Controls, ReactFlow, ReactFlowProvider } from '@xyflow/react';
+import { useMemo } from 'react';
 import { graphToFlow } from '../graph/mapping.ts';
 import { type CanvasDecor, DecorContext, emptyDecor } from './decor.tsx';
+import { FIT_VIEW, FitOnceMeasured, ZOOM_RANGE } from './fit.ts';
 import { flowNodeTypes } from './JourneyNodeCard.tsx';
-
-const FIT = { maxZoom: 1, padding: 0.15 };
-
-/** Fits the view once the nodes have been measured (read-only canvases never report dimensions back). */
-function FitOnLoad() {
-  const ready = useNodesInitialized();
-  const { fitView } = useReactFlow();
-  useEffect(() => {
-    if (!ready) return;
-    // One frame later the container and every node have settled.
-    const frame = requestAnimationFrame(() => fitView(FIT));
-    return () => cancelAnimationFrame(frame);
-  }, [ready, fitView]);
-  return null;
-}
 
 /** A read-only canvas; `takenEdges` are highlighted (an enrollment's path). */
 export function GraphView({
@@ -58,11 +37,12 @@ export function GraphView({
           elementsSelectable={false}
           deleteKeyCode={null}
           fitView
-          fitViewOptions={FIT}
+          fitViewOptions={FIT_VIEW}
+          {...ZOOM_RANGE}
         >
           <Background />
           <Controls showInteractive={false} />
-          <FitOnLoad />
+          <FitOnceMeasured />
         </ReactFlow>
       </ReactFlowProvider>
     </DecorContext.Provider>

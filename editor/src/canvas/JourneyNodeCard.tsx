@@ -1,6 +1,6 @@
 import { summarize } from '@itinera/nodes/views';
 import { Handle, type NodeProps, Position, useUpdateNodeInternals } from '@xyflow/react';
-import { memo, useEffect } from 'react';
+import { memo, useEffect, useRef } from 'react';
 import { type FlowNode, INPUT_HANDLE } from '../graph/mapping.ts';
 import { nodeTypes } from '../graph/node-registry.ts';
 import { safePorts, useDecor } from './decor.tsx';
@@ -11,14 +11,23 @@ function JourneyNodeCardInner({ id, data, selected }: NodeProps<FlowNode>) {
   const ports = safePorts(definition, data.config);
   const portKey = ports.map((p) => p.id).join('|');
   const updateNodeInternals = useUpdateNodeInternals();
-  // biome-ignore lint/correctness/useExhaustiveDependencies: re-measure handles when the port list changes
-  useEffect(() => updateNodeInternals(id), [id, portKey, updateNodeInternals]);
+  const measuredPorts = useRef(portKey);
+  useEffect(() => {
+    // React Flow measures a node when it mounts. Measuring it here as well would make a pending fitView
+    // resolve on this one node before the others are measured, so only re-measure when the ports change.
+    if (measuredPorts.current === portKey) return;
+    measuredPorts.current = portKey;
+    updateNodeInternals(id);
+  }, [id, portKey, updateNodeInternals]);
 
   const { problems, stats, trail } = useDecor();
   const nodeProblems = problems.get(id) ?? [];
   const nodeStats = stats?.[id];
   const role = definition?.role ?? 'step';
   const summary = summarize(data.type, data.config);
+  // The icon is an emoji that may not render (no emoji font), so the type's title is always shown in words.
+  const typeTitle = definition?.title ?? data.type;
+  const title = data.label || typeTitle;
   const classes = [
     'jnode',
     `jnode-${definition?.category ?? 'unknown'}`,
@@ -34,10 +43,10 @@ function JourneyNodeCardInner({ id, data, selected }: NodeProps<FlowNode>) {
         <Handle type="target" position={Position.Left} id={INPUT_HANDLE} data-testid={`handle-${id}-in`} />
       )}
       <div className="jnode-head">
-        <span className="jnode-icon" aria-hidden="true">
+        <span className="jnode-icon type-icon" aria-hidden="true">
           {definition?.icon ?? '❔'}
         </span>
-        <span className="jnode-title">{data.label || definition?.title || data.type}</span>
+        <span className="jnode-title">{title}</span>
         {nodeProblems.length > 0 && (
           <span
             className="jnode-badge"
@@ -48,7 +57,7 @@ function JourneyNodeCardInner({ id, data, selected }: NodeProps<FlowNode>) {
           </span>
         )}
       </div>
-      <div className="jnode-id">{id}</div>
+      <div className="jnode-id">{title === typeTitle ? id : `${typeTitle} · ${id}`}</div>
       {summary && <div className="jnode-summary">{summary}</div>}
       {!definition && <div className="jnode-error">Unknown node type “{data.type}”</div>}
       {nodeProblems.length > 0 && <div className="jnode-error">{nodeProblems[0].message}</div>}

@@ -11,6 +11,8 @@ export interface RenderedMessage {
   journeyId: string;
   nodeId: string;
   enrollmentId: string;
+  /** One-click unsubscribe link for this recipient; email providers send it as `List-Unsubscribe`. */
+  unsubscribeUrl?: string;
 }
 
 export interface DeliveryReceipt {
