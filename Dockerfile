@@ -1,9 +1,10 @@
 # One image for both the API (engine) and the worker; docker-compose.yml picks the command.
 # Servers (MongoDB, Temporal) are separate containers, so provisioning of local servers is skipped.
-# Recommended .dockerignore: node_modules .tools .data .test-data .artifacts **/dist coverage .git
+# .dockerignore keeps local servers, data and build output out of the build context.
 FROM node:20-bookworm-slim
 
 ENV NODE_ENV=production \
+    HOST=0.0.0.0 \
     ITINERA_SKIP_PROVISION=1 \
     ITINERA_DATA_DIR=/data \
     PORT=3000 \
@@ -30,6 +31,7 @@ COPY nodes/ nodes/
 COPY workers/ workers/
 COPY engine/ engine/
 COPY editor/ editor/
+COPY examples/ examples/
 RUN npm run build -w editor --if-present
 
 RUN mkdir -p /data && chown node:node /data

@@ -1,5 +1,5 @@
 import { mkdir, writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { join, resolve } from 'node:path';
 import { COLLECTIONS } from '@itinera/schemas';
 import { Client, Connection } from '@temporalio/client';
 import { buildApp } from './app.ts';
@@ -12,6 +12,9 @@ const port = Number(env.PORT ?? 3000);
 const host = env.HOST ?? '127.0.0.1';
 const dataDir = env.ITINERA_DATA_DIR ?? '.data';
 
+for (const dir of (env.ITINERA_PLUGINS ?? '').split(',').filter(Boolean)) {
+  await import(resolve(dir, 'definition.ts'));
+}
 const { client: mongo, db } = await connectDatabase(
   env.MONGODB_URI ?? 'mongodb://127.0.0.1:27017',
   env.MONGODB_DB ?? 'itinera',

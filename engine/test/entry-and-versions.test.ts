@@ -98,6 +98,28 @@ describe('entry rules and version pinning', () => {
     expect(entered.map((e: { customerId: string }) => e.customerId).sort()).toEqual(['g1', 'g2']);
   });
 
+  it('the entry limit and re-entry rules hold when triggers arrive at the same moment', async () => {
+    const id = await h.publish(
+      graph(
+        [
+          {
+            id: 'start',
+            type: 'trigger',
+            config: { kind: 'event', event: 'rush_evt', reentry: 'after_exit', entryLimit: 5 },
+          },
+          { id: 'wait', type: 'wait', config: { mode: 'duration', duration: { amount: 1, unit: 'days' } } },
+          { id: 'end', type: 'exit', config: {} },
+        ],
+        ['start->wait', 'wait->end'],
+      ),
+    );
+    const customers = Array.from({ length: 12 }, (_, i) => `rush${i % 6}`);
+    await Promise.all(customers.map((c) => h.track(c, 'rush_evt')));
+    const entered = (await h.call('GET', `/v1/enrollments?journeyId=${id}`)).body;
+    expect(entered).toHaveLength(5);
+    expect(new Set(entered.map((e: { customerId: string }) => e.customerId)).size).toBe(5);
+  });
+
   it('customers inside v1 finish on v1 after v2 is published; newcomers get v2', async () => {
     const v1 = graph(
       [

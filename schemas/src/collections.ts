@@ -1,6 +1,12 @@
 /** MongoDB collection names shared by the engine (API) and the workers (activities). */
 export const COLLECTIONS = {
   journeys: 'journeys',
+  /** Written only by the API, under a per-customer lock: one doc per (journey, customer) listing its enrollments. */
+  entries: 'journey_entries',
+  /** Written only by the API, under a per-customer lock: the enrollment ids each customer may still be in. */
+  customerEnrollments: 'customer_enrollments',
+  /** Written only by the API, under a per-journey lock: how many customers entered (for entry limits). */
+  entryCounts: 'journey_entry_counts',
   versions: 'journey_versions',
   profiles: 'profiles',
   events: 'events',

@@ -1,3 +1,4 @@
+export { withCustomerLock } from './activities/customer-lock.ts';
 export { builtInActivities, defaultProviders } from './activities/index.ts';
 export type { ProviderMap, SendInput, SendOutput } from './activities/send.ts';
 export { renderTemplate, TemplateError } from './activities/templates.ts';

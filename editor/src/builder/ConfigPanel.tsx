@@ -1,22 +1,45 @@
 import type { GraphProblem } from '@itinera/schemas';
+import { memo, useMemo } from 'react';
+import { useCan } from '../app/session.tsx';
 import { SchemaForm } from '../form/SchemaForm.tsx';
 import type { JsonSchema } from '../graph/json-schema.ts';
-import type { FlowNode } from '../graph/mapping.ts';
+import type { JourneyNodeData } from '../graph/mapping.ts';
 import { nodeTypes } from '../graph/node-registry.ts';
+import { TemplatePreview } from './TemplatePreview.tsx';
+import { templateFields } from './template-preview.ts';
 
 interface Props {
-  node: FlowNode;
+  data: JourneyNodeData;
   problems: GraphProblem[];
   readOnly: boolean;
   eventNames: string[];
   attributes: string[];
+  /** The journey being edited, for `{{ journey }}` in template previews. */
+  journey: { id: string; name: string };
   onChange(patch: { config?: Record<string, unknown>; label?: string }): void;
   onDelete(): void;
 }
 
-/** Settings of the selected node: label plus a form generated from its type's config schema. */
-export function ConfigPanel({ node, problems, readOnly, eventNames, attributes, onChange, onDelete }: Props) {
-  const definition = nodeTypes.get(node.data.type);
+/**
+ * Settings of the selected node: label plus a form generated from its type's config schema. Memoised: it
+ * takes the node's data (kept by React Flow while the node moves), so dragging the node does not redraw it.
+ */
+export const ConfigPanel = memo(function ConfigPanel({
+  data,
+  problems,
+  readOnly,
+  eventNames,
+  attributes,
+  journey,
+  onChange,
+  onDelete,
+}: Props) {
+  const definition = nodeTypes.get(data.type);
+  const canPreview = useCan('customers:read');
+  const templates = useMemo(
+    () => (definition ? templateFields(definition.configSchema as JsonSchema, data.config) : []),
+    [definition, data.config],
+  );
   const invalid = new Set(problems.flatMap((p) => (p.field ? [p.field] : [])));
   return (
     <div className="config-panel" data-testid="config-panel">
@@ -24,7 +47,7 @@ export function ConfigPanel({ node, problems, readOnly, eventNames, attributes, 
         <span className="type-icon" aria-hidden="true">
           {definition?.icon ?? '❔'}
         </span>{' '}
-        {definition?.title ?? node.data.type}
+        {definition?.title ?? data.type}
       </h2>
       <p className="muted">{definition?.description}</p>
       <div className="field">
@@ -34,7 +57,7 @@ export function ConfigPanel({ node, problems, readOnly, eventNames, attributes, 
           data-testid="node-label"
           placeholder={definition?.title}
           readOnly={readOnly}
-          value={node.data.label ?? ''}
+          value={data.label ?? ''}
           onChange={(e) => onChange({ label: e.target.value || undefined })}
         />
       </div>
@@ -49,13 +72,14 @@ export function ConfigPanel({ node, problems, readOnly, eventNames, attributes, 
       {definition ? (
         <SchemaForm
           schema={definition.configSchema as JsonSchema}
-          value={node.data.config}
+          value={data.config}
           onChange={(config) => onChange({ config })}
           env={{ eventNames, attributes, invalid, readOnly }}
         />
       ) : (
         <p className="error">This node type is not known to the server; it cannot be edited.</p>
       )}
+      {canPreview && templates.length > 0 && <TemplatePreview fields={templates} journey={journey} />}
       {!readOnly && (
         <button type="button" className="danger" onClick={onDelete} data-testid="delete-node">
           Delete node
@@ -63,4 +87,4 @@ export function ConfigPanel({ node, problems, readOnly, eventNames, attributes, 
       )}
     </div>
   );
-}
+});

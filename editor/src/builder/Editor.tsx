@@ -1,11 +1,12 @@
 import { validateGraph } from '@itinera/schemas';
 import { useReactFlow } from '@xyflow/react';
-import { useMemo, useRef, useState } from 'react';
+import { useCallback, useMemo, useRef, useState } from 'react';
 import { ApiError, post } from '../api/client.ts';
 import type { JourneyDetail, VersionDetail } from '../api/types.ts';
 import { useCan } from '../app/session.tsx';
 import { type CanvasDecor, DecorContext, problemsByNode } from '../canvas/decor.tsx';
 import { nodeTypes } from '../graph/node-registry.ts';
+import { useStructureVersion } from '../graph/structure.ts';
 import { useToast } from '../ui/toasts.tsx';
 import { useApi } from '../ui/useApi.ts';
 import { ConfigPanel } from './ConfigPanel.tsx';
@@ -18,6 +19,8 @@ import { useAutosave } from './useAutosave.ts';
 import { useGraphEditor } from './useGraphEditor.ts';
 import { useLiveStats } from './useLiveStats.ts';
 import { useShortcuts } from './useShortcuts.ts';
+
+const NONE: never[] = [];
 
 interface Props {
   journey: JourneyDetail;
@@ -36,9 +39,11 @@ export function Editor({ journey, version, onJourneyChanged }: Props) {
   const centreRef = useRef<((type: string) => void) | null>(null);
   const { setCenter, getZoom } = useReactFlow();
 
+  // Validation ignores positions: re-run it when nodes or edges change, not on every frame of a drag.
+  const structure = useStructureVersion(editor.nodes, editor.edges);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: revalidate only when the graph's structure changes
   const graphKey = JSON.stringify(editor.graph);
-  // biome-ignore lint/correctness/useExhaustiveDependencies: revalidate only when the graph's content changes
-  const problems = useMemo(() => validateGraph(editor.graph, nodeTypes), [graphKey]);
+  const problems = useMemo(() => validateGraph(editor.graph, nodeTypes), [graphKey, structure]);
   const autosave = useAutosave(journey.id, { name, graph: editor.graph }, !readOnly);
   const live = journey.status === 'live' || journey.status === 'paused';
   const stats = useLiveStats(journey.id, live && !version);
@@ -62,6 +67,15 @@ export function Editor({ journey, version, onJourneyChanged }: Props) {
   );
   const selected = editor.nodes.filter((n) => n.selected);
   const single = selected.length === 1 ? selected[0] : null;
+  const singleId = single?.id;
+  const { updateNode, deleteNodes } = editor;
+  // Stable callbacks let the (memoised) config panel skip re-rendering while its node is dragged.
+  const onConfigChange = useCallback(
+    (patch: { config?: Record<string, unknown>; label?: string }) => singleId && updateNode(singleId, patch),
+    [singleId, updateNode],
+  );
+  const journeyRef = useMemo(() => ({ id: journey.id, name }), [journey.id, name]);
+  const onConfigDelete = useCallback(() => singleId && deleteNodes([singleId]), [singleId, deleteNodes]);
 
   function focusNode(id: string) {
     const node = editor.nodes.find((n) => n.id === id);
@@ -130,13 +144,14 @@ export function Editor({ journey, version, onJourneyChanged }: Props) {
             {single ? (
               <ConfigPanel
                 key={single.id}
-                node={single}
-                problems={decor.problems.get(single.id) ?? []}
+                data={single.data}
+                problems={decor.problems.get(single.id) ?? NONE}
                 readOnly={readOnly}
-                eventNames={events.data ?? []}
-                attributes={attributes.data ?? []}
-                onChange={(patch) => editor.updateNode(single.id, patch)}
-                onDelete={() => editor.deleteNodes([single.id])}
+                eventNames={events.data ?? NONE}
+                attributes={attributes.data ?? NONE}
+                journey={journeyRef}
+                onChange={onConfigChange}
+                onDelete={onConfigDelete}
               />
             ) : (
               <p className="muted hint-box">

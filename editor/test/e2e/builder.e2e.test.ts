@@ -102,6 +102,12 @@ describe.skipIf(!hasChromium)('journey builder and inspector in a real browser',
     await page.fill(T('field-duration.amount'), '2');
     await drop('send', 270, 80, 'send_1');
     await page.fill(T('field-subject'), 'Welcome!');
+    // The config panel previews templates in the browser; a broken one reads as an error, not a crash.
+    await hasText(T('preview-subject'), 'Welcome!');
+    await page.fill(T('field-body'), 'Hi {{ profile.first_name');
+    await hasText(T('preview-body'), 'Template error');
+    await page.fill(T('field-body'), 'Hi {{ profile.first_name | default: "there" }}');
+    await hasText(T('preview-body'), 'Hi there');
     await drop('wait_for_event', 510, 80, 'wait_for_event_1');
     // A validation error appears on the node and disappears once fixed.
     await page.fill(T('field-event'), '');

@@ -93,10 +93,10 @@ export async function journeyRoutes(app: FastifyInstance, { journeys, enrollment
       const requestId = req.body.requestId ?? req.id;
       const results = [];
       for (const customerId of req.body.customerIds) {
-        results.push({
-          customerId,
-          ...(await enrollments.enter(journey, customerId, null, `api-${requestId}`)),
-        });
+        const outcome = await enrollments.forCustomer(customerId, () =>
+          enrollments.enter(journey, customerId, null, `api-${requestId}`),
+        );
+        results.push({ customerId, ...outcome });
       }
       return { results };
     },

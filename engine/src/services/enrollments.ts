@@ -7,6 +7,7 @@ import {
   enrollmentWorkflowId,
   filterHolds,
   type Journey,
+  KeyedLock,
   SIGNALS,
 } from '@itinera/schemas';
 import { type Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
@@ -41,19 +42,42 @@ function toEnrollment({ _id, ...rest }: EnrollmentDoc): Enrollment & { journeyNa
   return { id: _id, ...rest };
 }
 
+interface EntryDoc {
+  _id: string;
+  /** Every enrollment of this customer in this journey, oldest first. */
+  ids: string[];
+}
+
 export function enrollmentService(db: Db, journeys: JourneyService, temporal: TemporalTarget) {
   const enrollments = db.collection<EnrollmentDoc>(COLLECTIONS.enrollments);
-  const journeyDocs = db.collection(COLLECTIONS.journeys);
+  const entries = db.collection<EntryDoc>(COLLECTIONS.entries);
+  const customerEnrollments = db.collection<{ _id: string; ids: string[] }>(COLLECTIONS.customerEnrollments);
+  const entryCounts = db.collection<{ _id: string; entered: number }>(COLLECTIONS.entryCounts);
+  const locks = new KeyedLock();
 
-  /** Reserves a place under the journey's entry limit; false when the limit is reached. */
-  const reserveEntry = async (journeyId: string, limit: number | undefined): Promise<boolean> => {
-    const filter = limit
-      ? { _id: journeyId as never, $or: [{ entered: { $exists: false } }, { entered: { $lt: limit } }] }
-      : { _id: journeyId as never };
-    const result = await journeyDocs.updateOne(filter, { $inc: { entered: 1 } });
-    return result.modifiedCount === 1;
-  };
+  /** Counts the entry against the journey's limit; false when the limit is reached. */
+  const reserveEntry = (journeyId: string, limit: number | undefined) =>
+    locks.run(`journey:${journeyId}`, async () => {
+      const counted = await entryCounts.findOne({ _id: journeyId });
+      if (limit && (counted?.entered ?? 0) >= limit) return false;
+      await entryCounts.updateOne(
+        { _id: journeyId },
+        { $set: { entered: (counted?.entered ?? 0) + 1 } },
+        { upsert: true },
+      );
+      return true;
+    });
 
+  const releaseEntry = (journeyId: string) =>
+    locks.run(`journey:${journeyId}`, async () => {
+      const counted = await entryCounts.findOne({ _id: journeyId });
+      await entryCounts.updateOne(
+        { _id: journeyId },
+        { $set: { entered: Math.max(0, (counted?.entered ?? 1) - 1) } },
+      );
+    });
+
+  /** Decides the enrollment id for this entry; every lookup is by id so it stays fast on any Mongo-wire store. */
   const entryKeyFor = async (
     journeyId: string,
     customerId: string,
@@ -61,16 +85,32 @@ export function enrollmentService(db: Db, journeys: JourneyService, temporal: Te
     entryId: string,
   ) => {
     if (config.reentry === 'once') return { key: 'once', entryNumber: 1 };
-    if (config.reentry === 'concurrent') {
-      return {
-        key: `m-${entryId}`,
-        entryNumber: (await enrollments.countDocuments({ journeyId, customerId })) + 1,
-      };
-    }
-    const active = await enrollments.findOne({ journeyId, customerId, status: 'active' });
+    const entry = await entries.findOne({ _id: `${journeyId}:${customerId}` });
+    const entryNumber = (entry?.ids.length ?? 0) + 1;
+    if (config.reentry === 'concurrent') return { key: `m-${entryId}`, entryNumber };
+    const latest = entry?.ids.at(-1);
+    const active = latest ? await enrollments.findOne({ _id: latest, status: 'active' }) : null;
     if (active) return active.triggerMessageId === entryId ? { key: null, existing: active } : null;
-    const entryNumber = (await enrollments.countDocuments({ journeyId, customerId })) + 1;
     return { key: `n${entryNumber}`, entryNumber };
+  };
+
+  /** Records the new enrollment where later triggers (after_exit) and events (every mode) look for it by id. */
+  const rememberEnrollment = async (doc: EnrollmentDoc, reentry: TriggerConfig['reentry']) => {
+    if (reentry === 'after_exit') {
+      const entryId = `${doc.journeyId}:${doc.customerId}`;
+      const entry = await entries.findOne({ _id: entryId });
+      await entries.updateOne(
+        { _id: entryId },
+        { $set: { ids: [...(entry?.ids ?? []), doc._id] } },
+        { upsert: true },
+      );
+    }
+    const mine = await customerEnrollments.findOne({ _id: doc.customerId });
+    if (mine) {
+      await customerEnrollments.updateOne({ _id: doc.customerId }, { $set: { ids: [...mine.ids, doc._id] } });
+    } else {
+      await customerEnrollments.insertOne({ _id: doc.customerId, ids: [doc._id] });
+    }
   };
 
   /** Starts the workflow if needed and hands it the event; safe to repeat. */
@@ -142,8 +182,10 @@ export function enrollmentService(db: Db, journeys: JourneyService, temporal: Te
         if (existing.status === 'active') await deliver(existing, null);
         return { entered: true, enrollmentId: id };
       }
-      if (!(await reserveEntry(journey.id, config.entryLimit)))
+      const triggerNodeId = triggerNode?.id ?? 'trigger';
+      if (!(await reserveEntry(journey.id, config.entryLimit))) {
         return { entered: false, reason: 'entry limit reached' };
+      }
       const now = new Date().toISOString();
       const doc: EnrollmentDoc = {
         _id: id,
@@ -153,7 +195,7 @@ export function enrollmentService(db: Db, journeys: JourneyService, temporal: Te
         customerId,
         entryNumber: entry.entryNumber ?? 1,
         status: 'active',
-        currentNodeId: triggerNode?.id ?? null,
+        currentNodeId: triggerNodeId,
         nextWakeAt: null,
         waitingFor: null,
         enteredAt: now,
@@ -166,19 +208,31 @@ export function enrollmentService(db: Db, journeys: JourneyService, temporal: Te
         await enrollments.insertOne(doc);
       } catch (error) {
         if (!(error instanceof MongoServerError && error.code === DUPLICATE_KEY)) throw error;
-        await journeyDocs.updateOne({ _id: journey.id as never }, { $inc: { entered: -1 } });
+        await releaseEntry(journey.id);
         return { entered: false, reason: 'customer entered concurrently' };
       }
+      await rememberEnrollment(doc, config.reentry);
       await deliver(doc, null);
       return { entered: true, enrollmentId: id };
     },
 
     /** Hands an accepted event to every active enrollment of the customer, starting any not yet running. */
-    async deliverEvent(event: CustomerEvent): Promise<number> {
-      const active = await enrollments.find({ customerId: event.customerId, status: 'active' }).toArray();
-      for (const enrollment of active) await deliver(enrollment, event);
+    async deliverEvent(event: CustomerEvent, skip: ReadonlySet<string> = new Set()): Promise<number> {
+      const mine = await customerEnrollments.findOne({ _id: event.customerId });
+      if (!mine || mine.ids.length === 0) return 0;
+      // One lookup per id: FerretDB scans the whole collection for `$in`.
+      const docs = await Promise.all(mine.ids.map((_id) => enrollments.findOne({ _id })));
+      const active = docs.filter((doc): doc is EnrollmentDoc & { _id: string } => doc?.status === 'active');
+      if (active.length < mine.ids.length) {
+        const ids = active.map((doc) => doc._id);
+        await customerEnrollments.updateOne({ _id: event.customerId }, { $set: { ids } });
+      }
+      for (const enrollment of active) if (!skip.has(enrollment._id)) await deliver(enrollment, event);
       return active.length;
     },
+
+    /** Runs work that changes a customer's enrollment bookkeeping, one task per customer at a time. */
+    forCustomer: <T>(customerId: string, task: () => Promise<T>) => locks.run(`customer:${customerId}`, task),
 
     async exit(id: string, reason: string): Promise<Enrollment> {
       const doc = await enrollments.findOne({ _id: id });

@@ -62,21 +62,35 @@ export function ingestionService(db: Db, journeys: JourneyService, enrollments: 
     );
   };
 
+  /** Inserting (and ignoring a duplicate) is much cheaper than an upsert on FerretDB. */
+  const ensureProfile = async (doc: EventDoc) => {
+    try {
+      await profiles.insertOne({
+        _id: doc.customerId as never,
+        traits: {},
+        createdAt: doc.receivedAt,
+        updatedAt: doc.receivedAt,
+      });
+    } catch (error) {
+      if (!(error instanceof MongoServerError && error.code === DUPLICATE_KEY)) throw error;
+    }
+  };
+
   /** Enters matching live journeys, then signals every active enrollment of the customer. */
-  const route = async (doc: EventDoc) => {
+  const route = (doc: EventDoc) => enrollments.forCustomer(doc.customerId, () => routeNow(doc));
+  const routeNow = async (doc: EventDoc) => {
     if (doc.type === 'identify') {
       await applyTraits(doc);
     } else {
-      await profiles.updateOne(
-        { _id: doc.customerId as never },
-        { $setOnInsert: { traits: {}, createdAt: doc.receivedAt, updatedAt: doc.receivedAt } },
-        { upsert: true },
-      );
+      await ensureProfile(doc);
       const event = toEvent(doc);
+      const entered = new Set<string>();
       for (const journey of await journeys.liveOnEvent(doc.event)) {
-        await enrollments.enter(journey, doc.customerId, event, doc._id);
+        const outcome = await enrollments.enter(journey, doc.customerId, event, doc._id);
+        if (outcome.entered) entered.add(outcome.enrollmentId);
       }
-      await enrollments.deliverEvent(event);
+      // A new enrollment already holds its trigger event; everyone else active gets it as a signal.
+      await enrollments.deliverEvent(event, entered);
     }
     await events.updateOne({ _id: doc._id }, { $set: { routed: true } });
   };

@@ -31,6 +31,7 @@ export function journeyService(db: Db) {
   const journeys = db.collection<JourneyDoc>(COLLECTIONS.journeys);
   const versions = db.collection<JourneyVersion & { _id: string }>(COLLECTIONS.versions);
   const versionCache = new Map<string, JourneyVersion>();
+  let liveCache: { expires: number; live: { doc: JourneyDoc; journey: Journey }[] } | null = null;
 
   const load = async (id: string): Promise<JourneyDoc> => {
     const doc = await journeys.findOne({ _id: id });
@@ -44,6 +45,7 @@ export function journeyService(db: Db) {
       throw new HttpError(409, `Journey is ${doc.status}; cannot become ${status}`, 'status');
     }
     await journeys.updateOne({ _id: id }, { $set: { status, updatedAt: new Date().toISOString() } });
+    liveCache = null;
     return toJourney({ ...doc, status });
   };
 
@@ -118,6 +120,7 @@ export function journeyService(db: Db) {
           },
         },
       );
+      liveCache = null;
       return version;
     },
     async versions(id: string) {
@@ -138,8 +141,16 @@ export function journeyService(db: Db) {
       versionCache.set(key, found);
       return found;
     },
+    /** Live journeys entered on this event; cached for a second because every tracked event asks. */
     async liveOnEvent(event: string): Promise<Journey[]> {
-      return (await journeys.find({ status: 'live', triggerEvent: event }).toArray()).map(toJourney);
+      if (!liveCache || liveCache.expires < Date.now()) {
+        const live = (await journeys.find({ status: 'live' }).toArray()).map((doc) => ({
+          doc,
+          journey: toJourney(doc),
+        }));
+        liveCache = { expires: Date.now() + 1_000, live };
+      }
+      return liveCache.live.filter(({ doc }) => doc.triggerEvent === event).map(({ journey }) => journey);
     },
     pause: (id: string) => setStatus(id, 'paused', ['live']),
     resume: (id: string) => setStatus(id, 'live', ['paused']),

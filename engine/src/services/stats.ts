@@ -1,20 +1,11 @@
-import { COLLECTIONS } from '@itinera/schemas';
+import { COLLECTIONS, emptyStats, type JourneyStats } from '@itinera/schemas';
 import type { Db } from 'mongodb';
 
-export interface JourneyStats {
-  entered: number;
-  active: number;
-  completed: number;
-  converted: number;
-  exited: number;
-  failed: number;
-  nodes: Record<string, { active: number; passed: number }>;
-}
+const CACHE_MS = 2_000;
+const cache = new Map<string, { expires: number; stats: Promise<JourneyStats> }>();
 
-/** Live counts for one journey: totals by status and, per node, who waits there now and who passed through. */
-export async function journeyStats(db: Db, journeyId: string): Promise<JourneyStats> {
+async function compute(db: Db, journeyId: string): Promise<JourneyStats> {
   const enrollments = db.collection(COLLECTIONS.enrollments);
-  const steps = db.collection(COLLECTIONS.steps);
   const [byStatus, byNode, passed] = await Promise.all([
     enrollments
       .aggregate([{ $match: { journeyId } }, { $group: { _id: '$status', count: { $sum: 1 } } }])
@@ -25,22 +16,16 @@ export async function journeyStats(db: Db, journeyId: string): Promise<JourneySt
         { $group: { _id: '$currentNodeId', count: { $sum: 1 } } },
       ])
       .toArray(),
-    steps
+    db
+      .collection(COLLECTIONS.steps)
       .aggregate([{ $match: { journeyId } }, { $group: { _id: '$nodeId', count: { $sum: 1 } } }])
       .toArray(),
   ]);
-  const stats: JourneyStats = {
-    entered: 0,
-    active: 0,
-    completed: 0,
-    converted: 0,
-    exited: 0,
-    failed: 0,
-    nodes: {},
-  };
+  const stats = emptyStats();
+  const totals = stats as unknown as Record<string, number>;
   for (const { _id, count } of byStatus) {
     stats.entered += count;
-    if (_id in stats) (stats as unknown as Record<string, number>)[_id] = count;
+    if (_id in totals) totals[_id] = count;
   }
   const node = (id: string) => {
     stats.nodes[id] ??= { active: 0, passed: 0 };
@@ -48,5 +33,19 @@ export async function journeyStats(db: Db, journeyId: string): Promise<JourneySt
   };
   for (const { _id, count } of byNode) if (_id) node(_id).active = count;
   for (const { _id, count } of passed) node(_id).passed = count;
+  return stats;
+}
+
+/**
+ * Live counts for one journey, derived from the enrollments and their steps (the only writers are the
+ * enrollments themselves, so counts cannot drift). Cached briefly: the canvas polls them.
+ */
+export function journeyStats(db: Db, journeyId: string): Promise<JourneyStats> {
+  const key = `${db.databaseName}:${journeyId}`;
+  const hit = cache.get(key);
+  if (hit && hit.expires > Date.now()) return hit.stats;
+  const stats = compute(db, journeyId);
+  cache.set(key, { expires: Date.now() + CACHE_MS, stats });
+  stats.catch(() => cache.delete(key));
   return stats;
 }

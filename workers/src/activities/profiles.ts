@@ -1,5 +1,6 @@
 import { COLLECTIONS, type PropertyFilter } from '@itinera/schemas';
 import type { Db } from 'mongodb';
+import { withCustomerLock } from './customer-lock.ts';
 
 interface ProfileOperation {
   path: string;
@@ -28,6 +29,12 @@ function mongoFilterFor(where: PropertyFilter): Record<string, unknown> {
   return filter;
 }
 
+interface UpdateInput {
+  idempotencyKey: string;
+  customerId: string;
+  operations: ProfileOperation[];
+}
+
 export function profileActivities(db: Db) {
   const profiles = db.collection(COLLECTIONS.profiles);
   return {
@@ -50,33 +57,31 @@ export function profileActivities(db: Db) {
       });
     },
 
-    /** Applies the operations once per idempotency key, in one atomic update. */
-    async updateProfile(input: {
-      idempotencyKey: string;
-      customerId: string;
-      operations: ProfileOperation[];
-    }) {
-      const $set: Record<string, unknown> = { updatedAt: new Date().toISOString() };
-      const $inc: Record<string, number> = {};
-      const $unset: Record<string, ''> = {};
-      for (const { path, op, value } of input.operations) {
-        if (op === 'set') $set[`traits.${path}`] = value;
-        else if (op === 'increment') $inc[`traits.${path}`] = Number(value);
-        else $unset[`traits.${path}`] = '';
-      }
-      const update: Record<string, unknown> = { $set, $push: { appliedOperations: input.idempotencyKey } };
-      if (Object.keys($inc).length > 0) update.$inc = $inc;
-      if (Object.keys($unset).length > 0) update.$unset = $unset;
-      await profiles.updateOne(
-        { _id: input.customerId as never },
-        { $setOnInsert: { traits: {}, createdAt: new Date().toISOString() } },
-        { upsert: true },
-      );
-      const result = await profiles.updateOne(
-        { _id: input.customerId as never, appliedOperations: { $ne: input.idempotencyKey } },
-        update,
-      );
-      return result.modifiedCount === 1;
-    },
+    /** Applies the operations once per idempotency key, in one update per customer at a time. */
+    updateProfile: (input: UpdateInput) => withCustomerLock(input.customerId, () => applyOperations(input)),
   };
+
+  async function applyOperations(input: UpdateInput): Promise<boolean> {
+    const $set: Record<string, unknown> = { updatedAt: new Date().toISOString() };
+    const $inc: Record<string, number> = {};
+    const $unset: Record<string, ''> = {};
+    for (const { path, op, value } of input.operations) {
+      if (op === 'set') $set[`traits.${path}`] = value;
+      else if (op === 'increment') $inc[`traits.${path}`] = Number(value);
+      else $unset[`traits.${path}`] = '';
+    }
+    const update: Record<string, unknown> = { $set, $push: { appliedOperations: input.idempotencyKey } };
+    if (Object.keys($inc).length > 0) update.$inc = $inc;
+    if (Object.keys($unset).length > 0) update.$unset = $unset;
+    await profiles.updateOne(
+      { _id: input.customerId as never },
+      { $setOnInsert: { traits: {}, createdAt: new Date().toISOString() } },
+      { upsert: true },
+    );
+    const result = await profiles.updateOne(
+      { _id: input.customerId as never, appliedOperations: { $ne: input.idempotencyKey } },
+      update,
+    );
+    return result.modifiedCount === 1;
+  }
 }

@@ -28,3 +28,25 @@ export function redactSecrets(text: string, secrets: Array<string | undefined>):
   }
   return result;
 }
+
+/** The parts of a URL that must not reach an error message: the whole URL, its userinfo and query values. */
+export function urlSecrets(raw: string): string[] {
+  try {
+    const url = new URL(raw);
+    const secrets = [raw, url.href, url.username, url.password, ...url.searchParams.values()];
+    const masked = url.pathname.split('/').filter((segment) => SECRET_LOOKING_SEGMENT.test(segment));
+    return [...secrets, ...masked].filter((s) => s.length >= 3).sort((a, b) => b.length - a.length);
+  } catch {
+    return [raw];
+  }
+}
+
+/** A short reason for a failed fetch (`ECONNREFUSED`, `timed out`, …) with the given secrets masked. */
+export function describeFetchError(error: unknown, secrets: string[]): string {
+  const failure = error as Error & { cause?: { code?: string; message?: string } };
+  const reason =
+    failure.name === 'TimeoutError'
+      ? 'timed out'
+      : (failure.cause?.code ?? failure.cause?.message ?? failure.message ?? String(error));
+  return redactSecrets(String(reason), secrets);
+}

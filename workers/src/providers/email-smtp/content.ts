@@ -11,7 +11,8 @@ export function looksLikeHtml(body: string): boolean {
 function decodeEntities(text: string): string {
   return text.replace(/&(#x[0-9a-f]+|#\d+|[a-z]+);/gi, (match, entity: string) => {
     if (entity[0] !== '#') return ENTITIES[entity.toLowerCase()] ?? match;
-    const code = entity[1] === 'x' || entity[1] === 'X' ? Number.parseInt(entity.slice(2), 16) : Number(entity.slice(1));
+    const code =
+      entity[1] === 'x' || entity[1] === 'X' ? Number.parseInt(entity.slice(2), 16) : Number(entity.slice(1));
     return Number.isFinite(code) && code > 0 && code <= 0x10ffff ? String.fromCodePoint(code) : match;
   });
 }
@@ -20,10 +21,13 @@ function decodeEntities(text: string): string {
 export function htmlToText(html: string): string {
   const text = html
     .replace(/<(script|style|head)[\s\S]*?<\/\1>/gi, '')
-    .replace(/<a\s[^>]*href\s*=\s*["']([^"']+)["'][^>]*>([\s\S]*?)<\/a>/gi, (_, href: string, label: string) => {
-      const shown = label.replace(/<[^>]*>/g, '').trim();
-      return shown && shown !== href ? `${shown} (${href})` : href;
-    })
+    .replace(
+      /<a\s[^>]*href\s*=\s*["']([^"']+)["'][^>]*>([\s\S]*?)<\/a>/gi,
+      (_, href: string, label: string) => {
+        const shown = label.replace(/<[^>]*>/g, '').trim();
+        return shown && shown !== href ? `${shown} (${href})` : href;
+      },
+    )
     .replace(/<br\s*\/?>/gi, '\n')
     .replace(/<\/(p|div|h[1-6]|li|tr|table|blockquote|section|article)>/gi, '\n\n')
     .replace(/<li[^>]*>/gi, '- ')
@@ -56,7 +60,9 @@ export function textToHtml(text: string): string {
 
 /** The HTML and text parts of an email whose body may be either. */
 export function emailParts(body: string): { html: string; text: string } {
-  return looksLikeHtml(body) ? { html: body, text: htmlToText(body) } : { html: textToHtml(body), text: body };
+  return looksLikeHtml(body)
+    ? { html: body, text: htmlToText(body) }
+    : { html: textToHtml(body), text: body };
 }
 
 /** The domain of a sender such as `Itinera <no-reply@example.com>` or `no-reply@example.com`. */

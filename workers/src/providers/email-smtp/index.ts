@@ -68,7 +68,9 @@ function classifySmtpError(error: SmtpError, context: { server: string; to: stri
   const reason = redactSecrets(error.response ?? error.message, [context.password]);
   const code = error.responseCode;
   if (code !== undefined && code >= 500) {
-    return new PermanentDeliveryError(`SMTP ${context.server} rejected email to ${context.to} (${code}): ${reason}`);
+    return new PermanentDeliveryError(
+      `SMTP ${context.server} rejected email to ${context.to} (${code}): ${reason}`,
+    );
   }
   if (code === undefined && error.code === 'EENVELOPE') {
     return new PermanentDeliveryError(`Email to ${context.to} has an invalid envelope: ${reason}`);

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import webPush, { type PushSubscription } from 'web-push';
-import { redactUrl } from '../redact.ts';
+import { describeFetchError, redactUrl, urlSecrets } from '../redact.ts';
 import { type DeliveryProvider, PermanentDeliveryError } from '../types.ts';
 
 export interface WebPushOptions {
@@ -28,7 +28,13 @@ export function webPushProvider(options: WebPushOptions): DeliveryProvider {
     privateKey: options.vapidPrivateKey,
   };
   // Fails fast on a malformed subject or key pair instead of on every send.
-  webPush.getVapidHeaders('https://push.invalid', vapidDetails.subject, vapidDetails.publicKey, vapidDetails.privateKey, 'aes128gcm');
+  webPush.getVapidHeaders(
+    'https://push.invalid',
+    vapidDetails.subject,
+    vapidDetails.publicKey,
+    vapidDetails.privateKey,
+    'aes128gcm',
+  );
 
   return {
     name: 'webpush',
@@ -45,22 +51,29 @@ export function webPushProvider(options: WebPushOptions): DeliveryProvider {
           topic: topicFor(idempotencyKey),
         });
       } catch (error) {
-        throw new PermanentDeliveryError(`Push subscription for ${endpoint} is unusable: ${(error as Error).message}`);
+        throw new PermanentDeliveryError(
+          `Push subscription for ${endpoint} is unusable: ${(error as Error).message}`,
+        );
       }
       let response: Response;
       try {
         response = await fetch(request.endpoint, {
           method: request.method,
           headers: fetchHeaders(request.headers),
-          body: request.body ?? undefined,
+          body: request.body ? new Uint8Array(request.body) : undefined,
           signal: AbortSignal.timeout(options.timeoutMs ?? 15_000),
         });
       } catch (error) {
-        throw new Error(`Push service ${endpoint} unreachable: ${(error as Error).message}`);
+        throw new Error(
+          `Push service ${endpoint} unreachable: ${describeFetchError(error, urlSecrets(subscription.endpoint))}`,
+        );
       }
       const text = (await response.text()).slice(0, 200);
       if (response.ok) {
-        return { providerMessageId: response.headers.get('location') ?? idempotencyKey, response: { status: response.status } };
+        return {
+          providerMessageId: response.headers.get('location') ?? idempotencyKey,
+          response: { status: response.status },
+        };
       }
       if (response.status === 404 || response.status === 410) {
         throw new PermanentDeliveryError(`Push subscription expired (${response.status} from ${endpoint})`);

@@ -1,3 +1,4 @@
+import { describeFetchError } from '../redact.ts';
 import { type DeliveryProvider, PermanentDeliveryError } from '../types.ts';
 
 export interface TwilioSmsOptions {
@@ -40,7 +41,9 @@ export function twilioSmsProvider(options: TwilioSmsOptions): DeliveryProvider {
           signal: AbortSignal.timeout(options.timeoutMs ?? 15_000),
         });
       } catch (error) {
-        throw new Error(`Twilio unreachable for SMS to ${message.to}: ${(error as Error).message}`);
+        throw new Error(
+          `Twilio unreachable for SMS to ${message.to}: ${describeFetchError(error, [options.authToken])}`,
+        );
       }
       const text = await response.text();
       const body = parseJson(text);
