@@ -94,7 +94,7 @@ const input = (id: string, g: JourneyGraph): EnrollmentInput => ({
     version: 1,
     name: 'raw',
     graph: g,
-    settings: { defaultTimezone: 'UTC', maxLoopIterations: 10 },
+    settings: { defaultTimezone: 'UTC', maxLoopIterations: 10, priority: 5 },
   },
   trigger: null,
 });

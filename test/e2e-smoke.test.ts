@@ -1,25 +1,15 @@
-import { NativeConnection } from '@temporalio/worker';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { eventually, type Harness, startHarness } from './support/harness.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { devServerHarness, eventually, type Harness } from './support/harness.ts';
 import { graph } from './support/journeys.ts';
-import { devServerClient } from './support/servers.ts';
 
 describe('end to end on the Temporal dev server and the Mongo-wire store', () => {
   let h: Harness;
-  let closeConnections: () => Promise<void>;
 
   beforeAll(async () => {
-    const { client, connection } = await devServerClient();
-    const nativeConnection = await NativeConnection.connect({ address: inject('TEMPORAL_ADDRESS') });
-    h = await startHarness({ client, nativeConnection });
-    closeConnections = async () => {
-      await connection.close();
-      await nativeConnection.close();
-    };
+    h = await devServerHarness({});
   });
   afterAll(async () => {
     await h?.close();
-    await closeConnections?.();
   });
 
   it('API write -> workflow -> activity -> result visible through the API', async () => {
@@ -62,7 +52,7 @@ describe('end to end on the Temporal dev server and the Mongo-wire store', () =>
       channel: 'email',
       to: 'ada@example.com',
       subject: 'Hi Ada',
-      body: 'Plan: pro',
+      body: expect.stringMatching(/^Plan: pro<img src=".*\/t\/o\//),
     });
 
     await h.track('ada', 'order_completed', { total: 42 });

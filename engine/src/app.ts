@@ -9,10 +9,14 @@ import type { Db } from 'mongodb';
 import { registerAuth } from './plugins/auth.ts';
 import { notFoundBody, registerErrorHandling } from './plugins/errors.ts';
 import { customerRoutes } from './routes/customers.ts';
+import { deliveryRoutes } from './routes/delivery.ts';
 import { enrollmentRoutes } from './routes/enrollments.ts';
 import { ingestionRoutes } from './routes/ingestion.ts';
 import { journeyRoutes } from './routes/journeys.ts';
+import { linkRoutes } from './routes/links.ts';
 import { metaRoutes } from './routes/meta.ts';
+import { promoCodeRoutes } from './routes/promo-codes.ts';
+import { templateRoutes } from './routes/templates.ts';
 import { enrollmentService, type TemporalTarget } from './services/enrollments.ts';
 import { ingestionService } from './services/ingestion.ts';
 import { journeyService } from './services/journeys.ts';
@@ -50,6 +54,8 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: 5 * 1024 * 1024,
+    // Signed unsubscribe and tracking tokens travel as path parameters.
+    routerOptions: { maxParamLength: 2048 },
     ajv: { customOptions: { strict: false, removeAdditional: false, allErrors: false } },
   });
   const services = createServices(options.db, options.temporal);
@@ -80,12 +86,22 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.get('/health', { config: { public: true }, schema: { hide: true } }, () => ({ ok: true }));
   await app.register(
     async (v1) => {
-      for (const routes of [journeyRoutes, ingestionRoutes, customerRoutes, enrollmentRoutes])
+      for (const routes of [
+        journeyRoutes,
+        ingestionRoutes,
+        customerRoutes,
+        enrollmentRoutes,
+        promoCodeRoutes,
+        templateRoutes,
+        deliveryRoutes,
+      ])
         await routes(v1, services);
       await metaRoutes(v1);
     },
     { prefix: '/v1' },
   );
+
+  await app.register(async (links) => linkRoutes(links, services));
 
   const editorDir = options.editorDir ?? DEFAULT_EDITOR_DIR;
   const serveEditor = existsSync(resolve(editorDir, 'index.html'));

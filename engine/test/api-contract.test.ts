@@ -1,24 +1,14 @@
-import { NativeConnection } from '@temporalio/worker';
-import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { type Harness, startHarness } from '../../test/support/harness.ts';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { devServerHarness, type Harness } from '../../test/support/harness.ts';
 import { graph } from '../../test/support/journeys.ts';
-import { devServerClient } from '../../test/support/servers.ts';
 
 describe('API: bad input, roles and the OpenAPI spec', () => {
   let h: Harness;
-  let close: () => Promise<void>;
   beforeAll(async () => {
-    const { client, connection } = await devServerClient();
-    const nativeConnection = await NativeConnection.connect({ address: inject('TEMPORAL_ADDRESS') });
-    h = await startHarness({ client, nativeConnection });
-    close = async () => {
-      await connection.close();
-      await nativeConnection.close();
-    };
+    h = await devServerHarness({});
   });
   afterAll(async () => {
     await h?.close();
-    await close?.();
   });
 
   const raw = (method: 'GET' | 'POST', url: string, payload?: string, headers: Record<string, string> = {}) =>

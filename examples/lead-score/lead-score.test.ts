@@ -1,25 +1,16 @@
 import './definition.ts';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { eventually, type Harness, startHarness } from '../../test/support/harness.ts';
+import { eventually, timeSkippingHarness } from '../../test/support/harness.ts';
 import { graph } from '../../test/support/journeys.ts';
-import { timeSkippingEnvironment } from '../../test/support/servers.ts';
 import { workerPlugin } from './worker.ts';
 
 describe('a custom node type registered from outside the built-ins', () => {
-  let env: TestWorkflowEnvironment;
-  let h: Harness;
+  let h: Awaited<ReturnType<typeof timeSkippingHarness>>;
   beforeAll(async () => {
-    env = await timeSkippingEnvironment();
-    h = await startHarness({
-      client: env.client,
-      nativeConnection: env.nativeConnection,
-      plugins: [workerPlugin],
-    });
+    h = await timeSkippingHarness({ plugins: [workerPlugin] });
   });
   afterAll(async () => {
     await h?.close();
-    await env?.teardown();
   });
 
   it('appears in the node-type list with its schema and runs end to end', async () => {

@@ -7,6 +7,8 @@ export const CAPABILITIES = {
   'journeys:write': ['admin', 'marketer'],
   'customers:read': ['admin', 'marketer', 'support'],
   'enrollments:exit': ['admin', 'marketer', 'support'],
+  'customers:write': ['admin', 'marketer', 'support'],
+  'settings:write': ['admin', 'marketer'],
   'events:write': ['admin', 'ingest'],
   'keys:manage': ['admin'],
 } as const satisfies Record<string, readonly Role[]>;

@@ -15,4 +15,14 @@ export const COLLECTIONS = {
   messages: 'messages',
   deliveries: 'deliveries',
   apiKeys: 'api_keys',
+  /** Per customer: channel and topic opt-outs. Written by the API. */
+  subscriptions: 'subscriptions',
+  /** Per customer: recent sends (channel, topic, time) for frequency caps. Written by the worker. */
+  deliveryLog: 'delivery_log',
+  /** Workspace settings documents (quiet hours, frequency caps, link-signing secret). */
+  settings: 'settings',
+  templates: 'templates',
+  promoPools: 'promo_pools',
+  promoCodes: 'promo_codes',
+  promoAssignments: 'promo_assignments',
 } as const;

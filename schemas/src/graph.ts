@@ -43,6 +43,8 @@ export const JourneySettings = Type.Object(
   {
     defaultTimezone: Type.String({ default: 'UTC' }),
     maxLoopIterations: Type.Integer({ minimum: 1, maximum: 10_000, default: 100 }),
+    /** 1-10; when frequency caps bind, journeys below 5 leave the last slot to higher-priority ones. */
+    priority: Type.Integer({ minimum: 1, maximum: 10, default: 5 }),
   },
   { additionalProperties: false },
 );
@@ -81,7 +83,11 @@ export interface JourneyVersion {
   publishedAt: string;
 }
 
-export const DEFAULT_SETTINGS: JourneySettings = { defaultTimezone: 'UTC', maxLoopIterations: 100 };
+export const DEFAULT_SETTINGS: JourneySettings = {
+  defaultTimezone: 'UTC',
+  maxLoopIterations: 100,
+  priority: 5,
+};
 
 export function outgoingEdge(graph: JourneyGraph, nodeId: string, port: string): JourneyEdge | undefined {
   return graph.edges.find((e) => e.source === nodeId && e.sourcePort === port);

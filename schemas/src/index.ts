@@ -7,5 +7,6 @@ export * from './filters.ts';
 export * from './graph.ts';
 export * from './keyed-lock.ts';
 export * from './node-types.ts';
+export * from './promo.ts';
 export * from './stats.ts';
 export * from './validate-graph.ts';

@@ -1,13 +1,21 @@
 import { COLLECTIONS, type JourneyGraph, type Role } from '@itinera/schemas';
 import type { Client } from '@temporalio/client';
-import type { NativeConnection, Worker } from '@temporalio/worker';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { NativeConnection, type Worker } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
 import type { Db } from 'mongodb';
+import { inject } from 'vitest';
 import { buildApp } from '../../engine/src/app.ts';
 import { createApiKey } from '../../engine/src/plugins/auth.ts';
-import type { ProviderMap } from '../../workers/src/activities/send.ts';
+import type { ProviderMap } from '../../workers/src/activities/send/index.ts';
 import { createItineraWorker, type WorkerPlugin } from '../../workers/src/worker.ts';
-import { testDatabase, uniqueTaskQueue, workflowBundle } from './servers.ts';
+import {
+  devServerClient,
+  testDatabase,
+  timeSkippingEnvironment,
+  uniqueTaskQueue,
+  workflowBundle,
+} from './servers.ts';
 
 export interface Harness {
   app: FastifyInstance;
@@ -33,15 +41,51 @@ export interface Harness {
   close(): Promise<void>;
 }
 
-/** The real API (in-process via inject) plus a real worker, on a fresh database and task queue. */
-export async function startHarness(options: {
-  client: Client;
-  nativeConnection: NativeConnection;
+export interface HarnessOptions {
   plugins?: WorkerPlugin[];
   providers?: Partial<ProviderMap>;
   /** False when the test runs its worker elsewhere (for example in a child process it kills). */
   inProcessWorker?: boolean;
-}): Promise<Harness> {
+}
+
+/** A harness on the run's Temporal dev server (real time); `close()` also closes its connections. */
+export async function devServerHarness(options: HarnessOptions = {}): Promise<Harness> {
+  const { client, connection } = await devServerClient();
+  const nativeConnection = await NativeConnection.connect({ address: inject('TEMPORAL_ADDRESS') });
+  const h = await startHarness({ ...options, client, nativeConnection });
+  return withCleanup(h, async () => {
+    await connection.close();
+    await nativeConnection.close();
+  });
+}
+
+/** A harness on the run's time-skipping server: `env.sleep(ms)` moves the shared clock. */
+export async function timeSkippingHarness(
+  options: HarnessOptions = {},
+): Promise<Harness & { env: TestWorkflowEnvironment }> {
+  const env = await timeSkippingEnvironment();
+  const h = await startHarness({ ...options, client: env.client, nativeConnection: env.nativeConnection });
+  return Object.assign(
+    withCleanup(h, () => env.teardown()),
+    { env },
+  );
+}
+
+function withCleanup(h: Harness, cleanup: () => Promise<void>): Harness {
+  const close = h.close;
+  return {
+    ...h,
+    close: async () => {
+      await close();
+      await cleanup();
+    },
+  };
+}
+
+/** The real API (in-process via inject) plus a real worker, on a fresh database and task queue. */
+export async function startHarness(
+  options: HarnessOptions & { client: Client; nativeConnection: NativeConnection },
+): Promise<Harness> {
   const { db, close: closeDb } = await testDatabase();
   const taskQueue = uniqueTaskQueue();
   const app = await buildApp({

@@ -5,7 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { bundleWorkflowCode, type NativeConnection, Worker, type WorkflowBundle } from '@temporalio/worker';
 import type { Db } from 'mongodb';
 import { builtInActivities, defaultProviders } from './activities/index.ts';
-import type { ProviderMap } from './activities/send.ts';
+import type { ProviderMap } from './activities/send/index.ts';
 
 type Activity = (input: never) => Promise<unknown>;
 

@@ -3,12 +3,11 @@ import { once } from 'node:events';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { COLLECTIONS } from '@itinera/schemas';
-import { NativeConnection } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
-import { eventually, type Harness, startHarness } from '../../test/support/harness.ts';
+import { devServerHarness, eventually, type Harness } from '../../test/support/harness.ts';
 import { graph } from '../../test/support/journeys.ts';
-import { devServerClient, testDatabase } from '../../test/support/servers.ts';
-import { sendActivities } from '../src/activities/send.ts';
+import { testDatabase } from '../../test/support/servers.ts';
+import { sendActivities } from '../src/activities/send/index.ts';
 import { outboxProvider } from '../src/providers/outbox.ts';
 
 /** A receiver that, like Stripe, stores one message per Idempotency-Key; it can hold a request open. */
@@ -44,21 +43,13 @@ function startWorkerProcess(env: Record<string, string>): ChildProcess {
 
 describe('side effects happen once', () => {
   let h: Harness;
-  let close: () => Promise<void>;
   const workers: ChildProcess[] = [];
   beforeAll(async () => {
-    const { client, connection } = await devServerClient();
-    const nativeConnection = await NativeConnection.connect({ address: inject('TEMPORAL_ADDRESS') });
-    h = await startHarness({ client, nativeConnection, inProcessWorker: false });
-    close = async () => {
-      await connection.close();
-      await nativeConnection.close();
-    };
+    h = await devServerHarness({ inProcessWorker: false });
   });
   afterAll(async () => {
     for (const worker of workers) worker.kill('SIGKILL');
     await h?.close();
-    await close?.();
   });
 
   it('a worker killed mid-send is replaced and the webhook lands exactly once', async () => {

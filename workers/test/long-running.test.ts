@@ -71,7 +71,7 @@ describe('long-running enrollments', () => {
       version: 1,
       name: 'Loop',
       graph: journey,
-      settings: { defaultTimezone: 'UTC', maxLoopIterations },
+      settings: { defaultTimezone: 'UTC', maxLoopIterations, priority: 5 },
     },
     trigger: null,
     historyLimit,

@@ -1,4 +1,12 @@
-import type { JourneyGraph, JourneySettings, JourneyStatus, OutputPort, Role } from '@itinera/schemas';
+import type {
+  Enrollment,
+  JourneyGraph,
+  JourneySettings,
+  JourneyStatus,
+  OutputPort,
+  Role,
+  TimelineStep,
+} from '@itinera/schemas';
 
 export interface Me {
   role: Role;
@@ -72,31 +80,10 @@ export interface CustomerEventRow {
   timestamp: string;
 }
 
-export interface EnrollmentRow {
-  id: string;
-  journeyId: string;
-  journeyName?: string;
-  version: number;
-  customerId: string;
-  status: string;
-  currentNodeId: string | null;
-  nextWakeAt: string | null;
-  waitingFor: string | null;
-  enteredAt: string;
-  endedAt: string | null;
-  endReason: string | null;
-}
+/** An enrollment as the API lists it. */
+export type EnrollmentRow = Enrollment & { journeyName?: string };
 
-export interface TimelineRow {
-  nodeId: string;
-  nodeType: string;
-  visit: number;
-  at: string;
-  outcome: string;
-  port: string | null;
-  reason: string;
-  data?: Record<string, unknown>;
-}
+export type TimelineRow = Omit<TimelineStep, 'id' | 'enrollmentId' | 'journeyId' | 'customerId'>;
 
 export interface EnrollmentDetail {
   enrollment: EnrollmentRow;

@@ -42,8 +42,7 @@ export function Editor({ journey, version, onJourneyChanged }: Props) {
   // Validation ignores positions: re-run it when nodes or edges change, not on every frame of a drag.
   const structure = useStructureVersion(editor.nodes, editor.edges);
   // biome-ignore lint/correctness/useExhaustiveDependencies: revalidate only when the graph's structure changes
-  const graphKey = JSON.stringify(editor.graph);
-  const problems = useMemo(() => validateGraph(editor.graph, nodeTypes), [graphKey, structure]);
+  const problems = useMemo(() => validateGraph(editor.graph, nodeTypes), [structure]);
   const autosave = useAutosave(journey.id, { name, graph: editor.graph }, !readOnly);
   const live = journey.status === 'live' || journey.status === 'paused';
   const stats = useLiveStats(journey.id, live && !version);

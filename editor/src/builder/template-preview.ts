@@ -1,15 +1,5 @@
-import { Liquid } from 'liquidjs';
+import { renderTemplate, templateContext } from '@itinera/nodes/templates';
 import type { JsonSchema } from '../graph/json-schema.ts';
-
-/** Configured like the worker's engine (workers/src/activities/templates.ts), so errors match delivery. */
-const engine = new Liquid({
-  ownPropertyOnly: true,
-  strictFilters: true,
-  parseLimit: 100_000,
-  renderLimit: 1_000,
-  memoryLimit: 10_000_000,
-  cache: 100,
-});
 
 export interface TemplateField {
   key: string;
@@ -32,19 +22,12 @@ export function templateFields(schema: JsonSchema, config: Record<string, unknow
   });
 }
 
-/** The context the worker renders a Send with, for a customer; trigger and event are unknown here. */
+/** The context delivery renders with, for a customer; no trigger or event here. */
 export function previewContext(
   customer: { customerId: string; traits: Record<string, unknown> },
   journey: { id: string; name: string },
 ): Record<string, unknown> {
-  return {
-    profile: { id: customer.customerId, ...customer.traits },
-    customer_id: customer.customerId,
-    trigger: null,
-    event: null,
-    journey,
-    vars: {},
-  };
+  return templateContext({ customerId: customer.customerId, traits: customer.traits, journey });
 }
 
 /** Renders each field; a broken template yields a readable `error` instead of throwing. */
@@ -55,7 +38,7 @@ export function renderFields(
   return Promise.all(
     fields.map(async (field) => {
       try {
-        return { ...field, text: await engine.parseAndRender(field.template, context) };
+        return { ...field, text: await renderTemplate(field.template, context) };
       } catch (error) {
         return { ...field, error: readableError(error) };
       }

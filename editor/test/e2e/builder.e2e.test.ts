@@ -1,11 +1,9 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { NativeConnection } from '@temporalio/worker';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import type { PreviewServer } from 'vite';
-import { afterAll, beforeAll, describe, expect, inject, it, onTestFailed } from 'vitest';
-import { eventually, type Harness, startHarness } from '../../../test/support/harness.ts';
-import { devServerClient } from '../../../test/support/servers.ts';
+import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import { devServerHarness, eventually, type Harness } from '../../../test/support/harness.ts';
 import { SCREENSHOTS, serveEditor } from './servers.ts';
 
 const CHROMIUM = '/usr/bin/chromium';
@@ -17,20 +15,13 @@ const T = (id: string) => `[data-testid="${id}"]`;
 
 describe.skipIf(!hasChromium)('journey builder and inspector in a real browser', () => {
   let h: Harness;
-  let closeConnections: () => Promise<void>;
   let browser: Browser;
   let editor: { url: string; server: PreviewServer };
   let page: Page;
   const consoleErrors: string[] = [];
 
   beforeAll(async () => {
-    const { client, connection } = await devServerClient();
-    const nativeConnection = await NativeConnection.connect({ address: inject('TEMPORAL_ADDRESS') });
-    h = await startHarness({ client, nativeConnection });
-    closeConnections = async () => {
-      await connection.close();
-      await nativeConnection.close();
-    };
+    h = await devServerHarness({});
     const apiUrl = await h.app.listen({ host: '127.0.0.1', port: 0 });
     editor = await serveEditor(apiUrl);
     browser = await chromium.launch({
@@ -55,7 +46,6 @@ describe.skipIf(!hasChromium)('journey builder and inspector in a real browser',
     await browser?.close();
     await editor?.server.close();
     await h?.close();
-    await closeConnections?.();
   });
 
   /** Drops a palette item on the canvas at (x, y) relative to the canvas and returns the new node id. */

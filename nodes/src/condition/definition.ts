@@ -3,7 +3,9 @@ import { Type } from '@sinclair/typebox';
 
 const Rule = Type.Object(
   {
-    kind: Type.Union([Type.Literal('attribute'), Type.Literal('event_count')], {
+    kind: Type.Union([Type.Literal('attribute'), Type.Literal('event_count'), Type.Literal('context')], {
+      description:
+        'attribute: a profile trait; event_count: the customer did an event N times in D days; context: a journey value such as response.status (a webhook reply) or event.properties.total',
       title: 'Check',
       default: 'attribute',
     }),
@@ -50,7 +52,7 @@ export const conditionNode = defineNodeType({
   ],
   validate: (config) =>
     config.rules.flatMap((rule, i) => {
-      if (rule.kind === 'attribute' && (!rule.path || !rule.op)) return [`rules.${i} needs path and op`];
+      if (rule.kind !== 'event_count' && (!rule.path || !rule.op)) return [`rules.${i} needs path and op`];
       if (rule.kind === 'event_count' && !rule.event) return [`rules.${i} needs event`];
       return [];
     }),

@@ -8,7 +8,7 @@ import {
 } from '@itinera/schemas';
 
 interface Rule {
-  kind: 'attribute' | 'event_count';
+  kind: 'attribute' | 'event_count' | 'context';
   path?: string;
   op?: PropertyPredicate['op'];
   value?: unknown;
@@ -27,6 +27,11 @@ async function evaluate(
   ctx: ExecutionContext<ConditionConfig>,
   rule: Rule,
 ): Promise<{ held: boolean; text: string }> {
+  if (rule.kind === 'context') {
+    const predicate = { path: rule.path ?? '', op: rule.op ?? 'eq', value: rule.value };
+    const held = predicateHolds(ctx.vars, predicate);
+    return { held, text: `journey ${describePredicate(predicate)} ${held ? 'held' : 'did not hold'}` };
+  }
   if (rule.kind === 'attribute') {
     const predicate = { path: rule.path ?? '', op: rule.op ?? 'eq', value: rule.value };
     const profile = await ctx.loadProfile();

@@ -1,33 +1,55 @@
 import { defineNodeType } from '@itinera/schemas';
 import { Type } from '@sinclair/typebox';
 
+const ChannelName = Type.Union(
+  [Type.Literal('email'), Type.Literal('sms'), Type.Literal('push'), Type.Literal('webhook')],
+  {
+    title: 'Channel',
+    default: 'email',
+  },
+);
+
 export const sendNode = defineNodeType({
   type: 'send',
   title: 'Send message',
   category: 'action',
   icon: '✉️',
   description:
-    'Sends an email, SMS, push or webhook rendered from a Liquid template with {{ profile }}, {{ event }}, {{ trigger }} and {{ journey }}.',
+    'Sends an email, SMS, push or webhook rendered from a Liquid template with {{ profile }}, {{ event }}, {{ trigger }}, {{ journey }} and {{ promo_code }}.',
   configSchema: Type.Object(
     {
-      channel: Type.Union(
-        [Type.Literal('email'), Type.Literal('sms'), Type.Literal('push'), Type.Literal('webhook')],
-        {
-          title: 'Channel',
-          default: 'email',
-        },
+      channel: ChannelName,
+      fallbackChannels: Type.Optional(
+        Type.Array(ChannelName, { title: 'Else try (in order)', uniqueItems: true, maxItems: 3 }),
       ),
-      to: Type.Optional(
-        Type.String({ title: 'Recipient (template; defaults to the profile email, phone or push token)' }),
+      topic: Type.Optional(Type.String({ title: 'Topic', default: 'marketing', pattern: '^[a-z0-9_-]+$' })),
+      transactional: Type.Optional(
+        Type.Boolean({
+          title: 'Transactional (ignores marketing opt-outs, quiet hours and caps)',
+          default: false,
+        }),
       ),
+      templateId: Type.Optional(Type.String({ title: 'Saved template (overrides subject and body)' })),
+      to: Type.Optional(Type.String({ title: 'Recipient (template; defaults to the profile address)' })),
       subject: Type.Optional(Type.String({ title: 'Subject / title', 'x-widget': 'template' })),
       body: Type.String({ title: 'Body', 'x-widget': 'template' }),
+      promoPool: Type.Optional(Type.String({ title: 'Promo-code pool ({{ promo_code }})' })),
+      onCap: Type.Optional(
+        Type.Union([Type.Literal('defer'), Type.Literal('skip')], {
+          title: 'Over a frequency cap',
+          default: 'defer',
+        }),
+      ),
+      track: Type.Optional(Type.Boolean({ title: 'Track email opens and clicks', default: true })),
       url: Type.Optional(Type.String({ title: 'Webhook URL', pattern: '^https?://' })),
       method: Type.Optional(
-        Type.Union([Type.Literal('POST'), Type.Literal('PUT'), Type.Literal('PATCH')], {
-          title: 'Webhook method',
-          default: 'POST',
-        }),
+        Type.Union(
+          ['POST', 'PUT', 'PATCH', 'DELETE', 'GET'].map((m) => Type.Literal(m)),
+          {
+            title: 'Webhook method',
+            default: 'POST',
+          },
+        ),
       ),
       headers: Type.Optional(Type.Record(Type.String(), Type.String(), { title: 'Webhook headers' })),
     },
@@ -39,6 +61,11 @@ export const sendNode = defineNodeType({
     body: 'Hello!',
   },
   ports: [{ id: 'next', label: 'next' }],
-  validate: (config) =>
-    config.channel === 'webhook' && !config.url ? ['url is required for a webhook'] : [],
+  validate: (config) => {
+    const problems: string[] = [];
+    const channels = [config.channel, ...(config.fallbackChannels ?? [])];
+    if (channels.includes('webhook') && !config.url) problems.push('url is required for a webhook');
+    if (config.to && channels.length > 1) problems.push('to cannot be combined with fallback channels');
+    return problems;
+  },
 });

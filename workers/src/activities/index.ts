@@ -3,7 +3,7 @@ import { outboxProvider } from '../providers/outbox.ts';
 import { webhookProvider } from '../providers/webhook.ts';
 import { bookkeepingActivities } from './bookkeeping.ts';
 import { profileActivities } from './profiles.ts';
-import { type ProviderMap, sendActivities } from './send.ts';
+import { type ProviderMap, sendActivities } from './send/index.ts';
 
 export function defaultProviders(db: Db): ProviderMap {
   const outbox = outboxProvider(db);

@@ -50,10 +50,11 @@ export function webhookProvider(options: WebhookOptions = {}): DeliveryProvider 
       }
       let response: Response;
       try {
+        const method = message.method ?? 'POST';
         response = await fetch(url, {
-          method: message.method ?? 'POST',
+          method,
           headers,
-          body: message.body,
+          body: method === 'GET' || method === 'HEAD' ? undefined : message.body,
           signal: AbortSignal.timeout(options.timeoutMs ?? 15_000),
         });
       } catch (error) {

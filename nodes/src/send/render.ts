@@ -1,4 +1,5 @@
 import { Liquid } from 'liquidjs';
+import { registerFilters } from './filters.ts';
 
 /** Sandboxed: own properties only, unknown filters are errors, bounded parse/render time and memory. */
 const engine = new Liquid({
@@ -9,6 +10,7 @@ const engine = new Liquid({
   memoryLimit: 10_000_000,
   cache: 500,
 });
+registerFilters(engine);
 
 const MAX_OUTPUT = 200_000;
 

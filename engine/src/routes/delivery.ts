@@ -1,0 +1,121 @@
+import { DEFAULT_DELIVERY_SETTINGS } from '@itinera/nodes/send';
+import { COLLECTIONS } from '@itinera/schemas';
+import { type Static, Type } from '@sinclair/typebox';
+import type { FastifyInstance } from 'fastify';
+import type { Services } from '../app.ts';
+
+const tags = ['delivery'];
+const IdParams = Type.Object({ id: Type.String({ minLength: 1 }) });
+type IdParams = Static<typeof IdParams>;
+const Channel = Type.Union(['email', 'sms', 'push', 'webhook'].map((c) => Type.Literal(c)));
+const HHMM = Type.String({ pattern: '^([01]\\d|2[0-3]):[0-5]\\d$' });
+const DeliverySettingsBody = Type.Object(
+  {
+    quietHours: Type.Union([
+      Type.Object({ start: HHMM, end: HHMM }, { additionalProperties: false }),
+      Type.Null(),
+    ]),
+    frequencyCaps: Type.Array(
+      Type.Object(
+        {
+          channel: Channel,
+          max: Type.Integer({ minimum: 1 }),
+          windowHours: Type.Number({ exclusiveMinimum: 0, maximum: 24 * 31 }),
+        },
+        { additionalProperties: false },
+      ),
+      { maxItems: 20 },
+    ),
+  },
+  { additionalProperties: false },
+);
+const SubscriptionsBody = Type.Object(
+  {
+    channels: Type.Optional(Type.Record(Type.String({ pattern: '^(email|sms|push)$' }), Type.Boolean())),
+    topics: Type.Optional(Type.Record(Type.String({ pattern: '^[a-z0-9_-]+$' }), Type.Boolean())),
+  },
+  { additionalProperties: false },
+);
+
+/** Workspace delivery settings, per-customer subscriptions, and delivery records. */
+export async function deliveryRoutes(app: FastifyInstance, { db, enrollments }: Services) {
+  const settings = db.collection(COLLECTIONS.settings);
+  const subscriptions = db.collection(COLLECTIONS.subscriptions);
+  const deliveries = db.collection(COLLECTIONS.deliveries);
+  const read = { capability: 'customers:read' } as const;
+
+  app.get('/settings/delivery', { config: read, schema: { tags } }, async () => {
+    const { _id, ...doc } = (await settings.findOne({ _id: 'delivery' as never })) ?? { _id: 'delivery' };
+    return { ...DEFAULT_DELIVERY_SETTINGS, ...doc };
+  });
+  app.put<{ Body: Static<typeof DeliverySettingsBody> }>(
+    '/settings/delivery',
+    { config: { capability: 'settings:write' }, schema: { tags, body: DeliverySettingsBody } },
+    async (req) => {
+      await settings.updateOne({ _id: 'delivery' as never }, { $set: req.body }, { upsert: true });
+      return req.body;
+    },
+  );
+  app.get<{ Params: IdParams }>(
+    '/customers/:id/subscriptions',
+    { config: read, schema: { tags, params: IdParams } },
+    async (req) => {
+      const doc = await subscriptions.findOne({ _id: req.params.id as never });
+      return { channels: doc?.channels ?? {}, topics: doc?.topics ?? {} };
+    },
+  );
+  app.put<{ Params: IdParams; Body: Static<typeof SubscriptionsBody> }>(
+    '/customers/:id/subscriptions',
+    {
+      config: { capability: 'customers:write' },
+      schema: { tags, params: IdParams, body: SubscriptionsBody },
+    },
+    (req) =>
+      enrollments.forCustomer(req.params.id, async () => {
+        const doc = await subscriptions.findOne({ _id: req.params.id as never });
+        const next = {
+          channels: { ...doc?.channels, ...req.body.channels },
+          topics: { ...doc?.topics, ...req.body.topics },
+        };
+        await subscriptions.updateOne({ _id: req.params.id as never }, { $set: next }, { upsert: true });
+        return next;
+      }),
+  );
+  app.get<{ Params: IdParams }>(
+    '/customers/:id/deliveries',
+    { config: read, schema: { tags, params: IdParams } },
+    async (req) => {
+      const docs = await deliveries
+        .find({ customerId: req.params.id })
+        .sort({ createdAt: -1 })
+        .limit(200)
+        .toArray();
+      return docs.map(({ _id, response: _, ...rest }) => ({ id: _id, ...rest }));
+    },
+  );
+  app.get<{ Params: IdParams }>(
+    '/journeys/:id/deliveries',
+    { config: read, schema: { tags, params: IdParams } },
+    async (req) => {
+      const journeyId = req.params.id;
+      const groupBy = (match: object, key: object) =>
+        deliveries
+          .aggregate([{ $match: { journeyId, ...match } }, { $group: { _id: key, count: { $sum: 1 } } }])
+          .toArray();
+      const [byStatus, opened, clicked] = await Promise.all([
+        groupBy({}, { nodeId: '$nodeId', status: '$status' }),
+        groupBy({ opens: { $gt: 0 } }, { nodeId: '$nodeId' }),
+        groupBy({ clicks: { $gt: 0 } }, { nodeId: '$nodeId' }),
+      ]);
+      const nodes: Record<string, Record<string, number>> = {};
+      const add = (nodeId: string, key: string, count: number) => {
+        nodes[nodeId] ??= {};
+        nodes[nodeId][key] = count;
+      };
+      for (const { _id, count } of byStatus) add(_id.nodeId, _id.status, count);
+      for (const { _id, count } of opened) add(_id.nodeId, 'opened', count);
+      for (const { _id, count } of clicked) add(_id.nodeId, 'clicked', count);
+      return { nodes };
+    },
+  );
+}

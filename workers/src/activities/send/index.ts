@@ -1,0 +1,232 @@
+import {
+  type Channel,
+  capReleaseAt,
+  chooseChannel,
+  loadLinkSecret,
+  publicBaseUrl,
+  quietHoursEnd,
+  TemplateError,
+} from '@itinera/nodes/send';
+import { COLLECTIONS } from '@itinera/schemas';
+import { ApplicationFailure } from '@temporalio/activity';
+import type { Db } from 'mongodb';
+import { type DeliveryProvider, PermanentDeliveryError } from '../../providers/types.ts';
+import { withCustomerLock } from '../customer-lock.ts';
+import { composeMessage } from './compose.ts';
+import { claimPromoCode } from './promo.ts';
+import { deliveryRecords } from './records.ts';
+
+export interface SendInput {
+  idempotencyKey: string;
+  enrollmentId: string;
+  journeyId: string;
+  journeyName: string;
+  journeyPriority?: number;
+  nodeId: string;
+  customerId: string;
+  /** Workflow time: quiet hours and caps are judged against it, so time-skipping tests see the same clock. */
+  nowMs?: number;
+  timezone?: string;
+  config: {
+    channel: Channel;
+    fallbackChannels?: Channel[];
+    topic?: string;
+    transactional?: boolean;
+    templateId?: string;
+    to?: string;
+    subject?: string;
+    body: string;
+    promoPool?: string;
+    onCap?: 'defer' | 'skip';
+    track?: boolean;
+    url?: string;
+    method?: string;
+    headers?: Record<string, string>;
+  };
+  vars: Record<string, unknown>;
+}
+
+export interface SendOutput {
+  status: 'sent' | 'duplicate' | 'skipped' | 'failed' | 'deferred';
+  channel: Channel;
+  messageId: string;
+  detail: string;
+  retryAtMs?: number;
+  response?: unknown;
+}
+
+export type ProviderMap = Record<Channel, DeliveryProvider>;
+
+const FINAL = new Set(['sent', 'skipped', 'failed']);
+
+export function sendActivities(db: Db, providers: ProviderMap, env: NodeJS.ProcessEnv = process.env) {
+  const deliveries = db.collection(COLLECTIONS.deliveries);
+  const records = deliveryRecords(db);
+  const secret = loadLinkSecret(db, env);
+  const baseUrl = publicBaseUrl(env);
+
+  const record = async (input: SendInput, output: SendOutput, extra: Record<string, unknown> = {}) => {
+    await deliveries.updateOne(
+      { _id: input.idempotencyKey as never },
+      {
+        $set: {
+          status: output.status,
+          detail: output.detail,
+          channel: output.channel,
+          updatedAt: new Date().toISOString(),
+          ...extra,
+        },
+        $setOnInsert: {
+          customerId: input.customerId,
+          journeyId: input.journeyId,
+          nodeId: input.nodeId,
+          enrollmentId: input.enrollmentId,
+          topic: input.config.topic ?? 'marketing',
+          createdAt: new Date().toISOString(),
+        },
+      },
+      { upsert: true },
+    );
+    return output;
+  };
+
+  /** Decides, renders and delivers one message, at most once per idempotency key. */
+  const send = async (input: SendInput): Promise<SendOutput> => {
+    const { config } = input;
+    const nowMs = input.nowMs ?? Date.now();
+    const transactional = config.transactional === true;
+    const base = { channel: config.channel, messageId: input.idempotencyKey };
+    const previous = await deliveries.findOne({ _id: input.idempotencyKey as never });
+    if (previous && FINAL.has(previous.status)) {
+      return {
+        ...base,
+        channel: previous.channel ?? config.channel,
+        status: 'duplicate',
+        detail: `already ${previous.status}: ${previous.detail}`,
+        response: previous.response,
+      };
+    }
+    const [profile, subscriptions, settings] = await Promise.all([
+      db.collection(COLLECTIONS.profiles).findOne({ _id: input.customerId as never }),
+      records.subscriptions(input.customerId),
+      records.settings(),
+    ]);
+    const traits = (profile?.traits as Record<string, unknown>) ?? {};
+    const candidates = [config.channel, ...(config.fallbackChannels ?? [])];
+    const configuredAddress = (channel: Channel) =>
+      channel === 'webhook' ? config.url : candidates.length === 1 ? config.to : undefined;
+    const choice = chooseChannel({
+      candidates,
+      traits,
+      subscriptions,
+      topic: config.topic ?? 'marketing',
+      transactional,
+      explicitAddress: configuredAddress,
+    });
+    if ('unreachable' in choice) {
+      return record(input, {
+        ...base,
+        status: 'skipped',
+        detail: `unreachable: ${choice.unreachable.join('; ')}`,
+      });
+    }
+    const { channel } = choice;
+    const at = { ...base, channel };
+
+    if (!transactional) {
+      const quietEnd = quietHoursEnd(nowMs, input.timezone ?? 'UTC', settings.quietHours);
+      if (quietEnd) {
+        const detail = `quiet hours until ${new Date(quietEnd).toISOString()} (${input.timezone ?? 'UTC'})`;
+        return record(input, { ...at, status: 'deferred', detail, retryAtMs: quietEnd });
+      }
+      const recent = await records.recentSends(input.customerId);
+      for (const cap of settings.frequencyCaps.filter((c) => c.channel === channel)) {
+        const releaseAt = capReleaseAt(nowMs, recent, cap, input.journeyPriority);
+        if (releaseAt === null) continue;
+        const limit = `frequency cap: at most ${cap.max} ${channel} per ${cap.windowHours}h`;
+        if (config.onCap === 'skip') return record(input, { ...at, status: 'skipped', detail: limit });
+        return record(input, { ...at, status: 'deferred', detail: limit, retryAtMs: releaseAt });
+      }
+    }
+
+    const extra: Record<string, unknown> = {};
+    if (config.promoPool) {
+      const claim = await claimPromoCode(db, {
+        poolId: config.promoPool,
+        idempotencyKey: input.idempotencyKey,
+        customerId: input.customerId,
+      });
+      if ('exhausted' in claim)
+        return record(input, {
+          ...at,
+          status: 'skipped',
+          detail: `promo pool "${config.promoPool}" is exhausted`,
+        });
+      if ('missingPool' in claim)
+        return record(input, {
+          ...at,
+          status: 'failed',
+          detail: `promo pool "${config.promoPool}" does not exist`,
+        });
+      extra.promo_code = claim.code;
+    }
+    const template = config.templateId
+      ? await db.collection(COLLECTIONS.templates).findOne({ _id: config.templateId as never })
+      : null;
+    if (config.templateId && !template)
+      return record(input, {
+        ...at,
+        status: 'failed',
+        detail: `template "${config.templateId}" does not exist`,
+      });
+    const content = template
+      ? { subject: template.subject as string | undefined, body: template.body as string }
+      : config;
+
+    let message: Awaited<ReturnType<typeof composeMessage>>;
+    try {
+      message = await composeMessage(
+        input,
+        channel,
+        choice.address,
+        traits,
+        content,
+        extra,
+        {
+          baseUrl,
+          secret: await secret,
+        },
+        configuredAddress(channel),
+      );
+    } catch (error) {
+      if (!(error instanceof TemplateError)) throw error;
+      return record(input, { ...at, status: 'failed', detail: `template error: ${error.message}` });
+    }
+
+    await record(
+      input,
+      { ...at, status: 'sending' as never, detail: `to ${message.to}` },
+      { to: message.to, promoCode: extra.promo_code },
+    );
+    const provider = providers[channel];
+    try {
+      const receipt = await provider.send(message, { idempotencyKey: input.idempotencyKey });
+      await records.logSend(input.customerId, { channel, at: nowMs, transactional });
+      const detail = `to ${message.to} via ${provider.name}${extra.promo_code ? ` with code ${extra.promo_code}` : ''}`;
+      return record(
+        input,
+        { ...at, status: 'sent', detail, response: receipt.response },
+        { providerMessageId: receipt.providerMessageId, response: receipt.response, sentAtMs: nowMs },
+      );
+    } catch (error) {
+      if (error instanceof PermanentDeliveryError)
+        return record(input, { ...at, status: 'failed', detail: error.message });
+      throw ApplicationFailure.retryable((error as Error).message, 'DeliveryError');
+    }
+  };
+
+  return {
+    /** One decision per customer at a time, so frequency caps hold across concurrent journeys. */
+    sendMessage: (input: SendInput) => withCustomerLock(input.customerId, () => send(input)),
+  };
+}
