@@ -45,7 +45,7 @@ describe('split node across many customers', () => {
       return stats.completed === 180 ? stats.nodes : undefined;
     }, 60_000);
     expect(branches.ab.passed).toBe(180);
-    const steps = await h.db.collection('enrollment_steps').find({ journeyId, nodeId: 'ab' }).toArray();
+    const steps = await h.db.collection(COLLECTIONS.steps).find({ journeyId, nodeId: 'ab' }).toArray();
     const byCustomer = new Map<string, Set<string>>();
     for (const step of steps) {
       if (!byCustomer.has(step.customerId)) byCustomer.set(step.customerId, new Set());
