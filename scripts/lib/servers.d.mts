@@ -1,4 +1,5 @@
-// Type declarations for servers.mjs (used by test/global-setup.ts).
+// Type declarations for servers.mjs (used by test/global-setup.ts). servers.mjs re-exports these from
+// ports.mjs, processes.mjs, readiness.mjs, temporal.mjs and mongo.mjs; this file describes them all.
 import type { ChildProcess } from 'node:child_process';
 
 export interface ExitInfo {

@@ -1,4 +1,5 @@
-// Type declarations for tools.mjs (used by test/global-setup.ts).
+// Type declarations for tools.mjs (used by test/global-setup.ts). tools.mjs re-exports the constants,
+// ProvisionError and which() from provision-common.mjs; this file describes them all.
 export interface ToolPaths {
   temporal: string | null;
   temporalTestServer: string | null;

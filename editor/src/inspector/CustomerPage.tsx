@@ -81,7 +81,7 @@ export function CustomerPage({ customerId }: { customerId: string }) {
                   </td>
                   <td>{e.currentNodeId ?? '—'}</td>
                   <td>
-                    {e.waitingFor ? `waiting for ${e.waitingFor}; ` : ''}
+                    {e.waitingFor ? `waiting ${e.waitingFor}; ` : ''}
                     {formatTime(e.nextWakeAt)}
                   </td>
                 </tr>
