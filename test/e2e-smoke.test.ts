@@ -68,4 +68,75 @@ describe('end to end on the Temporal dev server and the Mongo-wire store', () =>
     expect(stats.body).toMatchObject({ entered: 1, completed: 1, active: 0 });
     expect(stats.body.nodes.hello).toEqual({ active: 0, passed: 1 });
   });
+
+  it("branches on the customer's event history: did X at least N times within D days", async () => {
+    await h.publish(
+      graph(
+        [
+          {
+            id: 'start',
+            type: 'trigger',
+            config: { kind: 'event', event: 'checkout_started', reentry: 'concurrent' },
+          },
+          {
+            id: 'loyal',
+            type: 'condition',
+            config: {
+              combinator: 'and',
+              rules: [
+                {
+                  kind: 'event_count',
+                  event: 'order_completed',
+                  where: [{ path: 'total', op: 'gte', value: 20 }],
+                  atLeast: 2,
+                  withinDays: 30,
+                },
+              ],
+            },
+          },
+          { id: 'end', type: 'exit', config: {} },
+        ],
+        ['start->loyal', 'loyal:yes->end', 'loyal:no->end'],
+      ),
+    );
+    const longAgo = new Date(Date.now() - 40 * 86_400_000).toISOString();
+    await h.call(
+      'POST',
+      '/v1/batch',
+      {
+        batch: [
+          { type: 'track', userId: 'regular', event: 'order_completed', properties: { total: 25 } },
+          { type: 'track', userId: 'regular', event: 'order_completed', properties: { total: 30 } },
+          {
+            type: 'track',
+            userId: 'lapsed',
+            event: 'order_completed',
+            properties: { total: 25 },
+            timestamp: longAgo,
+          },
+          { type: 'track', userId: 'lapsed', event: 'order_completed', properties: { total: 30 } },
+          { type: 'track', userId: 'lapsed', event: 'order_completed', properties: { total: 5 } },
+        ],
+      },
+      'ingest',
+    );
+    for (const c of ['regular', 'lapsed']) await h.track(c, 'checkout_started');
+    const decision = async (c: string) => {
+      const [e] = await eventually(async () => {
+        const list = (await h.call('GET', `/v1/customers/${c}/enrollments`)).body;
+        return list[0]?.status === 'completed' ? list : undefined;
+      });
+      return (await h.call('GET', `/v1/enrollments/${e.id}`)).body.timeline.find(
+        (s: { nodeId: string }) => s.nodeId === 'loyal',
+      );
+    };
+    expect(await decision('regular')).toMatchObject({
+      outcome: 'yes',
+      reason: 'Yes: "order_completed" 2 time(s) in 30 days (needed 2)',
+    });
+    expect(await decision('lapsed')).toMatchObject({
+      outcome: 'no',
+      reason: 'No: "order_completed" 1 time(s) in 30 days (needed 2)',
+    });
+  });
 });

@@ -5,6 +5,8 @@ export interface RenderedMessage {
   to: string;
   subject?: string;
   body: string;
+  /** Plain-text alternative for email; derived from the HTML body when absent. */
+  text?: string;
   method?: string;
   headers?: Record<string, string>;
   customerId: string;

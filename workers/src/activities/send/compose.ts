@@ -19,7 +19,7 @@ export async function composeMessage(
   channel: Channel,
   to: string,
   traits: Record<string, unknown>,
-  content: { subject?: string; body: string },
+  content: { subject?: string; body: string; text?: string },
   extra: Record<string, unknown>,
   links: LinkOptions,
   /** A recipient written in the node (webhook URL, fixed inbox) is a template; profile addresses are not. */
@@ -55,6 +55,7 @@ export async function composeMessage(
     channel,
     to: addressTemplate ? (await renderTemplate(addressTemplate, context)).trim() : to,
     subject: content.subject ? await renderTemplate(content.subject, context) : undefined,
+    text: channel === 'email' && content.text ? await renderTemplate(content.text, context) : undefined,
     body,
     method: input.config.method,
     headers: input.config.headers,

@@ -180,7 +180,11 @@ export function sendActivities(db: Db, providers: ProviderMap, env: NodeJS.Proce
         detail: `template "${config.templateId}" does not exist`,
       });
     const content = template
-      ? { subject: template.subject as string | undefined, body: template.body as string }
+      ? {
+          subject: template.subject as string | undefined,
+          body: template.body as string,
+          text: template.text as string | undefined,
+        }
       : config;
 
     let message: Awaited<ReturnType<typeof composeMessage>>;

@@ -48,6 +48,7 @@ export function smtpEmailProvider(options: SmtpEmailOptions): DeliveryProvider {
           to: message.to,
           subject: message.subject,
           ...emailParts(message.body),
+          ...(message.text ? { text: message.text } : {}),
           messageId,
           headers,
           signal: AbortSignal.timeout(timeoutMs),
