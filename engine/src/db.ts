@@ -19,7 +19,7 @@ export async function ensureIndexes(db: Db): Promise<void> {
     db.collection(COLLECTIONS.steps).createIndex({ enrollmentId: 1, at: 1 }),
     db.collection(COLLECTIONS.steps).createIndex({ journeyId: 1 }),
     db.collection(COLLECTIONS.events).createIndex({ customerId: 1, event: 1, timestamp: -1 }),
-    db.collection(COLLECTIONS.events).createIndex({ routed: 1, receivedAt: 1 }),
+    db.collection(COLLECTIONS.pendingRoutes).createIndex({ receivedAt: 1 }),
     db.collection(COLLECTIONS.journeys).createIndex({ status: 1, triggerEvent: 1 }),
     db.collection(COLLECTIONS.messages).createIndex({ customerId: 1, sentAt: -1 }),
   ]);

@@ -1,3 +1,4 @@
+import { COLLECTIONS } from '@itinera/schemas';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, timeSkippingHarness } from '../../test/support/harness.ts';
@@ -116,6 +117,27 @@ describe('entry rules and version pinning', () => {
     const entered = (await h.call('GET', `/v1/enrollments?journeyId=${id}`)).body;
     expect(entered).toHaveLength(5);
     expect(new Set(entered.map((e: { customerId: string }) => e.customerId)).size).toBe(5);
+  });
+
+  it('an accepted event whose routing was cut short is routed by the sweeper, once', async () => {
+    const id = await h.publish(waitThenExit('swept_evt'));
+    const receivedAt = new Date(Date.now() - 60_000).toISOString();
+    // What a crash right after accepting leaves behind: the event and its "route me" marker.
+    await h.db.collection(COLLECTIONS.pendingRoutes).insertOne({ _id: 'crashed-1' as never, receivedAt });
+    await h.db.collection(COLLECTIONS.events).insertOne({
+      _id: 'crashed-1' as never,
+      type: 'track',
+      customerId: 'swept',
+      event: 'swept_evt',
+      properties: {},
+      timestamp: receivedAt,
+      receivedAt,
+    });
+    expect(await h.app.services.ingestion.sweepUnrouted()).toBe(1);
+    expect(await h.app.services.ingestion.sweepUnrouted()).toBe(0);
+    expect(await enrollments(id, 'swept')).toHaveLength(1);
+    await h.track('swept', 'swept_evt', {}, 'crashed-1');
+    expect(await enrollments(id, 'swept')).toHaveLength(1);
   });
 
   it('customers inside v1 finish on v1 after v2 is published; newcomers get v2', async () => {

@@ -10,6 +10,8 @@ export const COLLECTIONS = {
   versions: 'journey_versions',
   profiles: 'profiles',
   events: 'events',
+  /** Accepted events whose routing has not finished; the API's sweeper retries them. */
+  pendingRoutes: 'pending_routes',
   enrollments: 'enrollments',
   steps: 'enrollment_steps',
   messages: 'messages',

@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { COLLECTIONS, type CustomerEvent, type IdentifyCall, type TrackCall } from '@itinera/schemas';
-import { type Db, MongoServerError } from 'mongodb';
+import { type Collection, type Db, MongoServerError } from 'mongodb';
 import { HttpError } from '../plugins/errors.ts';
 import type { EnrollmentService } from './enrollments.ts';
 import type { JourneyService } from './journeys.ts';
@@ -11,8 +11,6 @@ interface EventDoc extends Omit<CustomerEvent, 'messageId'> {
   _id: string;
   type: 'track' | 'identify';
   traits?: Record<string, unknown>;
-  /** False until journeys have been entered and enrollments signalled; the sweeper retries such events. */
-  routed: boolean;
 }
 
 const DUPLICATE_KEY = 11000;
@@ -33,8 +31,18 @@ function normalise(call: Call, index: number | null): EventDoc {
     traits: call.type === 'identify' ? (call.traits ?? {}) : undefined,
     timestamp: timestamp.toISOString(),
     receivedAt: new Date().toISOString(),
-    routed: false,
   };
+}
+
+/** Inserts unless the `_id` exists; true when this call inserted it. */
+async function insertOnce<T extends { _id: string }>(collection: Collection<T>, doc: T): Promise<boolean> {
+  try {
+    await collection.insertOne(doc as never);
+    return true;
+  } catch (error) {
+    if (error instanceof MongoServerError && error.code === DUPLICATE_KEY) return false;
+    throw error;
+  }
 }
 
 function toEvent(doc: EventDoc): CustomerEvent {
@@ -50,7 +58,9 @@ function toEvent(doc: EventDoc): CustomerEvent {
 
 export function ingestionService(db: Db, journeys: JourneyService, enrollments: EnrollmentService) {
   const events = db.collection<EventDoc>(COLLECTIONS.events);
-  const profiles = db.collection(COLLECTIONS.profiles);
+  const profiles = db.collection<{ _id: string } & Record<string, unknown>>(COLLECTIONS.profiles);
+  /** Events accepted but not yet fully routed; small, so the sweeper's scan stays cheap. */
+  const pending = db.collection<{ _id: string; receivedAt: string }>(COLLECTIONS.pendingRoutes);
 
   const applyTraits = async (doc: EventDoc) => {
     const $set: Record<string, unknown> = { updatedAt: doc.receivedAt };
@@ -63,18 +73,16 @@ export function ingestionService(db: Db, journeys: JourneyService, enrollments: 
   };
 
   /** Inserting (and ignoring a duplicate) is much cheaper than an upsert on FerretDB. */
-  const ensureProfile = async (doc: EventDoc) => {
-    try {
-      await profiles.insertOne({
-        _id: doc.customerId as never,
+  const ensureProfile = (doc: EventDoc) =>
+    insertOnce(
+      profiles as Collection<{ _id: string }>,
+      {
+        _id: doc.customerId,
         traits: {},
         createdAt: doc.receivedAt,
         updatedAt: doc.receivedAt,
-      });
-    } catch (error) {
-      if (!(error instanceof MongoServerError && error.code === DUPLICATE_KEY)) throw error;
-    }
-  };
+      } as { _id: string },
+    );
 
   /** Enters matching live journeys, then signals every active enrollment of the customer. */
   const route = (doc: EventDoc) => enrollments.forCustomer(doc.customerId, () => routeNow(doc));
@@ -92,7 +100,7 @@ export function ingestionService(db: Db, journeys: JourneyService, enrollments: 
       // A new enrollment already holds its trigger event; everyone else active gets it as a signal.
       await enrollments.deliverEvent(event, entered);
     }
-    await events.updateOne({ _id: doc._id }, { $set: { routed: true } });
+    await pending.deleteOne({ _id: doc._id });
   };
 
   return {
@@ -101,15 +109,12 @@ export function ingestionService(db: Db, journeys: JourneyService, enrollments: 
       const docs = calls.map((call, i) => normalise(call, batch ? i : null));
       let duplicates = 0;
       for (const doc of docs) {
-        try {
-          await events.insertOne(doc);
-        } catch (error) {
-          if (!(error instanceof MongoServerError && error.code === DUPLICATE_KEY)) throw error;
-          const existing = await events.findOne({ _id: doc._id });
-          if (existing?.routed) {
-            duplicates++;
-            continue;
-          }
+        // The marker goes first: until routing finishes it says "route me", and the sweeper obeys it.
+        const fresh = await insertOnce(pending, { _id: doc._id, receivedAt: doc.receivedAt });
+        if (!(await insertOnce(events, doc)) && fresh) {
+          await pending.deleteOne({ _id: doc._id });
+          duplicates++;
+          continue;
         }
         await route(doc);
       }
@@ -119,11 +124,15 @@ export function ingestionService(db: Db, journeys: JourneyService, enrollments: 
     /** Re-routes events whose routing was interrupted (a crash or an unreachable Temporal). */
     async sweepUnrouted(olderThanMs = 30_000): Promise<number> {
       const cutoff = new Date(Date.now() - olderThanMs).toISOString();
-      const stuck = await events
-        .find({ routed: false, receivedAt: { $lt: cutoff } })
+      const stuck = await pending
+        .find({ receivedAt: { $lt: cutoff } })
         .limit(500)
         .toArray();
-      for (const doc of stuck) await route(doc);
+      for (const { _id } of stuck) {
+        const doc = await events.findOne({ _id });
+        if (doc) await route(doc);
+        else await pending.deleteOne({ _id });
+      }
       return stuck.length;
     },
 
