@@ -1,3 +1,6 @@
+import { once } from 'node:events';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { devServerHarness, eventually, type Harness } from './support/harness.ts';
 import { graph } from './support/journeys.ts';
@@ -138,5 +141,53 @@ describe('end to end on the Temporal dev server and the Mongo-wire store', () =>
       outcome: 'no',
       reason: 'No: "order_completed" 1 time(s) in 30 days (needed 2)',
     });
+  });
+
+  it('exiting a customer stops a send that is still retrying', async () => {
+    let attempts = 0;
+    const server = createServer((_req, res) => {
+      attempts++;
+      res.writeHead(503).end('busy');
+    });
+    server.listen(0, '127.0.0.1');
+    await once(server, 'listening');
+    await h.publish(
+      graph(
+        [
+          { id: 'start', type: 'trigger', config: { kind: 'event', event: 'flaky', reentry: 'once' } },
+          {
+            id: 'hook',
+            type: 'send',
+            config: {
+              channel: 'webhook',
+              url: `http://127.0.0.1:${(server.address() as AddressInfo).port}/`,
+              body: '{}',
+            },
+          },
+          { id: 'end', type: 'exit', config: {} },
+        ],
+        ['start->hook', 'hook->end'],
+      ),
+    );
+    await h.track('impatient', 'flaky');
+    await eventually(async () => attempts >= 2);
+    const [enrollment] = (await h.call('GET', '/v1/customers/impatient/enrollments')).body;
+    expect(
+      (await h.call('POST', `/v1/enrollments/${enrollment.id}/exit`, { reason: 'vendor down' }, 'support'))
+        .status,
+    ).toBe(202);
+    const ended = await eventually(async () => {
+      const { body } = await h.call('GET', `/v1/enrollments/${enrollment.id}`);
+      return body.enrollment.status === 'exited' ? body : undefined;
+    });
+    expect(ended.timeline.at(-1)).toMatchObject({
+      nodeId: 'hook',
+      outcome: 'exited',
+      reason: 'Exited by request: vendor down',
+    });
+    const attemptsAtExit = attempts;
+    await new Promise((resolve) => setTimeout(resolve, 6_000));
+    expect(attempts).toBe(attemptsAtExit);
+    server.close();
   });
 });

@@ -159,6 +159,15 @@ describe('message templates and their preview', () => {
         (v: unknown) => v === '' || v === 422,
       );
     }
+    for (const fileProbe of [
+      "{% render 'package.json' %}",
+      "{% include 'README.md' %}",
+      "{% layout '.data/admin-key.txt' %}x",
+    ]) {
+      const result = await render(fileProbe);
+      expect(result, fileProbe).toMatchObject({ status: 422, body: { field: 'body' } });
+      expect(JSON.stringify(result.body)).not.toContain('itinera');
+    }
     const filterProbe = await render('{{ "x" | constructor }}');
     expect(filterProbe).toMatchObject({ status: 422, body: { field: 'body' } });
     expect(filterProbe.body.message).toMatch(/undefined filter: constructor/);

@@ -66,7 +66,9 @@ export interface InterpreterState {
   visits: Record<string, number>;
   vars: Record<string, unknown>;
   seenMessageIds: string[];
-  pendingEvents: CustomerEvent[];
+  /** Events received and not yet consumed by a wait, numbered in arrival order. */
+  pendingEvents: (CustomerEvent & { seq: number })[];
+  nextSeq: number;
 }
 
 export interface EnrollmentState {

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { Context } from '@temporalio/activity';
 import { bundleWorkflowCode, type NativeConnection, Worker, type WorkflowBundle } from '@temporalio/worker';
 import type { Db } from 'mongodb';
 import { builtInActivities, defaultProviders } from './activities/index.ts';
@@ -60,12 +61,32 @@ const quietBundlerLogger = {
   error: (message: string) => console.error(message),
 };
 
+const HEARTBEAT_MS = 5_000;
+
+/**
+ * Every activity heartbeats while it runs, so Temporal notices a dead worker within the heartbeat timeout
+ * (not the much longer start-to-close timeout), and a slow but live send is never retried under its feet.
+ */
+function withHeartbeats(activity: Activity): Activity {
+  return async (input) => {
+    const context = Context.current();
+    if (context.info.isLocal) return activity(input);
+    const timer = setInterval(() => context.heartbeat(), HEARTBEAT_MS);
+    try {
+      return await activity(input);
+    } finally {
+      clearInterval(timer);
+    }
+  };
+}
+
 export async function createItineraWorker(options: ItineraWorkerOptions): Promise<Worker> {
   const plugins = options.plugins ?? [];
   const activities: Record<string, Activity> = {
     ...builtInActivities(options.db, { ...defaultProviders(options.db), ...options.providers }),
   };
   for (const plugin of plugins) Object.assign(activities, plugin.activities?.(options.db));
+  for (const [name, activity] of Object.entries(activities)) activities[name] = withHeartbeats(activity);
   return Worker.create({
     connection: options.connection,
     namespace: options.namespace ?? 'default',

@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import { JourneyGraph, JourneyInput, JourneySettings, validateGraph } from '@itinera/schemas';
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
@@ -90,7 +91,7 @@ export async function journeyRoutes(app: FastifyInstance, { journeys, enrollment
     { config: write, schema: { tags, params: IdParams, body: EntriesBody } },
     async (req) => {
       const journey = await journeys.get(req.params.id);
-      const requestId = req.body.requestId ?? req.id;
+      const requestId = req.body.requestId ?? randomUUID();
       const results = [];
       for (const customerId of req.body.customerIds) {
         const outcome = await enrollments.forCustomer(customerId, () =>

@@ -95,21 +95,22 @@ export function enrollmentService(db: Db, journeys: JourneyService, temporal: Te
   };
 
   /** Records the new enrollment where later triggers (after_exit) and events (every mode) look for it by id. */
+  /** Records the enrollment where later triggers and events look for it by id; safe to repeat after a crash. */
   const rememberEnrollment = async (doc: EnrollmentDoc, reentry: TriggerConfig['reentry']) => {
     if (reentry === 'after_exit') {
       const entryId = `${doc.journeyId}:${doc.customerId}`;
-      const entry = await entries.findOne({ _id: entryId });
-      await entries.updateOne(
-        { _id: entryId },
-        { $set: { ids: [...(entry?.ids ?? []), doc._id] } },
+      const ids = (await entries.findOne({ _id: entryId }))?.ids ?? [];
+      if (!ids.includes(doc._id)) {
+        await entries.updateOne({ _id: entryId }, { $set: { ids: [...ids, doc._id] } }, { upsert: true });
+      }
+    }
+    const ids = (await customerEnrollments.findOne({ _id: doc.customerId }))?.ids ?? [];
+    if (!ids.includes(doc._id)) {
+      await customerEnrollments.updateOne(
+        { _id: doc.customerId },
+        { $set: { ids: [...ids, doc._id] } },
         { upsert: true },
       );
-    }
-    const mine = await customerEnrollments.findOne({ _id: doc.customerId });
-    if (mine) {
-      await customerEnrollments.updateOne({ _id: doc.customerId }, { $set: { ids: [...mine.ids, doc._id] } });
-    } else {
-      await customerEnrollments.insertOne({ _id: doc.customerId, ids: [doc._id] });
     }
   };
 
@@ -179,7 +180,11 @@ export function enrollmentService(db: Db, journeys: JourneyService, temporal: Te
       if (existing) {
         if (existing.triggerMessageId !== entryId)
           return { entered: false, reason: 'customer already entered this journey' };
-        if (existing.status === 'active') await deliver(existing, null);
+        // A retry of the same trigger: finish whatever a crash may have left undone.
+        if (existing.status === 'active') {
+          await rememberEnrollment(existing, config.reentry);
+          await deliver(existing, null);
+        }
         return { entered: true, enrollmentId: id };
       }
       const triggerNodeId = triggerNode?.id ?? 'trigger';

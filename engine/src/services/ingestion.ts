@@ -19,6 +19,15 @@ function normalise(call: Call, index: number | null): EventDoc {
   const field = (name: string) => (index === null ? name : `batch.${index}.${name}`);
   const customerId = call.userId ?? call.anonymousId;
   if (!customerId) throw new HttpError(400, `${field('userId')} or anonymousId is required`, field('userId'));
+  for (const key of Object.keys(call.type === 'identify' ? (call.traits ?? {}) : {})) {
+    if (key.startsWith('$') || key.includes('.') || key === '') {
+      throw new HttpError(
+        400,
+        `${field(`traits.${key}`)}: trait names may not be empty, start with "$" or contain "."`,
+        field(`traits.${key}`),
+      );
+    }
+  }
   const timestamp = call.timestamp ? new Date(call.timestamp) : new Date();
   if (Number.isNaN(timestamp.getTime()))
     throw new HttpError(400, `${field('timestamp')} is not a date`, field('timestamp'));
@@ -130,8 +139,12 @@ export function ingestionService(db: Db, journeys: JourneyService, enrollments: 
         .toArray();
       for (const { _id } of stuck) {
         const doc = await events.findOne({ _id });
-        if (doc) await route(doc);
-        else await pending.deleteOne({ _id });
+        if (!doc) await pending.deleteOne({ _id });
+        // One event that keeps failing must not hold up the others; it stays pending for the next sweep.
+        else
+          await route(doc).catch((error) =>
+            console.error(`routing ${_id} failed again: ${(error as Error).message}`),
+          );
       }
       return stuck.length;
     },

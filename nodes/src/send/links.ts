@@ -51,7 +51,7 @@ export function addEmailTracking(
   payload: Omit<LinkPayload, 'k' | 'u'>,
 ): string {
   const tracked = html.replace(/href=(["'])(https?:\/\/[^"']+)\1/gi, (_match, quote: string, url: string) => {
-    const token = signToken(secret, { ...payload, k: 'c', u: url });
+    const token = signToken(secret, { ...payload, k: 'c', u: url.replaceAll('&amp;', '&') });
     return `href=${quote}${baseUrl}/t/c/${token}${quote}`;
   });
   const pixel = `<img src="${baseUrl}/t/o/${signToken(secret, { ...payload, k: 'o' })}.gif" width="1" height="1" alt="" style="display:none">`;

@@ -1,8 +1,29 @@
-import { Liquid } from 'liquidjs';
+import { type FS, Liquid } from 'liquidjs';
 import { registerFilters } from './filters.ts';
 
-/** Sandboxed: own properties only, unknown filters are errors, bounded parse/render time and memory. */
+const refused = (file: string): never => {
+  throw new Error(`templates cannot read files ("${file}")`);
+};
+/** No file system at all: `{% include %}`, `{% render %}` and `{% layout %}` find nothing. */
+const noFiles: FS = {
+  exists: async () => false,
+  existsSync: () => false,
+  readFile: async (file) => refused(file),
+  readFileSync: (file) => refused(file),
+  resolve: (_dir, file) => file,
+  contains: async () => false,
+  containsSync: () => false,
+};
+
+/**
+ * Sandboxed: no file access, own properties only, unknown filters are errors, bounded parse/render time,
+ * memory and output.
+ */
 const engine = new Liquid({
+  fs: noFiles,
+  root: [],
+  partials: [],
+  layouts: [],
   ownPropertyOnly: true,
   strictFilters: true,
   parseLimit: 100_000,

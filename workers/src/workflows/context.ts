@@ -48,7 +48,9 @@ export function isValidTimezone(zone: unknown): zone is string {
 
 /** Mutable state the signal handlers and the executors share. */
 export interface Mailbox {
-  pendingEvents: CustomerEvent[];
+  pendingEvents: (CustomerEvent & { seq: number })[];
+  /** The number the next arriving event gets; a wait only considers events numbered from its start. */
+  nextSeq(): number;
   interrupted(): boolean;
 }
 
@@ -117,13 +119,15 @@ export function createContext(
     },
     async waitForEvent(matcher: EventMatcher, timeoutMs, why) {
       await announceWait(why, Date.now() + timeoutMs);
-      const matchIndex = () => mailbox.pendingEvents.findIndex((e) => eventMatches(e, matcher));
+      const from = mailbox.nextSeq();
+      const matchIndex = () =>
+        mailbox.pendingEvents.findIndex((e) => e.seq >= from && eventMatches(e, matcher));
       await condition(() => mailbox.interrupted() || matchIndex() >= 0, timeoutMs);
       clearWait();
       if (mailbox.interrupted()) throw new Interrupted();
       const index = matchIndex();
       if (index < 0) return null;
-      const [event] = mailbox.pendingEvents.splice(0, index + 1).slice(-1);
+      const [{ seq: _, ...event }] = mailbox.pendingEvents.splice(index, 1);
       return event;
     },
     activity: <T>(name: string, activityInput: unknown) => activities[name](activityInput) as Promise<T>,

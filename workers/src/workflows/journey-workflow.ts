@@ -15,9 +15,11 @@ import {
 } from '@itinera/schemas';
 import {
   ActivityFailure,
+  CancellationScope,
   continueAsNew,
   defineQuery,
   defineSignal,
+  isCancellation,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -51,12 +53,19 @@ export async function journeyWorkflow(input: EnrollmentInput): Promise<Enrollmen
     vars: { trigger: input.trigger },
     seenMessageIds: input.trigger ? [input.trigger.messageId] : [],
     pendingEvents: [],
+    nextSeq: 0,
   };
   const seen = new Set(state.seenMessageIds);
   const status: WaitStatus = { waitingFor: null, nextWakeAt: null };
   let ending: Ending | null = null;
 
-  const mailbox: Mailbox = { pendingEvents: state.pendingEvents, interrupted: () => ending !== null };
+  const mailbox: Mailbox = {
+    pendingEvents: state.pendingEvents,
+    nextSeq: () => state.nextSeq,
+    interrupted: () => ending !== null,
+  };
+  /** The node running now; a goal or an exit request cancels it, including an activity mid-retry. */
+  let running: CancellationScope | null = null;
 
   setHandler(customerEventSignal, (event) => {
     if (seen.has(event.messageId) || ending) return;
@@ -70,9 +79,10 @@ export async function journeyWorkflow(input: EnrollmentInput): Promise<Enrollmen
         nodeType: goal.type,
         outcome: 'converted',
       };
+      running?.cancel();
       return;
     }
-    mailbox.pendingEvents.push(event);
+    mailbox.pendingEvents.push({ ...event, seq: state.nextSeq++ });
     if (mailbox.pendingEvents.length > MAX_PENDING_EVENTS) mailbox.pendingEvents.shift();
   });
   setHandler(exitSignal, ({ reason }) => {
@@ -83,6 +93,7 @@ export async function journeyWorkflow(input: EnrollmentInput): Promise<Enrollmen
       nodeType: nodes.get(state.currentNodeId)?.type ?? 'unknown',
       outcome: 'exited',
     };
+    running?.cancel();
   });
   setHandler(stateQuery, () => ({ currentNodeId: ending ? null : state.currentNodeId, ...status }));
 
@@ -118,7 +129,13 @@ export async function journeyWorkflow(input: EnrollmentInput): Promise<Enrollmen
         end: 'exited',
       };
     const ctx = createContext(input, node, visit, state.vars, mailbox, status);
-    return executor(ctx);
+    const scope = new CancellationScope();
+    running = scope;
+    try {
+      return await scope.run(() => executor(ctx));
+    } finally {
+      running = null;
+    }
   };
 
   const historyLimit = input.historyLimit ?? DEFAULT_HISTORY_LIMIT;
@@ -151,7 +168,7 @@ export async function journeyWorkflow(input: EnrollmentInput): Promise<Enrollmen
     try {
       result = await runNode(node, visit);
     } catch (error) {
-      if (error instanceof Interrupted && ending) return finish(ending, visit);
+      if ((error instanceof Interrupted || isCancellation(error)) && ending) return finish(ending, visit);
       if (!(error instanceof ActivityFailure)) throw error;
       const cause = error.cause?.message ?? error.message;
       return finish(

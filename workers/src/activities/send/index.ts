@@ -10,6 +10,7 @@ import {
 import { COLLECTIONS } from '@itinera/schemas';
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Db } from 'mongodb';
+import { redactUrl } from '../../providers/redact.ts';
 import { type DeliveryProvider, PermanentDeliveryError } from '../../providers/types.ts';
 import { withCustomerLock } from '../customer-lock.ts';
 import { composeMessage } from './compose.ts';
@@ -112,7 +113,11 @@ export function sendActivities(db: Db, providers: ProviderMap, env: NodeJS.Proce
       records.settings(),
     ]);
     const traits = (profile?.traits as Record<string, unknown>) ?? {};
-    const candidates = [config.channel, ...(config.fallbackChannels ?? [])];
+    // A retry after a crash mid-send resumes that send: same channel, and no second look at quiet hours or caps.
+    const resuming = previous?.status === 'sending';
+    const candidates: Channel[] = resuming
+      ? [previous.channel]
+      : [config.channel, ...(config.fallbackChannels ?? [])];
     const configuredAddress = (channel: Channel) =>
       channel === 'webhook' ? config.url : candidates.length === 1 ? config.to : undefined;
     const choice = chooseChannel({
@@ -133,7 +138,7 @@ export function sendActivities(db: Db, providers: ProviderMap, env: NodeJS.Proce
     const { channel } = choice;
     const at = { ...base, channel };
 
-    if (!transactional) {
+    if (!transactional && !resuming) {
       const quietEnd = quietHoursEnd(nowMs, input.timezone ?? 'UTC', settings.quietHours);
       if (quietEnd) {
         const detail = `quiet hours until ${new Date(quietEnd).toISOString()} (${input.timezone ?? 'UTC'})`;
@@ -207,16 +212,18 @@ export function sendActivities(db: Db, providers: ProviderMap, env: NodeJS.Proce
       return record(input, { ...at, status: 'failed', detail: `template error: ${error.message}` });
     }
 
+    // Webhook URLs may carry credentials; what is stored and shown is redacted.
+    const shownTo = channel === 'webhook' ? redactUrl(message.to) : message.to;
     await record(
       input,
-      { ...at, status: 'sending' as never, detail: `to ${message.to}` },
-      { to: message.to, promoCode: extra.promo_code },
+      { ...at, status: 'sending' as never, detail: `to ${shownTo}` },
+      { to: shownTo, promoCode: extra.promo_code },
     );
     const provider = providers[channel];
     try {
       const receipt = await provider.send(message, { idempotencyKey: input.idempotencyKey });
       await records.logSend(input.customerId, { channel, at: nowMs, transactional });
-      const detail = `to ${message.to} via ${provider.name}${extra.promo_code ? ` with code ${extra.promo_code}` : ''}`;
+      const detail = `to ${shownTo} via ${provider.name}${extra.promo_code ? ` with code ${extra.promo_code}` : ''}`;
       return record(
         input,
         { ...at, status: 'sent', detail, response: receipt.response },
