@@ -122,7 +122,7 @@ describe('side effects happen once', () => {
     };
     await db
       .collection(COLLECTIONS.deliveries)
-      .insertOne({ _id: input.idempotencyKey as never, status: 'sending' });
+      .insertOne({ _id: input.idempotencyKey as never, status: 'sending', channel: 'email' });
     await outbox.send(
       { ...input, ...input.config, channel: 'email' },
       { idempotencyKey: input.idempotencyKey },

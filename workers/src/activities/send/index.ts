@@ -116,7 +116,7 @@ export function sendActivities(db: Db, providers: ProviderMap, env: NodeJS.Proce
     // A retry after a crash mid-send resumes that send: same channel, and no second look at quiet hours or caps.
     const resuming = previous?.status === 'sending';
     const candidates: Channel[] = resuming
-      ? [previous.channel]
+      ? [previous.channel ?? config.channel]
       : [config.channel, ...(config.fallbackChannels ?? [])];
     const configuredAddress = (channel: Channel) =>
       channel === 'webhook' ? config.url : candidates.length === 1 ? config.to : undefined;
