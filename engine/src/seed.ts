@@ -38,7 +38,12 @@ const welcomeSeries: JourneyGraph = {
       config: { channel: 'sms', body: 'Still thinking it over? WELCOME10 takes 10% off your first order.' },
     },
     { id: 'done', type: 'exit', position: { x: 1300, y: 120 }, config: {} },
-    { id: 'purchased', type: 'goal', position: { x: 780, y: -60 }, config: { event: 'order_completed' } },
+    {
+      id: 'subscribed',
+      type: 'goal',
+      position: { x: 780, y: -60 },
+      config: { event: 'subscription_started' },
+    },
   ],
   edges: [
     { id: 'e1', source: 'signup', sourcePort: 'next', target: 'wait_2d' },

@@ -1,6 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { devServerHarness, type Harness } from '../../test/support/harness.ts';
 import { graph } from '../../test/support/journeys.ts';
+import { testDatabase } from '../../test/support/servers.ts';
+import { createServices } from '../src/app.ts';
+import { seedExampleJourney } from '../src/seed.ts';
 
 describe('API: bad input, roles and the OpenAPI spec', () => {
   let h: Harness;
@@ -147,5 +150,16 @@ describe('API: bad input, roles and the OpenAPI spec', () => {
     const split = types.find((t: { type: string }) => t.type === 'split');
     expect(split).toMatchObject({ category: 'logic', dynamicPorts: true, ports: [{ id: 'a' }, { id: 'b' }] });
     expect(split.configSchema.properties.branches.type).toBe('array');
+  });
+
+  it('seeds a valid, published example journey once, on an empty database', async () => {
+    const { db, close } = await testDatabase();
+    // Seeding creates and publishes a journey; it starts no workflow, so it needs no Temporal client.
+    const services = createServices(db, { client: undefined as never, taskQueue: 'unused' });
+    const id = await seedExampleJourney(services);
+    expect(id).toBeTruthy();
+    expect(await services.journeys.get(id!)).toMatchObject({ status: 'live', liveVersion: 1 });
+    expect(await seedExampleJourney(services)).toBeNull();
+    await close();
   });
 });

@@ -124,4 +124,46 @@ describe('validateGraph', () => {
     throughWait.edges = throughWait.edges.map((e) => (e.sourcePort === 'no' ? { ...e, target: 'wait' } : e));
     expect(validateGraph(throughWait)).toEqual([]);
   });
+
+  it('catches node combinations that could never work', () => {
+    const g = valid();
+    g.nodes.push({
+      id: 'buy',
+      type: 'wait_for_event',
+      position: { x: 0, y: 0 },
+      config: { event: 'purchased', timeout: { amount: 1, unit: 'days' } },
+    });
+    g.edges = g.edges.map((e) => (e.sourcePort === 'yes' ? { ...e, target: 'buy' } : e));
+    g.edges.push(
+      { id: 'b1', source: 'buy', sourcePort: 'happened', target: 'end' },
+      { id: 'b2', source: 'buy', sourcePort: 'timed_out', target: 'end' },
+    );
+    expect(validateGraph(g)).toEqual([
+      expect.objectContaining({
+        code: 'invalid_config',
+        nodeId: 'buy',
+        message: expect.stringContaining('a goal listens for "purchased" too'),
+      }),
+    ]);
+    const clash = valid();
+    clash.nodes.push({
+      id: 'upd',
+      type: 'update_profile',
+      position: { x: 0, y: 0 },
+      config: {
+        operations: [
+          { path: 'plan', op: 'set', value: 'pro' },
+          { path: 'plan.tier', op: 'set', value: 1 },
+        ],
+      },
+    });
+    clash.edges = clash.edges.map((e) => (e.sourcePort === 'yes' ? { ...e, target: 'upd' } : e));
+    clash.edges.push({ id: 'u1', source: 'upd', sourcePort: 'next', target: 'end' });
+    expect(validateGraph(clash)).toEqual([
+      expect.objectContaining({
+        nodeId: 'upd',
+        message: expect.stringContaining('change the same attribute "plan"'),
+      }),
+    ]);
+  });
 });

@@ -33,10 +33,21 @@ export const updateProfileNode = defineNodeType({
   ),
   defaultConfig: { operations: [{ path: 'onboarded', op: 'set', value: true }] },
   ports: [{ id: 'next', label: 'next' }],
-  validate: (config) =>
-    config.operations.flatMap((o, i) =>
+  validate: (config) => {
+    const problems = config.operations.flatMap((o, i) =>
       o.op === 'increment' && typeof o.value !== 'number'
         ? [`operations.${i}.value must be a number to increment`]
         : [],
-    ),
+    );
+    const paths = config.operations.map((o) => o.path);
+    for (const [i, path] of paths.entries()) {
+      const clash = paths.findIndex(
+        (other, j) => j !== i && (other === path || other.startsWith(`${path}.`)),
+      );
+      if (clash > i || (clash >= 0 && paths[clash] !== path)) {
+        problems.push(`operations.${i} and operations.${clash} change the same attribute "${path}"`);
+      }
+    }
+    return problems;
+  },
 });

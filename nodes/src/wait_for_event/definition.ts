@@ -23,4 +23,10 @@ export const waitForEventNode = defineNodeType({
     { id: 'happened', label: 'happened' },
     { id: 'timed_out', label: 'timed out' },
   ],
+  validate: (config, graph) =>
+    graph.nodes.some((n) => n.type === 'goal' && (n.config as { event?: string }).event === config.event)
+      ? [
+          `a goal listens for "${config.event}" too and would end the journey first; "happened" could never run`,
+        ]
+      : [],
 });
