@@ -20,14 +20,12 @@
 
 import { existsSync } from 'node:fs';
 import { parseArgs } from 'node:util';
-import { chromium } from 'playwright-core';
+import { CHROMIUM, launchChromium } from '../test/support/browser.ts';
 import { createJourney } from './editor-canvas/journey.mjs';
 import { gestureRound, openJourney } from './editor-canvas/journey-page.mjs';
 import { report } from './editor-canvas/report.mjs';
 import { startServers } from './editor-canvas/servers.mjs';
 import { log } from './editor-canvas/util.mjs';
-
-const CHROMIUM = process.env.CHROMIUM ?? '/usr/bin/chromium';
 
 const { values: opts } = parseArgs({
   options: {
@@ -49,18 +47,7 @@ async function main() {
     const { url, key } = await startServers(cleanup, { noBuild: opts['no-build'] });
     const ids = {};
     for (const size of SIZES) ids[size] = await createJourney(url, key, size);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium();
     const results = {};
     for (const size of SIZES) results[size] = await openJourney(browser, url, key, ids[size], size);
     // Rounds alternate between the journeys so that load elsewhere on the machine hits both alike.

@@ -1,12 +1,12 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import path from 'node:path';
-import { type Browser, chromium, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import type { PreviewServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
+import { CHROMIUM, launchChromium } from '../../../test/support/browser.ts';
 import { devServerHarness, eventually, type Harness } from '../../../test/support/harness.ts';
 import { SCREENSHOTS, serveEditor } from './servers.ts';
 
-const CHROMIUM = '/usr/bin/chromium';
 const hasChromium = existsSync(CHROMIUM);
 if (!hasChromium)
   console.warn(`Skipping the editor e2e test: ${CHROMIUM} is missing (apt-get install chromium).`);
@@ -24,18 +24,7 @@ describe.skipIf(!hasChromium)('journey builder and inspector in a real browser',
     h = await devServerHarness({});
     const apiUrl = await h.app.listen({ host: '127.0.0.1', port: 0 });
     editor = await serveEditor(apiUrl);
-    browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: [
-        '--no-sandbox',
-        '--disable-gpu',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--no-first-run',
-      ],
-    });
+    browser = await launchChromium();
     page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
     page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
     page.on('pageerror', (e) => consoleErrors.push(e.message));
