@@ -1,8 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { COLLECTIONS } from '@itinera/schemas';
+import { appliedKey, type WorkerPlugin, withCustomerLock } from '@itinera/workers';
 import type { Db } from 'mongodb';
-import { withCustomerLock } from '../../workers/src/activities/customer-lock.ts';
-import type { WorkerPlugin } from '../../workers/src/worker.ts';
 
 interface ProfileDoc {
   _id: string;
@@ -18,7 +17,10 @@ function leadScoreActivities(db: Db) {
       withCustomerLock(input.customerId, async () => {
         const updated = await profiles.findOneAndUpdate(
           { _id: input.customerId, appliedOperations: { $ne: input.idempotencyKey } },
-          { $inc: { 'traits.lead_score': input.points }, $push: { appliedOperations: input.idempotencyKey } },
+          {
+            $inc: { 'traits.lead_score': input.points },
+            $push: { appliedOperations: appliedKey(input.idempotencyKey) },
+          },
           { returnDocument: 'after' },
         );
         const profile = updated ?? (await profiles.findOne({ _id: input.customerId }));

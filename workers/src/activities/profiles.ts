@@ -29,6 +29,9 @@ function mongoFilterFor(where: PropertyFilter): Record<string, unknown> {
   return filter;
 }
 
+/** Remembers the key, keeping the most recent ones only: retries come soon after the first attempt. */
+export const appliedKey = (key: string) => ({ $each: [key], $slice: -500 });
+
 interface UpdateInput {
   idempotencyKey: string;
   customerId: string;
@@ -70,7 +73,10 @@ export function profileActivities(db: Db) {
       else if (op === 'increment') $inc[`traits.${path}`] = Number(value);
       else $unset[`traits.${path}`] = '';
     }
-    const update: Record<string, unknown> = { $set, $push: { appliedOperations: input.idempotencyKey } };
+    const update: Record<string, unknown> = {
+      $set,
+      $push: { appliedOperations: appliedKey(input.idempotencyKey) },
+    };
     if (Object.keys($inc).length > 0) update.$inc = $inc;
     if (Object.keys($unset).length > 0) update.$unset = $unset;
     await profiles.updateOne(
