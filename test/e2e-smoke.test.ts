@@ -124,15 +124,7 @@ describe('end to end on the Temporal dev server and the Mongo-wire store', () =>
       'ingest',
     );
     for (const c of ['regular', 'lapsed']) await h.track(c, 'checkout_started');
-    const decision = async (c: string) => {
-      const [e] = await eventually(async () => {
-        const list = (await h.call('GET', `/v1/customers/${c}/enrollments`)).body;
-        return list[0]?.status === 'completed' ? list : undefined;
-      });
-      return (await h.call('GET', `/v1/enrollments/${e.id}`)).body.timeline.find(
-        (s: { nodeId: string }) => s.nodeId === 'loyal',
-      );
-    };
+    const decision = async (c: string) => (await h.stepsWhenEnded(c, 'loyal'))[0];
     expect(await decision('regular')).toMatchObject({
       outcome: 'yes',
       reason: 'Yes: "order_completed" 2 time(s) in 30 days (needed 2)',

@@ -1,4 +1,4 @@
-import { COLLECTIONS, type JourneyGraph, type Role } from '@itinera/schemas';
+import { COLLECTIONS, type JourneyGraph, type Role, type TimelineStep } from '@itinera/schemas';
 import type { Client } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { NativeConnection, type Worker } from '@temporalio/worker';
@@ -38,6 +38,9 @@ export interface Harness {
     messageId?: string,
   ): Promise<void>;
   identify(customerId: string, traits: Record<string, unknown>): Promise<void>;
+  /** Once every enrollment of the customer has ended: each one's timeline step at `nodeId`. */
+  stepsWhenEnded(customerId: string, nodeId: string): Promise<TimelineStep[]>;
+  messages<T = Record<string, unknown>>(customerId: string): Promise<T[]>;
   close(): Promise<void>;
 }
 
@@ -146,6 +149,25 @@ export async function startHarness(
     },
     async identify(customerId, traits) {
       expectOk(await call('POST', '/v1/identify', { userId: customerId, traits }, 'ingest'), 'identify');
+    },
+    async stepsWhenEnded(customerId, nodeId) {
+      const ended = await eventually(async () => {
+        const { body } = await call<{ id: string; status: string }[]>(
+          'GET',
+          `/v1/customers/${customerId}/enrollments`,
+        );
+        return body.length > 0 && body.every((e) => e.status !== 'active') ? body : undefined;
+      });
+      const timelines = await Promise.all(
+        ended.map(
+          async (e) =>
+            (await call<{ timeline: TimelineStep[] }>('GET', `/v1/enrollments/${e.id}`)).body.timeline,
+        ),
+      );
+      return timelines.flatMap((timeline) => timeline.filter((step) => step.nodeId === nodeId));
+    },
+    async messages(customerId) {
+      return (await call('GET', `/v1/customers/${customerId}/messages`)).body;
     },
     async close() {
       // A timer firing for a workflow nobody polls would stall the shared time-skipping clock for later files.

@@ -40,18 +40,8 @@ describe('delivery rules: consent, fallback, quiet hours, caps, promo codes, tra
     await h?.close();
   });
 
-  const sendSteps = async (customerId: string) => {
-    const list = await eventually(async () => {
-      const all = (await h.call('GET', `/v1/customers/${customerId}/enrollments`)).body;
-      return all.length > 0 && all.every((e: { status: string }) => e.status !== 'active') ? all : undefined;
-    });
-    const timelines = await Promise.all(
-      list.map(async (e: { id: string }) => (await h.call('GET', `/v1/enrollments/${e.id}`)).body.timeline),
-    );
-    return timelines.map((t) => t.find((s: { nodeId: string }) => s.nodeId === 'send'));
-  };
-  const messagesOf = async (customerId: string): Promise<Message[]> =>
-    (await h.call('GET', `/v1/customers/${customerId}/messages`)).body;
+  const sendSteps = (customerId: string) => h.stepsWhenEnded(customerId, 'send');
+  const messagesOf = (customerId: string) => h.messages<Message>(customerId);
 
   it('skips opted-out customers, except for transactional messages, and falls back across channels', async () => {
     await h.publish(sendJourney('promo', { fallbackChannels: ['sms'] }));
@@ -222,7 +212,7 @@ describe('delivery rules: consent, fallback, quiet hours, caps, promo codes, tra
     const steps = await sendSteps('capped');
     const outcomes = steps.map((s) => s.outcome).sort();
     expect(outcomes).toEqual(['sent', 'sent', 'skipped']);
-    expect(steps.find((s) => s.outcome === 'skipped').reason).toContain(
+    expect(steps.find((s) => s.outcome === 'skipped')?.reason).toContain(
       'frequency cap: at most 1 email per 24h',
     );
     expect((await messagesOf('capped')).map((m) => m.subject).sort()).toEqual(['A', 'B']);
@@ -291,14 +281,7 @@ describe('delivery rules: consent, fallback, quiet hours, caps, promo codes, tra
       ),
     );
     for (const c of ['vip', 'nobody']) await h.track(c, 'apply');
-    const outcome = async (c: string) => {
-      const [e] = await eventually(async () => {
-        const list = (await h.call('GET', `/v1/customers/${c}/enrollments`)).body;
-        return list[0]?.status === 'completed' ? list : undefined;
-      });
-      const { timeline } = (await h.call('GET', `/v1/enrollments/${e.id}`)).body;
-      return timeline.find((s: { nodeId: string }) => s.nodeId === 'check');
-    };
+    const outcome = async (c: string) => (await h.stepsWhenEnded(c, 'check'))[0];
     expect(await outcome('vip')).toMatchObject({
       outcome: 'yes',
       reason: 'Yes: journey response.approved eq true held',

@@ -28,8 +28,8 @@ describe('journeys with long waits, on the time-skipping server', () => {
   };
   const timelineOf = async (enrollmentId: string): Promise<Step[]> =>
     (await h.call('GET', `/v1/enrollments/${enrollmentId}`)).body.timeline;
-  const messagesOf = async (customerId: string) =>
-    (await h.call('GET', `/v1/customers/${customerId}/messages`)).body;
+  const messagesOf = (customerId: string) =>
+    h.messages<{ channel: string; to: string; body: string }>(customerId);
   const settled = (customerId: string) =>
     eventually(async () => {
       const e = await enrollmentOf(customerId);
