@@ -40,11 +40,21 @@ export const EventMatcher = Type.Object(
 );
 export type EventMatcher = Static<typeof EventMatcher>;
 
+/**
+ * Reads a dotted path. A key that itself holds dots (`utm.source`) matches before the path descends,
+ * so `{ "utm.source": "x" }` and `{ utm: { source: "x" } }` both answer `utm.source`.
+ */
 export function readPath(source: unknown, path: string): unknown {
+  const segments = path.split('.');
   let current: unknown = source;
-  for (const key of path.split('.')) {
-    if (current === null || typeof current !== 'object' || !Object.hasOwn(current, key)) return undefined;
-    current = (current as Record<string, unknown>)[key];
+  let from = 0;
+  while (from < segments.length) {
+    if (current === null || typeof current !== 'object') return undefined;
+    let to = segments.length;
+    while (to > from && !Object.hasOwn(current, segments.slice(from, to).join('.'))) to--;
+    if (to === from) return undefined;
+    current = (current as Record<string, unknown>)[segments.slice(from, to).join('.')];
+    from = to;
   }
   return current;
 }

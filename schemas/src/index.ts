@@ -9,4 +9,5 @@ export * from './keyed-lock.ts';
 export * from './node-types.ts';
 export * from './promo.ts';
 export * from './stats.ts';
+export * from './stored-json.ts';
 export * from './validate-graph.ts';
