@@ -12,6 +12,8 @@ export const COLLECTIONS = {
   events: 'events',
   /** Accepted events whose routing has not finished; the API's sweeper retries them. */
   pendingRoutes: 'pending_routes',
+  /** Anonymous or previous ids merged into a known customer (`_id` is the merged id). Written by the API. */
+  aliases: 'aliases',
   enrollments: 'enrollments',
   steps: 'enrollment_steps',
   messages: 'messages',

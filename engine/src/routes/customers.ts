@@ -1,8 +1,9 @@
-import { COLLECTIONS } from '@itinera/schemas';
+import { COLLECTIONS, decodeKey, decodeRecord } from '@itinera/schemas';
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { Services } from '../app.ts';
 import { HttpError } from '../plugins/errors.ts';
+import { losslessJson } from '../plugins/lossless-json.ts';
 
 const config = { capability: 'customers:read' } as const;
 const tags = ['customers'];
@@ -16,15 +17,16 @@ function escapeRegex(text: string): string {
 
 export async function customerRoutes(app: FastifyInstance, { db, ingestion, enrollments }: Services) {
   const profiles = db.collection(COLLECTIONS.profiles);
-  const toProfile = ({ _id, appliedOperations: _, ...rest }: Record<string, unknown>) => ({
+  const toProfile = ({ _id, appliedOperations: _, traits, ...rest }: Record<string, unknown>) => ({
     customerId: _id,
     ...rest,
+    traits: decodeRecord(traits),
   });
 
   app.get<{ Querystring: Static<typeof SearchQuery> }>(
     '/customers',
     { config, schema: { tags, querystring: SearchQuery } },
-    async (req) => {
+    async (req, reply) => {
       const search = req.query.search?.trim();
       const filter = search
         ? { $or: [{ _id: search }, { 'traits.email': { $regex: `^${escapeRegex(search)}`, $options: 'i' } }] }
@@ -34,7 +36,7 @@ export async function customerRoutes(app: FastifyInstance, { db, ingestion, enro
         .sort({ updatedAt: -1 })
         .limit(50)
         .toArray();
-      return docs.map(toProfile);
+      return reply.type('application/json').send(losslessJson(docs.map(toProfile)));
     },
   );
   app.get('/customers/attributes', { config, schema: { tags } }, async () => {
@@ -43,21 +45,22 @@ export async function customerRoutes(app: FastifyInstance, { db, ingestion, enro
       .sort({ updatedAt: -1 })
       .limit(200)
       .toArray();
-    return [...new Set(sample.flatMap((p) => Object.keys(p.traits ?? {})))].sort();
+    return [...new Set(sample.flatMap((p) => Object.keys(p.traits ?? {}).map(decodeKey)))].sort();
   });
   app.get<{ Params: IdParams }>(
     '/customers/:id',
     { config, schema: { tags, params: IdParams } },
-    async (req) => {
+    async (req, reply) => {
       const doc = await profiles.findOne({ _id: req.params.id as never });
       if (!doc) throw new HttpError(404, `Customer "${req.params.id}" does not exist`, 'id');
-      return toProfile(doc);
+      return reply.type('application/json').send(losslessJson(toProfile(doc)));
     },
   );
   app.get<{ Params: IdParams }>(
     '/customers/:id/events',
     { config, schema: { tags, params: IdParams } },
-    (req) => ingestion.recentForCustomer(req.params.id),
+    async (req, reply) =>
+      reply.type('application/json').send(losslessJson(await ingestion.recentForCustomer(req.params.id))),
   );
   app.get<{ Params: IdParams }>(
     '/customers/:id/enrollments',

@@ -1,27 +1,47 @@
-import { BatchCall, IdentifyCall, TrackCall } from '@itinera/schemas';
+import {
+  AliasCall,
+  BatchCall,
+  GroupCall,
+  IdentifyCall,
+  PageCall,
+  ScreenCall,
+  TrackCall,
+} from '@itinera/schemas';
+import type { TSchema } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { Services } from '../app.ts';
+import { registerLosslessJsonBodies } from '../plugins/lossless-json.ts';
 import type { Call } from '../services/ingestion.ts';
 
 const config = { capability: 'events:write' } as const;
 const tags = ['ingestion'];
 
-/** Segment-compatible tracking endpoints. */
+const SINGLE_CALLS: [Call['type'], TSchema][] = [
+  ['track', TrackCall],
+  ['identify', IdentifyCall],
+  ['page', PageCall],
+  ['screen', ScreenCall],
+  ['group', GroupCall],
+  ['alias', AliasCall],
+];
+
+/** Segment-compatible tracking endpoints (the six call types and batch). */
 export async function ingestionRoutes(app: FastifyInstance, { ingestion }: Services) {
-  app.post<{ Body: TrackCall }>('/track', { config, schema: { tags, body: TrackCall } }, async (req) => {
-    const result = await ingestion.accept([{ ...req.body, type: 'track' }], false);
-    return { success: true, ...result };
-  });
-  app.post<{ Body: IdentifyCall }>(
-    '/identify',
-    { config, schema: { tags, body: IdentifyCall } },
-    async (req) => {
-      const result = await ingestion.accept([{ ...req.body, type: 'identify' }], false);
+  await app.register(async (scope) => {
+    registerLosslessJsonBodies(scope);
+    for (const [type, body] of SINGLE_CALLS) {
+      scope.post<{ Body: Record<string, unknown> }>(
+        `/${type}`,
+        { config, schema: { tags, body } },
+        async (req) => {
+          const result = await ingestion.accept([{ ...req.body, type } as unknown as Call], false);
+          return { success: true, ...result };
+        },
+      );
+    }
+    scope.post<{ Body: BatchCall }>('/batch', { config, schema: { tags, body: BatchCall } }, async (req) => {
+      const result = await ingestion.accept(req.body.batch as Call[], true);
       return { success: true, ...result };
-    },
-  );
-  app.post<{ Body: BatchCall }>('/batch', { config, schema: { tags, body: BatchCall } }, async (req) => {
-    const result = await ingestion.accept(req.body.batch as Call[], true);
-    return { success: true, ...result };
+    });
   });
 }

@@ -1,7 +1,17 @@
-import { COLLECTIONS, type CustomerEvent } from '@itinera/schemas';
+import { COLLECTIONS } from '@itinera/schemas';
 import { type Collection, type Db, MongoServerError } from 'mongodb';
 import type { EnrollmentService } from './enrollments.ts';
-import { type Call, type EventDoc, normalise } from './event-parsing.ts';
+import { eventLimitsFromEnv } from './event-limits.ts';
+import {
+  type Call,
+  type EventDoc,
+  isRouted,
+  normalise,
+  ROUTED_TYPES,
+  toEvent,
+  toStoredEvent,
+} from './event-parsing.ts';
+import { identityService } from './identity.ts';
 import type { JourneyService } from './journeys.ts';
 
 const DUPLICATE_KEY = 11000;
@@ -19,18 +29,13 @@ async function insertOnce<T extends { _id: string }>(collection: Collection<T>, 
   }
 }
 
-function toEvent(doc: EventDoc): CustomerEvent {
-  return {
-    messageId: doc._id,
-    customerId: doc.customerId,
-    event: doc.event,
-    properties: doc.properties,
-    timestamp: doc.timestamp,
-    receivedAt: doc.receivedAt,
-  };
-}
-
-export function ingestionService(db: Db, journeys: JourneyService, enrollments: EnrollmentService) {
+export function ingestionService(
+  db: Db,
+  journeys: JourneyService,
+  enrollments: EnrollmentService,
+  limits = eventLimitsFromEnv(),
+) {
+  const identity = identityService(db, limits);
   const events = db.collection<EventDoc>(COLLECTIONS.events);
   const profiles = db.collection<{ _id: string } & Record<string, unknown>>(COLLECTIONS.profiles);
   /** Events accepted but not yet fully routed; small, so the sweeper's scan stays cheap. */
@@ -61,9 +66,9 @@ export function ingestionService(db: Db, journeys: JourneyService, enrollments: 
   /** Enters matching live journeys, then signals every active enrollment of the customer. */
   const route = (doc: EventDoc) => enrollments.forCustomer(doc.customerId, () => routeNow(doc));
   const routeNow = async (doc: EventDoc) => {
-    if (doc.type === 'identify') {
+    if (doc.traits) {
       await applyTraits(doc);
-    } else {
+    } else if (isRouted(doc)) {
       await ensureProfile(doc);
       const event = toEvent(doc);
       const entered = new Set<string>();
@@ -80,9 +85,12 @@ export function ingestionService(db: Db, journeys: JourneyService, enrollments: 
   return {
     /** Persists first, then routes; a repeated messageId is a no-op unless its routing never finished. */
     async accept(calls: Call[], batch: boolean): Promise<{ accepted: number; duplicates: number }> {
-      const docs = calls.map((call, i) => normalise(call, batch ? i : null));
+      // Every call is checked and encoded before any is stored: a bad item refuses the batch, whole.
+      const docs = calls.map((call, i) => normalise(call, batch ? i : null, limits));
+      await identity.prepare(docs, batch);
       let duplicates = 0;
       for (const doc of docs) {
+        await identity.link(doc);
         // The marker goes first: until routing finishes it says "route me", and the sweeper obeys it.
         const fresh = await insertOnce(pending, { _id: doc._id, receivedAt: doc.receivedAt });
         if (!(await insertOnce(events, doc)) && fresh) {
@@ -116,15 +124,15 @@ export function ingestionService(db: Db, journeys: JourneyService, enrollments: 
 
     async recentForCustomer(customerId: string, limit = 50) {
       const docs = await events
-        .find({ customerId, type: 'track' })
+        .find({ customerId, type: { $in: [...ROUTED_TYPES] } })
         .sort({ timestamp: -1 })
         .limit(limit)
         .toArray();
-      return docs.map(toEvent);
+      return docs.map(toStoredEvent);
     },
 
     async eventNames(): Promise<string[]> {
-      const names = await events.distinct('event', { type: 'track' });
+      const names = await events.distinct('event', { type: { $in: [...ROUTED_TYPES] } });
       return (names as string[]).sort();
     },
   };

@@ -1,6 +1,6 @@
 import { randomBytes } from 'node:crypto';
 import { renderTemplate, TemplateError, templateContext } from '@itinera/nodes/send';
-import { COLLECTIONS, type CustomerEvent, type JourneyGraph } from '@itinera/schemas';
+import { COLLECTIONS, type CustomerEvent, decodeRecord, type JourneyGraph } from '@itinera/schemas';
 import type { Db } from 'mongodb';
 import { HttpError } from '../plugins/errors.ts';
 import type { journeyService } from './journeys.ts';
@@ -148,7 +148,7 @@ export function templateService(db: Db, journeys: ReturnType<typeof journeyServi
           receivedAt: now,
         }
       : null;
-    const traits = (profile.traits as Record<string, unknown> | undefined) ?? {};
+    const traits = decodeRecord(profile.traits);
     return templateContext({ customerId, traits, vars: { event: customerEvent, trigger: customerEvent } });
   };
 

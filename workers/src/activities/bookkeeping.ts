@@ -1,4 +1,4 @@
-import { COLLECTIONS, type Profile, type StepRecord, type WaitRecord } from '@itinera/schemas';
+import { COLLECTIONS, decodeRecord, type Profile, type StepRecord, type WaitRecord } from '@itinera/schemas';
 import type { Db } from 'mongodb';
 
 export interface BookkeepingActivities {
@@ -17,7 +17,7 @@ export function bookkeepingActivities(db: Db): BookkeepingActivities {
       const now = new Date().toISOString();
       return {
         customerId,
-        traits: (doc?.traits as Record<string, unknown>) ?? {},
+        traits: decodeRecord(doc?.traits),
         createdAt: (doc?.createdAt as string) ?? now,
         updatedAt: (doc?.updatedAt as string) ?? now,
       };

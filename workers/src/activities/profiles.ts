@@ -1,4 +1,4 @@
-import { COLLECTIONS, type PropertyFilter } from '@itinera/schemas';
+import { COLLECTIONS, encodeKey, encodePath, encodeStored, type PropertyFilter } from '@itinera/schemas';
 import type { Db } from 'mongodb';
 import { withCustomerLock } from './customer-lock.ts';
 
@@ -18,15 +18,23 @@ function mongoFilterFor(where: PropertyFilter): Record<string, unknown> {
     lte: '$lte',
     in: '$in',
   };
-  const filter: Record<string, unknown> = {};
-  for (const predicate of where) {
-    const field = `properties.${predicate.path}`;
-    if (predicate.op === 'exists') filter[field] = { $exists: true };
-    else if (predicate.op === 'not_exists') filter[field] = { $exists: false };
-    else if (predicate.op === 'contains') filter[field] = predicate.value;
-    else filter[field] = { [ops[predicate.op]]: predicate.value };
-  }
-  return filter;
+  const clauses = where.map((predicate) => {
+    let condition: unknown = { [ops[predicate.op]]: predicate.value };
+    if (predicate.op === 'exists') condition = { $exists: true };
+    else if (predicate.op === 'not_exists') condition = { $exists: false };
+    else if (predicate.op === 'contains') condition = predicate.value;
+    // Stored keys are encoded; `utm.source` may be one key holding a dot or a nested path, as in readPath.
+    const fields = new Set([
+      `properties.${encodePath(predicate.path)}`,
+      `properties.${encodeKey(predicate.path)}`,
+    ]);
+    const alternatives = [...fields].map((field) => ({ [field]: condition }));
+    if (alternatives.length === 1) return alternatives[0];
+    return predicate.op === 'neq' || predicate.op === 'not_exists'
+      ? { $and: alternatives }
+      : { $or: alternatives };
+  });
+  return clauses.length === 0 ? {} : { $and: clauses };
 }
 
 /** Remembers the key, keeping the most recent ones only: retries come soon after the first attempt. */
@@ -69,9 +77,10 @@ export function profileActivities(db: Db) {
     const $inc: Record<string, number> = {};
     const $unset: Record<string, ''> = {};
     for (const { path, op, value } of input.operations) {
-      if (op === 'set') $set[`traits.${path}`] = value;
-      else if (op === 'increment') $inc[`traits.${path}`] = Number(value);
-      else $unset[`traits.${path}`] = '';
+      const field = `traits.${encodePath(path)}`;
+      if (op === 'set') $set[field] = encodeStored(value, field);
+      else if (op === 'increment') $inc[field] = Number(value);
+      else $unset[field] = '';
     }
     const update: Record<string, unknown> = {
       $set,

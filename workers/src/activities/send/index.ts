@@ -7,7 +7,7 @@ import {
   quietHoursEnd,
   TemplateError,
 } from '@itinera/nodes/send';
-import { COLLECTIONS } from '@itinera/schemas';
+import { COLLECTIONS, decodeRecord } from '@itinera/schemas';
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Db } from 'mongodb';
 import { redactUrl } from '../../providers/redact.ts';
@@ -112,7 +112,7 @@ export function sendActivities(db: Db, providers: ProviderMap, env: NodeJS.Proce
       records.subscriptions(input.customerId),
       records.settings(),
     ]);
-    const traits = (profile?.traits as Record<string, unknown>) ?? {};
+    const traits = decodeRecord(profile?.traits);
     // A retry after a crash mid-send resumes that send: same channel, and no second look at quiet hours or caps.
     const resuming = previous?.status === 'sending';
     const candidates: Channel[] = resuming
