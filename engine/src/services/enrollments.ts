@@ -1,10 +1,12 @@
 import {
   COLLECTIONS,
   type CustomerEvent,
+  decodeStored,
   ENROLLMENT_WORKFLOW,
   type Enrollment,
   type EnrollmentInput,
   enrollmentWorkflowId,
+  encodeStored,
   filterHolds,
   type Journey,
   KeyedLock,
@@ -18,7 +20,8 @@ import type { JourneyService } from './journeys.ts';
 type EnrollmentDoc = Omit<Enrollment, 'id'> & {
   _id: string;
   journeyName: string;
-  triggerEvent?: CustomerEvent | null;
+  /** Stored encoded (see stored-json.ts): event properties may hold any JSON. */
+  triggerEvent?: unknown;
 };
 
 interface TriggerConfig {
@@ -127,7 +130,7 @@ export function enrollmentService(db: Db, journeys: JourneyService, temporal: Te
         graph: version.graph,
         settings: version.settings,
       },
-      trigger: enrollment.triggerEvent ?? null,
+      trigger: (decodeStored(enrollment.triggerEvent ?? null) as CustomerEvent | null) ?? null,
     };
     const options = {
       workflowId: enrollment._id,
@@ -207,7 +210,7 @@ export function enrollmentService(db: Db, journeys: JourneyService, temporal: Te
         endedAt: null,
         endReason: null,
         triggerMessageId: entryId,
-        triggerEvent: trigger,
+        triggerEvent: encodeStored(trigger, 'trigger'),
       };
       try {
         await enrollments.insertOne(doc);
