@@ -4,6 +4,7 @@ import { type Collection, type Db, MongoServerError } from 'mongodb';
 import { HttpError } from '../plugins/errors.ts';
 import type { EnrollmentService } from './enrollments.ts';
 import type { JourneyService } from './journeys.ts';
+import { leases } from './lease.ts';
 
 export type Call = (TrackCall & { type: 'track' }) | (IdentifyCall & { type: 'identify' });
 
@@ -70,7 +71,12 @@ export function ingestionService(db: Db, journeys: JourneyService, enrollments: 
   const profiles = db.collection<{ _id: string } & Record<string, unknown>>(COLLECTIONS.profiles);
   /** Events accepted but not yet fully routed; small, so the sweeper's scan stays cheap. */
   const pending = db.collection<{ _id: string; receivedAt: string }>(COLLECTIONS.pendingRoutes);
+  const sweepLease = leases(db);
 
+  /**
+   * One `$set` per trait: atomic per document on MongoDB, so concurrent identifies of one customer all land.
+   * FerretDB applies it as read-then-write and can drop traits of concurrent identifies; the events keep them.
+   */
   const applyTraits = async (doc: EventDoc) => {
     const $set: Record<string, unknown> = { updatedAt: doc.receivedAt };
     for (const [key, value] of Object.entries(doc.traits ?? {})) $set[`traits.${key}`] = value;
@@ -94,8 +100,7 @@ export function ingestionService(db: Db, journeys: JourneyService, enrollments: 
     );
 
   /** Enters matching live journeys, then signals every active enrollment of the customer. */
-  const route = (doc: EventDoc) => enrollments.forCustomer(doc.customerId, () => routeNow(doc));
-  const routeNow = async (doc: EventDoc) => {
+  const route = async (doc: EventDoc) => {
     if (doc.type === 'identify') {
       await applyTraits(doc);
     } else {
@@ -130,14 +135,20 @@ export function ingestionService(db: Db, journeys: JourneyService, enrollments: 
       return { accepted: docs.length - duplicates, duplicates };
     },
 
-    /** Re-routes events whose routing was interrupted (a crash or an unreachable Temporal). */
-    async sweepUnrouted(olderThanMs = 30_000): Promise<number> {
+    /**
+     * Re-routes events whose routing was interrupted (a crash or an unreachable Temporal). With `untilMs`
+     * (when the caller's sweep lease lapses) it stops taking events at that time, so sweeps never overlap.
+     */
+    async sweepUnrouted(olderThanMs = 30_000, untilMs = Number.POSITIVE_INFINITY): Promise<number> {
       const cutoff = new Date(Date.now() - olderThanMs).toISOString();
       const stuck = await pending
         .find({ receivedAt: { $lt: cutoff } })
         .limit(500)
         .toArray();
+      let swept = 0;
       for (const { _id } of stuck) {
+        if (Date.now() >= untilMs) break;
+        swept++;
         const doc = await events.findOne({ _id });
         if (!doc) await pending.deleteOne({ _id });
         // One event that keeps failing must not hold up the others; it stays pending for the next sweep.
@@ -146,7 +157,13 @@ export function ingestionService(db: Db, journeys: JourneyService, enrollments: 
             console.error(`routing ${_id} failed again: ${(error as Error).message}`),
           );
       }
-      return stuck.length;
+      return swept;
+    },
+
+    /** One sweep across all API processes per period: only the holder of the period's lease sweeps. */
+    async sweepWithLease(holder: string, periodMs = 30_000): Promise<number | null> {
+      const until = await sweepLease.claim('sweep', periodMs, holder);
+      return until === null ? null : this.sweepUnrouted(periodMs, until);
     },
 
     async recentForCustomer(customerId: string, limit = 50) {
