@@ -3,7 +3,7 @@ import type { Db } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '../engine/src/plugins/auth.ts';
 import { eventually } from './support/harness.ts';
-import { graph } from './support/journeys.ts';
+import { graph, waitThenExit } from './support/journeys.ts';
 import { type ProductProcesses, startProductProcesses } from './support/processes.ts';
 import { devServerClient, testDatabase, uniqueTaskQueue } from './support/servers.ts';
 
@@ -80,20 +80,7 @@ describe('two API processes and two workers on one store', () => {
   });
 
   it('an entry limit of 5 lets exactly 5 of 20 customers in when their triggers race on both APIs', async () => {
-    const id = await publish(
-      graph(
-        [
-          {
-            id: 'start',
-            type: 'trigger',
-            config: { kind: 'event', event: 'mp_join', reentry: 'once', entryLimit: 5 },
-          },
-          { id: 'wait', type: 'wait', config: { mode: 'duration', duration: { amount: 1, unit: 'days' } } },
-          { id: 'end', type: 'exit', config: {} },
-        ],
-        ['start->wait', 'wait->end'],
-      ),
-    );
+    const id = await publish(waitThenExit('mp_join', { entryLimit: 5 }));
     const customers = Array.from({ length: 40 }, (_, i) => `joiner${i % 20}`);
     const answers = await Promise.all(
       customers.map((userId) => call('POST', '/v1/track', { userId, event: 'mp_join' })),
