@@ -137,6 +137,10 @@ describe('two API processes and two workers on one store', () => {
         Array.from({ length: pings }, () => call('POST', '/v1/track', { userId, event: 'mp_ping' })),
       ),
       ...traits.map((t, i) => call('POST', '/v1/identify', { userId: one, traits: { [t]: i } })),
+      // First writes of a new profile racing each other.
+      ...traits
+        .slice(0, 10)
+        .map((t) => call('POST', '/v1/identify', { userId: 'mp_new', traits: { [t]: 1 } })),
     ]);
     expect(answers.map((a) => a.status).filter((s) => s !== 200)).toEqual([]);
 

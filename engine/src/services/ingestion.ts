@@ -80,11 +80,17 @@ export function ingestionService(db: Db, journeys: JourneyService, enrollments: 
   const applyTraits = async (doc: EventDoc) => {
     const $set: Record<string, unknown> = { updatedAt: doc.receivedAt };
     for (const [key, value] of Object.entries(doc.traits ?? {})) $set[`traits.${key}`] = value;
-    await profiles.updateOne(
-      { _id: doc.customerId as never },
-      { $set, $setOnInsert: { createdAt: doc.receivedAt } },
-      { upsert: true },
-    );
+    const upsert = () =>
+      profiles.updateOne(
+        { _id: doc.customerId as never },
+        { $set, $setOnInsert: { createdAt: doc.receivedAt } },
+        { upsert: true },
+      );
+    // Racing first writes of a new profile: the loser's insert hits the `_id`, and as an update it succeeds.
+    await upsert().catch((error) => {
+      if (error instanceof MongoServerError && error.code === DUPLICATE_KEY) return upsert();
+      throw error;
+    });
   };
 
   /** Inserting (and ignoring a duplicate) is much cheaper than an upsert on FerretDB. */
