@@ -22,5 +22,11 @@ export async function ensureIndexes(db: Db): Promise<void> {
     db.collection(COLLECTIONS.pendingRoutes).createIndex({ receivedAt: 1 }),
     db.collection(COLLECTIONS.journeys).createIndex({ status: 1, triggerEvent: 1 }),
     db.collection(COLLECTIONS.messages).createIndex({ customerId: 1, sentAt: -1 }),
+    db.collection(COLLECTIONS.enrollments).createIndex({ journeyId: 1, customerId: 1, entryNumber: -1 }),
+    db.collection(COLLECTIONS.entrySlots).createIndex({ journeyId: 1 }),
+    db.collection(COLLECTIONS.entrySlots).createIndex({ enrollmentId: 1 }, { unique: true }),
+    db.collection(COLLECTIONS.capSlots).createIndex({ customerId: 1, channel: 1, at: 1 }),
+    db.collection(COLLECTIONS.subscriptions).createIndex({ customerId: 1 }),
+    db.collection(COLLECTIONS.leases).createIndex({ name: 1, bucket: 1 }),
   ]);
 }

@@ -1,4 +1,6 @@
+import { randomUUID } from 'node:crypto';
 import { mkdir, writeFile } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { COLLECTIONS } from '@itinera/schemas';
 import { Client, Connection } from '@temporalio/client';
@@ -41,9 +43,11 @@ if ((await db.collection(COLLECTIONS.apiKeys).countDocuments()) === 0) {
 const seeded = await seedExampleJourney(app.services);
 if (seeded) console.log(`Seeded the example journey "Welcome series (example)" (${seeded}).`);
 
+// Every API process ticks; the period's lease lets one of them sweep, and another takes over if it dies.
+const sweeperId = `${hostname()}:${process.pid}:${randomUUID()}`;
 const sweeper = setInterval(() => {
   app.services.ingestion
-    .sweepUnrouted()
+    .sweepWithLease(sweeperId)
     .catch((error) => app.log.error({ err: error }, 'event sweep failed'));
 }, 30_000);
 

@@ -2,17 +2,7 @@ import { COLLECTIONS } from '@itinera/schemas';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, timeSkippingHarness } from '../../test/support/harness.ts';
-import { days, graph } from '../../test/support/journeys.ts';
-
-const waitThenExit = (event: string, trigger: Record<string, unknown> = {}) =>
-  graph(
-    [
-      { id: 'start', type: 'trigger', config: { kind: 'event', event, reentry: 'once', ...trigger } },
-      { id: 'wait', type: 'wait', config: { mode: 'duration', duration: { amount: 1, unit: 'days' } } },
-      { id: 'end', type: 'exit', config: {} },
-    ],
-    ['start->wait', 'wait->end'],
-  );
+import { days, graph, waitThenExit } from '../../test/support/journeys.ts';
 
 describe('entry rules and version pinning', () => {
   let env: TestWorkflowEnvironment;
@@ -98,20 +88,7 @@ describe('entry rules and version pinning', () => {
   });
 
   it('the entry limit and re-entry rules hold when triggers arrive at the same moment', async () => {
-    const id = await h.publish(
-      graph(
-        [
-          {
-            id: 'start',
-            type: 'trigger',
-            config: { kind: 'event', event: 'rush_evt', reentry: 'after_exit', entryLimit: 5 },
-          },
-          { id: 'wait', type: 'wait', config: { mode: 'duration', duration: { amount: 1, unit: 'days' } } },
-          { id: 'end', type: 'exit', config: {} },
-        ],
-        ['start->wait', 'wait->end'],
-      ),
-    );
+    const id = await h.publish(waitThenExit('rush_evt', { reentry: 'after_exit', entryLimit: 5 }));
     const customers = Array.from({ length: 12 }, (_, i) => `rush${i % 6}`);
     await Promise.all(customers.map((c) => h.track(c, 'rush_evt')));
     const entered = (await h.call('GET', `/v1/enrollments?journeyId=${id}`)).body;

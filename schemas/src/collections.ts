@@ -1,12 +1,8 @@
 /** MongoDB collection names shared by the engine (API) and the workers (activities). */
 export const COLLECTIONS = {
   journeys: 'journeys',
-  /** Written only by the API, under a per-customer lock: one doc per (journey, customer) listing its enrollments. */
-  entries: 'journey_entries',
-  /** Written only by the API, under a per-customer lock: the enrollment ids each customer may still be in. */
-  customerEnrollments: 'customer_enrollments',
-  /** Written only by the API, under a per-journey lock: how many customers entered (for entry limits). */
-  entryCounts: 'journey_entry_counts',
+  /** One doc per admitted entry of a journey with an entry limit, claimed by unique insert (`journeyId#n`). */
+  entrySlots: 'journey_entry_slots',
   versions: 'journey_versions',
   profiles: 'profiles',
   events: 'events',
@@ -19,10 +15,12 @@ export const COLLECTIONS = {
   messages: 'messages',
   deliveries: 'deliveries',
   apiKeys: 'api_keys',
-  /** Per customer: channel and topic opt-outs. Written by the API. */
+  /** One doc per (customer, channel or topic): consent. Written by the API. */
   subscriptions: 'subscriptions',
-  /** Per customer: recent sends (channel, topic, time) for frequency caps. Written by the worker. */
-  deliveryLog: 'delivery_log',
+  /** One doc per frequency-cap slot (customer, channel, window, n), claimed by unique insert before a send. */
+  capSlots: 'frequency_cap_slots',
+  /** Time-bucketed leases claimed by unique insert (`sweep:<bucket>`): one event sweeper at a time. */
+  leases: 'leases',
   /** Workspace settings documents (quiet hours, frequency caps, link-signing secret). */
   settings: 'settings',
   templates: 'templates',

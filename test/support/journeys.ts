@@ -13,3 +13,14 @@ export function graph(nodes: Array<Omit<JourneyNode, 'position'>>, edges: string
 }
 
 export const days = (n: number) => n * 86_400_000;
+
+/** Trigger on `event` (re-entry "once" unless `trigger` says otherwise), wait a day, exit. */
+export const waitThenExit = (event: string, trigger: Record<string, unknown> = {}) =>
+  graph(
+    [
+      { id: 'start', type: 'trigger', config: { kind: 'event', event, reentry: 'once', ...trigger } },
+      { id: 'wait', type: 'wait', config: { mode: 'duration', duration: { amount: 1, unit: 'days' } } },
+      { id: 'end', type: 'exit', config: {} },
+    ],
+    ['start->wait', 'wait->end'],
+  );

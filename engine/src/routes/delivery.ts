@@ -1,4 +1,4 @@
-import { DEFAULT_DELIVERY_SETTINGS } from '@itinera/nodes/send';
+import { DEFAULT_DELIVERY_SETTINGS, subscriptionStore } from '@itinera/nodes/send';
 import { COLLECTIONS } from '@itinera/schemas';
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
@@ -38,9 +38,9 @@ const SubscriptionsBody = Type.Object(
 );
 
 /** Workspace delivery settings, per-customer subscriptions, and delivery records. */
-export async function deliveryRoutes(app: FastifyInstance, { db, enrollments }: Services) {
+export async function deliveryRoutes(app: FastifyInstance, { db }: Services) {
   const settings = db.collection(COLLECTIONS.settings);
-  const subscriptions = db.collection(COLLECTIONS.subscriptions);
+  const subscriptions = subscriptionStore(db);
   const deliveries = db.collection(COLLECTIONS.deliveries);
   const read = { capability: 'customers:read' } as const;
 
@@ -59,10 +59,7 @@ export async function deliveryRoutes(app: FastifyInstance, { db, enrollments }: 
   app.get<{ Params: IdParams }>(
     '/customers/:id/subscriptions',
     { config: read, schema: { tags, params: IdParams } },
-    async (req) => {
-      const doc = await subscriptions.findOne({ _id: req.params.id as never });
-      return { channels: doc?.channels ?? {}, topics: doc?.topics ?? {} };
-    },
+    (req) => subscriptions.read(req.params.id),
   );
   app.put<{ Params: IdParams; Body: Static<typeof SubscriptionsBody> }>(
     '/customers/:id/subscriptions',
@@ -70,16 +67,10 @@ export async function deliveryRoutes(app: FastifyInstance, { db, enrollments }: 
       config: { capability: 'customers:write' },
       schema: { tags, params: IdParams, body: SubscriptionsBody },
     },
-    (req) =>
-      enrollments.forCustomer(req.params.id, async () => {
-        const doc = await subscriptions.findOne({ _id: req.params.id as never });
-        const next = {
-          channels: { ...doc?.channels, ...req.body.channels },
-          topics: { ...doc?.topics, ...req.body.topics },
-        };
-        await subscriptions.updateOne({ _id: req.params.id as never }, { $set: next }, { upsert: true });
-        return next;
-      }),
+    async (req) => {
+      await subscriptions.update(req.params.id, req.body);
+      return subscriptions.read(req.params.id);
+    },
   );
   app.get<{ Params: IdParams }>(
     '/customers/:id/deliveries',

@@ -94,9 +94,7 @@ export async function journeyRoutes(app: FastifyInstance, { journeys, enrollment
       const requestId = req.body.requestId ?? randomUUID();
       const results = [];
       for (const customerId of req.body.customerIds) {
-        const outcome = await enrollments.forCustomer(customerId, () =>
-          enrollments.enter(journey, customerId, null, `api-${requestId}`),
-        );
+        const outcome = await enrollments.enter(journey, customerId, null, `api-${requestId}`);
         results.push({ customerId, ...outcome });
       }
       return { results };

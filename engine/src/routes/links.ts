@@ -1,4 +1,4 @@
-import { type LinkPayload, loadLinkSecret, verifyToken } from '@itinera/nodes/send';
+import { type LinkPayload, loadLinkSecret, subscriptionStore, verifyToken } from '@itinera/nodes/send';
 import { COLLECTIONS } from '@itinera/schemas';
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply } from 'fastify';
@@ -18,14 +18,10 @@ const page = (reply: FastifyReply, title: string, body: string) =>
     );
 
 /** Public endpoints behind signed links in messages: one-click unsubscribe, open pixel, click redirect. */
-export async function linkRoutes(app: FastifyInstance, { db, ingestion, enrollments }: Services) {
+export async function linkRoutes(app: FastifyInstance, { db, ingestion }: Services) {
   const secret = loadLinkSecret(db);
   const deliveries = db.collection(COLLECTIONS.deliveries);
-  const subscriptions = db.collection<{
-    _id: string;
-    channels?: Record<string, boolean>;
-    topics?: Record<string, boolean>;
-  }>(COLLECTIONS.subscriptions);
+  const subscriptions = subscriptionStore(db);
   const open = async (token: string, kind: LinkPayload['k']) => {
     const payload = verifyToken<LinkPayload>(await secret, token);
     if (!payload || payload.k !== kind) throw new HttpError(404, 'This link is not valid', 'token');
@@ -51,32 +47,21 @@ export async function linkRoutes(app: FastifyInstance, { db, ingestion, enrollme
     );
 
   const unsubscribe = async (payload: LinkPayload) => {
-    await enrollments.forCustomer(payload.c, async () => {
-      const current = (await subscriptions.findOne({ _id: payload.c })) ?? { _id: payload.c };
-      const isTopic = payload.topic && payload.topic !== 'marketing';
-      const next = isTopic
-        ? { topics: { ...current.topics, [payload.topic!]: false } }
-        : { channels: { ...current.channels, [payload.ch ?? 'email']: false } };
-      await subscriptions.updateOne(
-        { _id: payload.c },
-        { $set: { ...next, updatedAt: new Date().toISOString() } },
-        { upsert: true },
-      );
-    });
+    const isTopic = payload.topic && payload.topic !== 'marketing';
+    await subscriptions.unsubscribe(payload.c, isTopic ? { topic: payload.topic } : { channel: payload.ch });
     await emit(payload, 'unsubscribed', `unsubscribe:${payload.m}`, {
       channel: payload.ch,
       topic: payload.topic,
     });
   };
+  // `$inc` is atomic on MongoDB; FerretDB applies it as read-then-write, so simultaneous opens may count once.
   const count = (payload: LinkPayload, field: 'opens' | 'clicks') =>
-    enrollments.forCustomer(payload.c, () =>
-      deliveries.updateOne(
-        { _id: payload.m as never },
-        {
-          $inc: { [field]: 1 },
-          $set: { [`last${field === 'opens' ? 'Opened' : 'Clicked'}At`]: new Date().toISOString() },
-        },
-      ),
+    deliveries.updateOne(
+      { _id: payload.m as never },
+      {
+        $inc: { [field]: 1 },
+        $set: { [`last${field === 'opens' ? 'Opened' : 'Clicked'}At`]: new Date().toISOString() },
+      },
     );
   const what = (p: LinkPayload) =>
     p.topic && p.topic !== 'marketing' ? `"${p.topic}" messages` : `${p.ch ?? 'email'} messages`;

@@ -9,12 +9,12 @@ import {
   encodeStored,
   filterHolds,
   type Journey,
-  KeyedLock,
   SIGNALS,
 } from '@itinera/schemas';
 import { type Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
 import { type Db, MongoServerError } from 'mongodb';
 import { HttpError } from '../plugins/errors.ts';
+import { entrySlots } from './entry-slots.ts';
 import type { JourneyService } from './journeys.ts';
 
 type EnrollmentDoc = Omit<Enrollment, 'id'> & {
@@ -45,42 +45,14 @@ function toEnrollment({ _id, ...rest }: EnrollmentDoc): Enrollment & { journeyNa
   return { id: _id, ...rest };
 }
 
-interface EntryDoc {
-  _id: string;
-  /** Every enrollment of this customer in this journey, oldest first. */
-  ids: string[];
-}
-
 export function enrollmentService(db: Db, journeys: JourneyService, temporal: TemporalTarget) {
   const enrollments = db.collection<EnrollmentDoc>(COLLECTIONS.enrollments);
-  const entries = db.collection<EntryDoc>(COLLECTIONS.entries);
-  const customerEnrollments = db.collection<{ _id: string; ids: string[] }>(COLLECTIONS.customerEnrollments);
-  const entryCounts = db.collection<{ _id: string; entered: number }>(COLLECTIONS.entryCounts);
-  const locks = new KeyedLock();
+  const slots = entrySlots(db);
 
-  /** Counts the entry against the journey's limit; false when the limit is reached. */
-  const reserveEntry = (journeyId: string, limit: number | undefined) =>
-    locks.run(`journey:${journeyId}`, async () => {
-      const counted = await entryCounts.findOne({ _id: journeyId });
-      if (limit && (counted?.entered ?? 0) >= limit) return false;
-      await entryCounts.updateOne(
-        { _id: journeyId },
-        { $set: { entered: (counted?.entered ?? 0) + 1 } },
-        { upsert: true },
-      );
-      return true;
-    });
-
-  const releaseEntry = (journeyId: string) =>
-    locks.run(`journey:${journeyId}`, async () => {
-      const counted = await entryCounts.findOne({ _id: journeyId });
-      await entryCounts.updateOne(
-        { _id: journeyId },
-        { $set: { entered: Math.max(0, (counted?.entered ?? 1) - 1) } },
-      );
-    });
-
-  /** Decides the enrollment id for this entry; every lookup is by id so it stays fast on any Mongo-wire store. */
+  /**
+   * Decides the enrollment id for this entry. Membership is the enrollments collection itself (indexed by
+   * journey and customer): no list is rewritten, and two racing entries meet at the unique enrollment id.
+   */
   const entryKeyFor = async (
     journeyId: string,
     customerId: string,
@@ -88,33 +60,18 @@ export function enrollmentService(db: Db, journeys: JourneyService, temporal: Te
     entryId: string,
   ) => {
     if (config.reentry === 'once') return { key: 'once', entryNumber: 1 };
-    const entry = await entries.findOne({ _id: `${journeyId}:${customerId}` });
-    const entryNumber = (entry?.ids.length ?? 0) + 1;
+    const [latest] = await enrollments
+      .find({ journeyId, customerId }, { projection: { triggerEvent: 0 } })
+      .sort({ entryNumber: -1 })
+      .limit(1)
+      .toArray();
+    const entryNumber = (latest?.entryNumber ?? 0) + 1;
     if (config.reentry === 'concurrent') return { key: `m-${entryId}`, entryNumber };
-    const latest = entry?.ids.at(-1);
-    const active = latest ? await enrollments.findOne({ _id: latest, status: 'active' }) : null;
-    if (active) return active.triggerMessageId === entryId ? { key: null, existing: active } : null;
+    if (latest?.status === 'active') {
+      if (latest.triggerMessageId !== entryId) return null;
+      return { key: null, existing: (await enrollments.findOne({ _id: latest._id }))! };
+    }
     return { key: `n${entryNumber}`, entryNumber };
-  };
-
-  /** Records the new enrollment where later triggers (after_exit) and events (every mode) look for it by id. */
-  /** Records the enrollment where later triggers and events look for it by id; safe to repeat after a crash. */
-  const rememberEnrollment = async (doc: EnrollmentDoc, reentry: TriggerConfig['reentry']) => {
-    if (reentry === 'after_exit') {
-      const entryId = `${doc.journeyId}:${doc.customerId}`;
-      const ids = (await entries.findOne({ _id: entryId }))?.ids ?? [];
-      if (!ids.includes(doc._id)) {
-        await entries.updateOne({ _id: entryId }, { $set: { ids: [...ids, doc._id] } }, { upsert: true });
-      }
-    }
-    const ids = (await customerEnrollments.findOne({ _id: doc.customerId }))?.ids ?? [];
-    if (!ids.includes(doc._id)) {
-      await customerEnrollments.updateOne(
-        { _id: doc.customerId },
-        { $set: { ids: [...ids, doc._id] } },
-        { upsert: true },
-      );
-    }
   };
 
   /** Starts the workflow if needed and hands it the event; safe to repeat. */
@@ -184,15 +141,15 @@ export function enrollmentService(db: Db, journeys: JourneyService, temporal: Te
         if (existing.triggerMessageId !== entryId)
           return { entered: false, reason: 'customer already entered this journey' };
         // A retry of the same trigger: finish whatever a crash may have left undone.
-        if (existing.status === 'active') {
-          await rememberEnrollment(existing, config.reentry);
-          await deliver(existing, null);
-        }
+        if (existing.status === 'active') await deliver(existing, null);
         return { entered: true, enrollmentId: id };
       }
       const triggerNodeId = triggerNode?.id ?? 'trigger';
-      if (!(await reserveEntry(journey.id, config.entryLimit))) {
-        return { entered: false, reason: 'entry limit reached' };
+      // Only journeys with an entry limit pay for a slot.
+      if (config.entryLimit) {
+        const slot = await slots.claim(journey.id, config.entryLimit, id, entryId);
+        if (slot === 'full') return { entered: false, reason: 'entry limit reached' };
+        if (slot === 'taken') return { entered: false, reason: 'customer entered concurrently' };
       }
       const now = new Date().toISOString();
       const doc: EnrollmentDoc = {
@@ -216,31 +173,20 @@ export function enrollmentService(db: Db, journeys: JourneyService, temporal: Te
         await enrollments.insertOne(doc);
       } catch (error) {
         if (!(error instanceof MongoServerError && error.code === DUPLICATE_KEY)) throw error;
-        await releaseEntry(journey.id);
-        return { entered: false, reason: 'customer entered concurrently' };
+        const winner = await enrollments.findOne({ _id: id });
+        if (winner?.triggerMessageId !== entryId)
+          return { entered: false, reason: 'customer entered concurrently' };
       }
-      await rememberEnrollment(doc, config.reentry);
       await deliver(doc, null);
       return { entered: true, enrollmentId: id };
     },
 
     /** Hands an accepted event to every active enrollment of the customer, starting any not yet running. */
     async deliverEvent(event: CustomerEvent, skip: ReadonlySet<string> = new Set()): Promise<number> {
-      const mine = await customerEnrollments.findOne({ _id: event.customerId });
-      if (!mine || mine.ids.length === 0) return 0;
-      // One lookup per id: FerretDB scans the whole collection for `$in`.
-      const docs = await Promise.all(mine.ids.map((_id) => enrollments.findOne({ _id })));
-      const active = docs.filter((doc): doc is EnrollmentDoc & { _id: string } => doc?.status === 'active');
-      if (active.length < mine.ids.length) {
-        const ids = active.map((doc) => doc._id);
-        await customerEnrollments.updateOne({ _id: event.customerId }, { $set: { ids } });
-      }
+      const active = await enrollments.find({ customerId: event.customerId, status: 'active' }).toArray();
       for (const enrollment of active) if (!skip.has(enrollment._id)) await deliver(enrollment, event);
       return active.length;
     },
-
-    /** Runs work that changes a customer's enrollment bookkeeping, one task per customer at a time. */
-    forCustomer: <T>(customerId: string, task: () => Promise<T>) => locks.run(`customer:${customerId}`, task),
 
     async exit(id: string, reason: string): Promise<Enrollment> {
       const doc = await enrollments.findOne({ _id: id });

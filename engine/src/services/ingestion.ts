@@ -13,6 +13,7 @@ import {
 } from './event-parsing.ts';
 import { identityService } from './identity.ts';
 import type { JourneyService } from './journeys.ts';
+import { leases } from './lease.ts';
 
 const DUPLICATE_KEY = 11000;
 
@@ -40,15 +41,26 @@ export function ingestionService(
   const profiles = db.collection<{ _id: string } & Record<string, unknown>>(COLLECTIONS.profiles);
   /** Events accepted but not yet fully routed; small, so the sweeper's scan stays cheap. */
   const pending = db.collection<{ _id: string; receivedAt: string }>(COLLECTIONS.pendingRoutes);
+  const sweepLease = leases(db);
 
+  /**
+   * One `$set` per trait: atomic per document on MongoDB, so concurrent identifies of one customer all land.
+   * FerretDB applies it as read-then-write and can drop traits of concurrent identifies; the events keep them.
+   */
   const applyTraits = async (doc: EventDoc) => {
     const $set: Record<string, unknown> = { updatedAt: doc.receivedAt };
     for (const [key, value] of Object.entries(doc.traits ?? {})) $set[`traits.${key}`] = value;
-    await profiles.updateOne(
-      { _id: doc.customerId as never },
-      { $set, $setOnInsert: { createdAt: doc.receivedAt } },
-      { upsert: true },
-    );
+    const upsert = () =>
+      profiles.updateOne(
+        { _id: doc.customerId as never },
+        { $set, $setOnInsert: { createdAt: doc.receivedAt } },
+        { upsert: true },
+      );
+    // Racing first writes of a new profile: the loser's insert hits the `_id`, and as an update it succeeds.
+    await upsert().catch((error) => {
+      if (error instanceof MongoServerError && error.code === DUPLICATE_KEY) return upsert();
+      throw error;
+    });
   };
 
   /** Inserting (and ignoring a duplicate) is much cheaper than an upsert on FerretDB. */
@@ -64,8 +76,7 @@ export function ingestionService(
     );
 
   /** Enters matching live journeys, then signals every active enrollment of the customer. */
-  const route = (doc: EventDoc) => enrollments.forCustomer(doc.customerId, () => routeNow(doc));
-  const routeNow = async (doc: EventDoc) => {
+  const route = async (doc: EventDoc) => {
     if (doc.traits) {
       await applyTraits(doc);
     } else if (isRouted(doc)) {
@@ -103,14 +114,20 @@ export function ingestionService(
       return { accepted: docs.length - duplicates, duplicates };
     },
 
-    /** Re-routes events whose routing was interrupted (a crash or an unreachable Temporal). */
-    async sweepUnrouted(olderThanMs = 30_000): Promise<number> {
+    /**
+     * Re-routes events whose routing was interrupted (a crash or an unreachable Temporal). With `untilMs`
+     * (when the caller's sweep lease lapses) it stops taking events at that time, so sweeps never overlap.
+     */
+    async sweepUnrouted(olderThanMs = 30_000, untilMs = Number.POSITIVE_INFINITY): Promise<number> {
       const cutoff = new Date(Date.now() - olderThanMs).toISOString();
       const stuck = await pending
         .find({ receivedAt: { $lt: cutoff } })
         .limit(500)
         .toArray();
+      let swept = 0;
       for (const { _id } of stuck) {
+        if (Date.now() >= untilMs) break;
+        swept++;
         const doc = await events.findOne({ _id });
         if (!doc) await pending.deleteOne({ _id });
         // One event that keeps failing must not hold up the others; it stays pending for the next sweep.
@@ -119,7 +136,13 @@ export function ingestionService(
             console.error(`routing ${_id} failed again: ${(error as Error).message}`),
           );
       }
-      return stuck.length;
+      return swept;
+    },
+
+    /** One sweep across all API processes per period: only the holder of the period's lease sweeps. */
+    async sweepWithLease(holder: string, periodMs = 30_000): Promise<number | null> {
+      const until = await sweepLease.claim('sweep', periodMs, holder);
+      return until === null ? null : this.sweepUnrouted(periodMs, until);
     },
 
     async recentForCustomer(customerId: string, limit = 50) {

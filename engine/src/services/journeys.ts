@@ -10,8 +10,10 @@ import {
   type JourneyVersion,
   validateGraph,
 } from '@itinera/schemas';
-import type { Db } from 'mongodb';
+import { type Db, MongoServerError } from 'mongodb';
 import { HttpError } from '../plugins/errors.ts';
+
+const DUPLICATE_KEY = 11000;
 
 interface JourneyDoc extends Omit<Journey, 'id'> {
   _id: string;
@@ -97,19 +99,31 @@ export function journeyService(db: Db) {
           { problems },
         );
       }
-      const version: JourneyVersion = {
+      const publishedAt = new Date().toISOString();
+      const base = {
         journeyId: id,
-        version: doc.latestVersion + 1,
         name: doc.name,
         graph: doc.graph,
         settings: doc.settings,
         note,
-        publishedAt: new Date().toISOString(),
+        publishedAt,
       };
-      await versions.insertOne({ _id: `${id}:v${version.version}`, ...version });
+      // Version numbers are claimed by unique insert: concurrent publishes get distinct numbers on any store.
+      let version: JourneyVersion = { ...base, version: doc.latestVersion + 1 };
+      for (;;) {
+        try {
+          await versions.insertOne({ _id: `${id}:v${version.version}`, ...version });
+          break;
+        } catch (error) {
+          if (!(error instanceof MongoServerError && error.code === DUPLICATE_KEY)) throw error;
+          version = { ...base, version: version.version + 1 };
+        }
+      }
       const trigger = triggerOf(doc.graph)?.config as { kind?: string; event?: string } | undefined;
+      // Only a newer version moves the journey forward. The filter and update are one atomic step on MongoDB;
+      // FerretDB applies them as read-then-write, so racing publishes there may leave an older version live.
       await journeys.updateOne(
-        { _id: id },
+        { _id: id, latestVersion: { $lt: version.version } },
         {
           $set: {
             liveVersion: version.version,

@@ -5,4 +5,5 @@ export { type TemplateContextInput, templateContext } from './context.ts';
 export * from './links.ts';
 export { renderTemplate, TemplateError } from './render.ts';
 export { loadLinkSecret, publicBaseUrl } from './secret.ts';
+export { subscriptionStore } from './subscriptions.ts';
 export * from './timing.ts';

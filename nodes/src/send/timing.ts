@@ -43,6 +43,11 @@ export interface LoggedSend {
   transactional?: boolean;
 }
 
+/** How many sends a journey of this priority may make in one window: low priorities leave the last slot. */
+export function capAllowance(cap: FrequencyCap, priority = 5): number {
+  return priority < 5 && cap.max > 1 ? cap.max - 1 : cap.max;
+}
+
 /**
  * When the customer is at the cap for this channel, the instant a slot frees up; otherwise null.
  * Low-priority journeys (priority below 5) leave the last slot of each window to higher-priority ones.
@@ -58,7 +63,7 @@ export function capReleaseAt(
     .filter((s) => s.channel === cap.channel && !s.transactional && s.at > nowMs - windowMs)
     .map((s) => s.at)
     .sort((a, b) => a - b);
-  const allowed = priority < 5 && cap.max > 1 ? cap.max - 1 : cap.max;
+  const allowed = capAllowance(cap, priority);
   if (inWindow.length < allowed) return null;
   return inWindow[inWindow.length - allowed] + windowMs;
 }

@@ -68,7 +68,11 @@ export function profileActivities(db: Db) {
       });
     },
 
-    /** Applies the operations once per idempotency key, in one update per customer at a time. */
+    /**
+     * Applies the operations once per idempotency key: the key check, `$set`/`$inc`/`$unset` and the key's record
+     * are one update of one document, atomic on MongoDB with any number of workers. FerretDB applies that update as
+     * read-then-write, so two workers updating one customer's profile at once can lose one update (README).
+     */
     updateProfile: (input: UpdateInput) => withCustomerLock(input.customerId, () => applyOperations(input)),
   };
 

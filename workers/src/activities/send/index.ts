@@ -1,6 +1,5 @@
 import {
   type Channel,
-  capReleaseAt,
   chooseChannel,
   loadLinkSecret,
   publicBaseUrl,
@@ -12,7 +11,7 @@ import { ApplicationFailure } from '@temporalio/activity';
 import type { Db } from 'mongodb';
 import { redactUrl } from '../../providers/redact.ts';
 import { type DeliveryProvider, PermanentDeliveryError } from '../../providers/types.ts';
-import { withCustomerLock } from '../customer-lock.ts';
+import { capSlots } from './cap-slots.ts';
 import { composeMessage } from './compose.ts';
 import { claimPromoCode } from './promo.ts';
 import { deliveryRecords } from './records.ts';
@@ -63,6 +62,7 @@ const FINAL = new Set(['sent', 'skipped', 'failed']);
 export function sendActivities(db: Db, providers: ProviderMap, env: NodeJS.ProcessEnv = process.env) {
   const deliveries = db.collection(COLLECTIONS.deliveries);
   const records = deliveryRecords(db);
+  const caps = capSlots(db);
   const secret = loadLinkSecret(db, env);
   const baseUrl = publicBaseUrl(env);
 
@@ -144,15 +144,29 @@ export function sendActivities(db: Db, providers: ProviderMap, env: NodeJS.Proce
         const detail = `quiet hours until ${new Date(quietEnd).toISOString()} (${input.timezone ?? 'UTC'})`;
         return record(input, { ...at, status: 'deferred', detail, retryAtMs: quietEnd });
       }
-      const recent = await records.recentSends(input.customerId);
-      for (const cap of settings.frequencyCaps.filter((c) => c.channel === channel)) {
-        const releaseAt = capReleaseAt(nowMs, recent, cap, input.journeyPriority);
-        if (releaseAt === null) continue;
+      const channelCaps = settings.frequencyCaps.filter((c) => c.channel === channel);
+      const decision = channelCaps.length
+        ? await caps.claim({
+            customerId: input.customerId,
+            channel,
+            key: input.idempotencyKey,
+            nowMs,
+            caps: channelCaps,
+            priority: input.journeyPriority,
+          })
+        : { ok: true as const };
+      if (!decision.ok) {
+        const { cap, releaseAt } = decision;
         const limit = `frequency cap: at most ${cap.max} ${channel} per ${cap.windowHours}h`;
         if (config.onCap === 'skip') return record(input, { ...at, status: 'skipped', detail: limit });
         return record(input, { ...at, status: 'deferred', detail: limit, retryAtMs: releaseAt });
       }
     }
+    /** Records an outcome in which nothing went out, giving back any frequency-cap slot the send holds. */
+    const notSent = async (output: SendOutput) => {
+      await caps.release(input.customerId, input.idempotencyKey);
+      return record(input, output);
+    };
 
     const extra: Record<string, unknown> = {};
     if (config.promoPool) {
@@ -162,13 +176,13 @@ export function sendActivities(db: Db, providers: ProviderMap, env: NodeJS.Proce
         customerId: input.customerId,
       });
       if ('exhausted' in claim)
-        return record(input, {
+        return notSent({
           ...at,
           status: 'skipped',
           detail: `promo pool "${config.promoPool}" is exhausted`,
         });
       if ('missingPool' in claim)
-        return record(input, {
+        return notSent({
           ...at,
           status: 'failed',
           detail: `promo pool "${config.promoPool}" does not exist`,
@@ -179,7 +193,7 @@ export function sendActivities(db: Db, providers: ProviderMap, env: NodeJS.Proce
       ? await db.collection(COLLECTIONS.templates).findOne({ _id: config.templateId as never })
       : null;
     if (config.templateId && !template)
-      return record(input, {
+      return notSent({
         ...at,
         status: 'failed',
         detail: `template "${config.templateId}" does not exist`,
@@ -209,7 +223,7 @@ export function sendActivities(db: Db, providers: ProviderMap, env: NodeJS.Proce
       );
     } catch (error) {
       if (!(error instanceof TemplateError)) throw error;
-      return record(input, { ...at, status: 'failed', detail: `template error: ${error.message}` });
+      return notSent({ ...at, status: 'failed', detail: `template error: ${error.message}` });
     }
 
     // Webhook URLs may carry credentials; what is stored and shown is redacted.
@@ -222,7 +236,6 @@ export function sendActivities(db: Db, providers: ProviderMap, env: NodeJS.Proce
     const provider = providers[channel];
     try {
       const receipt = await provider.send(message, { idempotencyKey: input.idempotencyKey });
-      await records.logSend(input.customerId, { channel, at: nowMs, transactional });
       const detail = `to ${shownTo} via ${provider.name}${extra.promo_code ? ` with code ${extra.promo_code}` : ''}`;
       return record(
         input,
@@ -231,13 +244,13 @@ export function sendActivities(db: Db, providers: ProviderMap, env: NodeJS.Proce
       );
     } catch (error) {
       if (error instanceof PermanentDeliveryError)
-        return record(input, { ...at, status: 'failed', detail: error.message });
+        return notSent({ ...at, status: 'failed', detail: error.message });
       throw ApplicationFailure.retryable((error as Error).message, 'DeliveryError');
     }
   };
 
   return {
-    /** One decision per customer at a time, so frequency caps hold across concurrent journeys. */
-    sendMessage: (input: SendInput) => withCustomerLock(input.customerId, () => send(input)),
+    /** Frequency caps hold across concurrent journeys and workers through slot claims, not a lock. */
+    sendMessage: send,
   };
 }

@@ -1,0 +1,91 @@
+import path from 'node:path';
+import { inject } from 'vitest';
+import { freePort, type ManagedProcess, spawnManaged } from '../../scripts/lib/servers.mjs';
+import { ROOT } from '../../scripts/lib/tools.mjs';
+
+export interface ProductProcesses {
+  /** Base URLs of the API processes, e.g. http://127.0.0.1:43123 */
+  apis: string[];
+  stop(): Promise<void>;
+}
+
+const logDir = () => path.join(process.env.ITINERA_TEST_DATA_DIR ?? path.join(ROOT, '.test-data'), 'logs');
+
+function start(name: string, entry: string, env: NodeJS.ProcessEnv, ready: RegExp | null) {
+  let markReady: () => void = () => {};
+  const isReady = new Promise<void>((resolve) => (markReady = resolve));
+  const proc = spawnManaged(name, process.execPath, ['--import', 'tsx', entry], {
+    cwd: ROOT,
+    env: { ...process.env, ...env },
+    logFile: path.join(logDir(), `${name}.log`),
+    onLine: (line) => {
+      if (ready?.test(line)) markReady();
+    },
+  });
+  const died = proc.exited.then((info) => {
+    throw new Error(`${name} exited before it was ready (${JSON.stringify(info)}); see ${proc.logFile}`);
+  });
+  return { proc, ready: (ready: Promise<void>) => Promise.race([ready, died]), isReady };
+}
+
+async function healthy(url: string, proc: ManagedProcess): Promise<void> {
+  while (!proc.exitInfo) {
+    const ok = await fetch(`${url}/health`)
+      .then((res) => res.status === 200)
+      .catch(() => false);
+    if (ok) return;
+    await new Promise((resolve) => setTimeout(resolve, 200));
+  }
+}
+
+/**
+ * Starts `apiCount` API processes (engine/src/main.ts) and `workerCount` worker processes (workers/src/main.ts),
+ * as `npm start` does, on one database of the run's store and one task queue of the run's Temporal dev server.
+ */
+export async function startProductProcesses(options: {
+  dbName: string;
+  taskQueue: string;
+  apiCount: number;
+  workerCount: number;
+}): Promise<ProductProcesses> {
+  const env = {
+    MONGODB_URI: inject('MONGODB_URI'),
+    MONGODB_DB: options.dbName,
+    TEMPORAL_ADDRESS: inject('TEMPORAL_ADDRESS'),
+    TEMPORAL_NAMESPACE: 'default',
+    TEMPORAL_TASK_QUEUE: options.taskQueue,
+    ITINERA_DATA_DIR: path.join(logDir(), options.dbName),
+    LOG_LEVEL: 'warn',
+  };
+  const started: ManagedProcess[] = [];
+  const stop = async () => {
+    await Promise.allSettled(started.map((p) => p.stop(10_000)));
+  };
+  try {
+    const waits: Promise<void>[] = [];
+    for (let i = 0; i < options.workerCount; i++) {
+      const w = start(`${options.dbName}-worker${i}`, 'workers/src/main.ts', env, /worker ready/i);
+      started.push(w.proc);
+      waits.push(w.ready(w.isReady));
+    }
+    const apis: string[] = [];
+    for (let i = 0; i < options.apiCount; i++) {
+      const port = await freePort();
+      const api = start(
+        `${options.dbName}-api${i}`,
+        'engine/src/main.ts',
+        { ...env, PORT: String(port) },
+        null,
+      );
+      started.push(api.proc);
+      const url = `http://127.0.0.1:${port}`;
+      apis.push(url);
+      waits.push(api.ready(healthy(url, api.proc)));
+    }
+    await Promise.all(waits);
+    return { apis, stop };
+  } catch (error) {
+    await stop();
+    throw error;
+  }
+}
