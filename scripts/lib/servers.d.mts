@@ -14,7 +14,7 @@ export interface ManagedProcess {
   logFile: string | undefined;
   exited: Promise<ExitInfo>;
   exitInfo: ExitInfo | null;
-  stop(timeoutMs?: number): Promise<void>;
+  stop(timeoutMs?: number, signal?: NodeJS.Signals): Promise<void>;
 }
 
 export interface StartedTemporal {
@@ -42,9 +42,15 @@ export interface StartedMongo {
   url: string;
   uri: string;
   kind: 'external' | 'mongod' | 'ferretdb';
+  /** FerretDB's backend (null for external/mongod) and why it was chosen */
+  backend?: 'postgresql' | 'sqlite' | null;
+  backendReason?: string;
   port: number | null;
   pid: number | null;
+  /** the wire server (mongod/FerretDB) */
   process: ManagedProcess | null;
+  /** every process of the store: the wire server, then PostgreSQL when FerretDB runs on it */
+  processes?: ManagedProcess[];
   stop(timeoutMs?: number): Promise<void>;
 }
 
@@ -66,6 +72,7 @@ export function spawnManaged(
     env?: NodeJS.ProcessEnv;
     cwd?: string;
     onLine?: (line: string, stream: 'stdout' | 'stderr') => void;
+    spawnAs?: { uid: number; gid: number } | null;
   },
 ): ManagedProcess;
 export function killAllSync(): void;
@@ -92,4 +99,6 @@ export function startMongo(opts: {
   logFile?: string;
   timeoutMs?: number;
   logLevel?: string;
+  /** false: PostgreSQL without fsync (test runs) */
+  durable?: boolean;
 }): Promise<StartedMongo>;
