@@ -118,6 +118,7 @@ export async function startMongo(opts) {
     kind,
     backend,
     backendReason: why,
+    postgresUrl: postgres?.url ?? null,
     port,
     pid: proc.pid,
     process: proc,

@@ -26,7 +26,7 @@ BEGIN
   END IF;
   FOR k IN 1..idx.indnatts LOOP
     expr := pg_get_indexdef(idx.indexrelid, k, true);
-    IF expr !~ '^\(?_jsonb ->' THEN
+    IF expr !~ '^\(*_jsonb ->' THEN
       RETURN;
     END IF;
     cols := cols || CASE WHEN k > 1 THEN ', ' ELSE '' END || '(' || expr || ') jsonb_path_ops';

