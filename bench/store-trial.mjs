@@ -6,7 +6,7 @@
  * (scripts/lib/postgres-indexes.sql) and times the same calls again, to show what they buy.
  * Run: npm run bench:store [-- --docs 20000] [-- --backends postgresql]
  */
-import { mkdtempSync, rmSync } from 'node:fs';
+import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -138,6 +138,7 @@ async function dropTwins(postgresUrl) {
 
 async function trial(backend) {
   const dir = mkdtempSync(join(tmpdir(), `itinera-store-trial-${backend}-`));
+  chmodSync(dir, 0o755); // as root, PostgreSQL runs as nobody and must reach its data dir
   process.env.ITINERA_EMBEDDED_BACKEND = backend;
   const store = await startMongo({ dataDir: join(dir, 'mongo'), logFile: join(dir, 'logs', 'mongo.log') });
   const { client, db } = await connectDatabase(store.url, 'bench');

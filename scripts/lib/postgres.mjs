@@ -51,7 +51,8 @@ function hydrateSymlinks(root) {
 
 /**
  * Starts PostgreSQL for FerretDB. Resolves once `SELECT 1` works, the `ferretdb` database exists and the
- * index triggers are installed. `durable: false` turns fsync off (test runs).
+ * index triggers are installed. `durable: false` makes a scratch store (test runs): no fsync, and a data
+ * dir moved under /var/tmp (postgres-account.mjs) is removed on stop.
  * @param {{ dataDir: string, port?: number, logFile?: string, timeoutMs?: number, durable?: boolean,
  *           maxConnections?: number }} opts
  */
@@ -100,7 +101,12 @@ export async function startPostgres(opts) {
     pid: proc.pid,
     process: proc,
     // SIGINT is PostgreSQL's fast shutdown (SIGTERM waits for clients to leave)
-    stop: (/** @type {number | undefined} */ t) => proc.stop(t ?? 10_000, 'SIGINT'),
+    async stop(/** @type {number | undefined} */ t) {
+      await proc.stop(t ?? 10_000, 'SIGINT');
+      // a scratch store moved out of its caller's folder would outlive the caller's cleanup
+      if (opts.durable === false && dataDir !== path.resolve(opts.dataDir))
+        fs.rmSync(dataDir, { recursive: true, force: true });
+    },
   };
 }
 
