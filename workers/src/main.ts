@@ -1,12 +1,12 @@
 import { resolve } from 'node:path';
 import { DefaultLogger, type LogLevel, NativeConnection, Runtime } from '@temporalio/worker';
-import { MongoClient } from 'mongodb';
+import { connectWorkerMongo } from './db.ts';
 import { describeProviders, providersFromEnv } from './providers/from-env.ts';
 import { createItineraWorker, type WorkerPlugin } from './worker.ts';
 
 const env = process.env;
 Runtime.install({ logger: new DefaultLogger((env.LOG_LEVEL?.toUpperCase() ?? 'WARN') as LogLevel) });
-const mongo = await MongoClient.connect(env.MONGODB_URI ?? 'mongodb://127.0.0.1:27017');
+const mongo = await connectWorkerMongo(env.MONGODB_URI ?? 'mongodb://127.0.0.1:27017');
 const connection = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233' });
 const db = mongo.db(env.MONGODB_DB ?? 'itinera');
 const providers = providersFromEnv(env, db);
