@@ -1,6 +1,8 @@
 /** MongoDB collection names shared by the engine (API) and the workers (activities). */
 export const COLLECTIONS = {
   journeys: 'journeys',
+  /** Per (journey, API key name): when that key last had the journey open in the editor. */
+  presence: 'journey_presence',
   /** Written only by the API, under a per-customer lock: one doc per (journey, customer) listing its enrollments. */
   entries: 'journey_entries',
   /** Written only by the API, under a per-customer lock: the enrollment ids each customer may still be in. */
