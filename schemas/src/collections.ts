@@ -3,6 +3,8 @@ export const COLLECTIONS = {
   journeys: 'journeys',
   /** One doc per admitted entry of a journey with an entry limit, claimed by unique insert (`journeyId#n`). */
   entrySlots: 'journey_entry_slots',
+  /** Per (journey, API key name): when that key last had the journey open in the editor. */
+  presence: 'journey_presence',
   versions: 'journey_versions',
   profiles: 'profiles',
   events: 'events',

@@ -2,7 +2,9 @@ import { validateGraph } from '@itinera/schemas';
 import { useReactFlow } from '@xyflow/react';
 import { useCallback, useMemo, useRef, useState } from 'react';
 import { ApiError, post } from '../api/client.ts';
-import type { JourneyDetail, VersionDetail } from '../api/types.ts';
+import { ConflictError, type DraftJourney, type PublishedVersion, saveDraft } from '../api/drafts.ts';
+import type { VersionDetail } from '../api/types.ts';
+import { navigate } from '../app/router.ts';
 import { useCan } from '../app/session.tsx';
 import { type CanvasDecor, DecorContext, problemsByNode } from '../canvas/decor.tsx';
 import { nodeTypes } from '../graph/node-registry.ts';
@@ -10,25 +12,31 @@ import { useStructureVersion } from '../graph/structure.ts';
 import { useToast } from '../ui/toasts.tsx';
 import { useApi } from '../ui/useApi.ts';
 import { ConfigPanel } from './ConfigPanel.tsx';
+import { ConflictBanner } from './ConflictBanner.tsx';
+import { CompareSelect, CompareStrip, LiveDiffNote, PresenceNote } from './DraftStatus.tsx';
 import { FlowCanvas } from './FlowCanvas.tsx';
 import { JourneyBar } from './JourneyBar.tsx';
 import { Palette } from './Palette.tsx';
 import { ProblemsList } from './ProblemsList.tsx';
 import { PublishDialog } from './PublishDialog.tsx';
 import { useAutosave } from './useAutosave.ts';
+import { useDraftDiff } from './useDraftDiff.ts';
 import { useGraphEditor } from './useGraphEditor.ts';
 import { useLiveStats } from './useLiveStats.ts';
+import { usePresence } from './usePresence.ts';
 import { useShortcuts } from './useShortcuts.ts';
 
 const NONE: never[] = [];
 
 interface Props {
-  journey: JourneyDetail;
+  journey: DraftJourney;
   version?: VersionDetail;
   onJourneyChanged(): void;
+  /** Throws this editor's state away and opens the draft as the server has it. */
+  onReloadDraft(): void;
 }
 
-export function Editor({ journey, version, onJourneyChanged }: Props) {
+export function Editor({ journey, version, onJourneyChanged, onReloadDraft }: Props) {
   const canWrite = useCan('journeys:write');
   const readOnly = !canWrite || version !== undefined || journey.status === 'archived';
   const toast = useToast();
@@ -43,7 +51,10 @@ export function Editor({ journey, version, onJourneyChanged }: Props) {
   const structure = useStructureVersion(editor.nodes, editor.edges);
   // biome-ignore lint/correctness/useExhaustiveDependencies: revalidate only when the graph's structure changes
   const problems = useMemo(() => validateGraph(editor.graph, nodeTypes), [structure]);
-  const autosave = useAutosave(journey.id, { name, graph: editor.graph }, !readOnly);
+  const draft = useMemo(() => ({ name, graph: editor.graph }), [name, editor.graph]);
+  const autosave = useAutosave(journey.id, draft, journey.revision ?? 0, !readOnly);
+  const others = usePresence(journey.id);
+  const diff = useDraftDiff(journey.id, version ? null : journey.liveVersion, draft, structure);
   const live = journey.status === 'live' || journey.status === 'paused';
   const stats = useLiveStats(journey.id, live && !version);
   const events = useApi<string[]>(readOnly ? null : '/v1/events/names');
@@ -61,8 +72,13 @@ export function Editor({ journey, version, onJourneyChanged }: Props) {
   useShortcuts(!readOnly, shortcuts);
 
   const decor = useMemo<CanvasDecor>(
-    () => ({ problems: problemsByNode(problems), stats: stats?.nodes ?? null, trail: null }),
-    [problems, stats],
+    () => ({
+      problems: problemsByNode(problems),
+      stats: stats?.nodes ?? null,
+      trail: null,
+      diff: diff.compareDiff?.nodes ?? null,
+    }),
+    [problems, stats, diff.compareDiff],
   );
   const selected = editor.nodes.filter((n) => n.selected);
   const single = selected.length === 1 ? selected[0] : null;
@@ -105,6 +121,21 @@ export function Editor({ journey, version, onJourneyChanged }: Props) {
     }
   }
 
+  async function restore() {
+    if (!version) return;
+    try {
+      await saveDraft(
+        journey.id,
+        { name: (version as PublishedVersion).name ?? journey.name, graph: version.graph },
+        journey.revision ?? 0,
+      );
+      toast.info(`Version ${version.version} restored as the draft`);
+      navigate('journeys', journey.id);
+    } catch (e) {
+      toast.error(e instanceof ConflictError ? new Error(`Not restored: ${e.message}`) : e);
+    }
+  }
+
   async function lifecycle(action: 'pause' | 'resume') {
     try {
       await post(`/v1/journeys/${encodeURIComponent(journey.id)}/${action}`);
@@ -127,9 +158,31 @@ export function Editor({ journey, version, onJourneyChanged }: Props) {
           readOnly={readOnly}
           saveState={autosave.state}
           problemCount={problems.length}
+          unchanged={diff.unchanged}
           onPublish={() => setPublishing(true)}
           onLifecycle={lifecycle}
-        />
+          onRestore={restore}
+        >
+          {journey.liveVersion && !version && (
+            <LiveDiffNote live={journey.liveVersion} diff={diff.liveDiff} />
+          )}
+          {!version && (
+            <CompareSelect journeyId={journey.id} value={diff.compareTo} onChange={diff.setCompareTo} />
+          )}
+          <PresenceNote others={others} />
+        </JourneyBar>
+        {autosave.conflict && (
+          <ConflictBanner
+            journeyId={journey.id}
+            conflict={autosave.conflict}
+            mine={editor.graph}
+            onReload={onReloadDraft}
+            onKeepMine={() => autosave.keepMine().catch(() => {})}
+          />
+        )}
+        {diff.compareTo && diff.compareDiff && (
+          <CompareStrip version={diff.compareTo} diff={diff.compareDiff} />
+        )}
         {live && stats && (
           <div className="live-strip" data-testid="live-stats">
             Live: {stats.entered} entered · {stats.active} active · {stats.completed} completed ·{' '}
@@ -162,7 +215,17 @@ export function Editor({ journey, version, onJourneyChanged }: Props) {
             <ProblemsList problems={problems} onPick={focusNode} />
           </aside>
         </div>
-        {publishing && <PublishDialog onPublish={publish} onCancel={() => setPublishing(false)} />}
+        {publishing && (
+          <PublishDialog
+            onPublish={publish}
+            onCancel={() => setPublishing(false)}
+            changes={
+              diff.liveDiff && journey.liveVersion
+                ? `${diff.liveDiff.count} node(s) changed since live v${journey.liveVersion}`
+                : undefined
+            }
+          />
+        )}
       </div>
     </DecorContext.Provider>
   );

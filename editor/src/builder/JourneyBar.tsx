@@ -1,3 +1,4 @@
+import type { ReactNode } from 'react';
 import type { JourneyDetail, VersionDetail } from '../api/types.ts';
 import { href } from '../app/router.ts';
 import type { SaveState } from './useAutosave.ts';
@@ -8,6 +9,7 @@ const SAVE_TEXT: Record<SaveState, string> = {
   dirty: 'Unsaved changes…',
   saving: 'Saving…',
   error: 'Not saved',
+  conflict: 'Not saved: someone else saved first',
 };
 
 interface Props {
@@ -19,12 +21,19 @@ interface Props {
   readOnly: boolean;
   saveState: SaveState;
   problemCount: number;
+  /** Why publishing is pointless right now (nothing changed since the live version), if it is. */
+  unchanged?: string;
   onPublish(): void;
   onLifecycle(action: 'pause' | 'resume'): void;
+  onRestore(): void;
+  /** Draft-vs-live note, compare picker and presence. */
+  children?: ReactNode;
 }
 
 export function JourneyBar(props: Props) {
-  const { journey, version, name, canWrite, readOnly, saveState, problemCount } = props;
+  const { journey, version, name, canWrite, readOnly, saveState, problemCount, unchanged } = props;
+  const publishBlocked =
+    problemCount > 0 ? `Fix ${problemCount} problem(s) before publishing` : (unchanged ?? null);
   return (
     <div className="journey-bar">
       <a href={href('journeys')} className="back" aria-label="Back to journeys">
@@ -48,13 +57,19 @@ export function JourneyBar(props: Props) {
         </span>
       ) : (
         !readOnly && (
-          <span className={`save-state save-${saveState}`} data-testid="save-state">
+          <span className={`save-state save-${saveState}`} data-testid="save-state" aria-live="polite">
             {SAVE_TEXT[saveState]}
           </span>
         )
       )}
+      {props.children}
       <span className="spacer" />
       <VersionsMenu journeyId={journey.id} />
+      {canWrite && version && journey.status !== 'archived' && (
+        <button type="button" onClick={props.onRestore} data-testid="restore-version">
+          Restore as draft
+        </button>
+      )}
       {canWrite && journey.status === 'live' && (
         <button type="button" onClick={() => props.onLifecycle('pause')} data-testid="pause">
           Pause
@@ -70,10 +85,8 @@ export function JourneyBar(props: Props) {
           type="button"
           className="primary"
           data-testid="publish-button"
-          disabled={readOnly || problemCount > 0}
-          title={
-            problemCount > 0 ? `Fix ${problemCount} problem(s) before publishing` : 'Publish a new version'
-          }
+          disabled={readOnly || publishBlocked !== null}
+          title={publishBlocked ?? 'Publish a new version'}
           onClick={props.onPublish}
         >
           Publish

@@ -20,7 +20,8 @@ function JourneyNodeCardInner({ id, data, selected }: NodeProps<FlowNode>) {
     updateNodeInternals(id);
   }, [id, portKey, updateNodeInternals]);
 
-  const { problems, stats, trail } = useDecor();
+  const { problems, stats, trail, diff } = useDecor();
+  const change = diff?.get(id);
   const nodeProblems = problems.get(id) ?? [];
   const nodeStats = stats?.[id];
   const role = definition?.role ?? 'step';
@@ -35,12 +36,18 @@ function JourneyNodeCardInner({ id, data, selected }: NodeProps<FlowNode>) {
     nodeProblems.length > 0 && 'has-problems',
     trail?.visited.has(id) && 'is-visited',
     trail?.current === id && 'is-current',
+    change && `diff-${change}`,
   ].filter(Boolean);
 
   return (
     <div className={classes.join(' ')} data-testid={`node-${id}`} data-type={data.type}>
       {role === 'step' && (
         <Handle type="target" position={Position.Left} id={INPUT_HANDLE} data-testid={`handle-${id}-in`} />
+      )}
+      {change && (
+        <span className="jnode-diff" data-testid={`diff-${id}`}>
+          {change === 'added' ? 'new' : 'changed'}
+        </span>
       )}
       <div className="jnode-head">
         <span className="jnode-icon type-icon" aria-hidden="true">

@@ -1,6 +1,7 @@
 import type { GraphProblem, NodeTypeDefinition, OutputPort } from '@itinera/schemas';
 import { portsOf } from '@itinera/schemas';
 import { createContext, useContext } from 'react';
+import type { NodeChange } from '../graph/diff.ts';
 
 /** Per-node extras drawn on the canvas, kept out of node data so they never enter the graph or history. */
 export interface CanvasDecor {
@@ -8,6 +9,8 @@ export interface CanvasDecor {
   stats: Record<string, { active: number; passed: number }> | null;
   /** Enrollment path: visited node ids and the node the customer is at. */
   trail: { visited: Set<string>; current: string | null } | null;
+  /** While comparing with a version: nodes added or changed since it. */
+  diff?: Map<string, NodeChange> | null;
 }
 
 export const emptyDecor: CanvasDecor = { problems: new Map(), stats: null, trail: null };

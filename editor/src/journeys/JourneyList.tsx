@@ -1,10 +1,12 @@
 import type { JourneyGraph } from '@itinera/schemas';
 import { type FormEvent, useState } from 'react';
 import { post } from '../api/client.ts';
+import { unarchive } from '../api/drafts.ts';
 import type { JourneyDetail, JourneySummary } from '../api/types.ts';
 import { href, navigate } from '../app/router.ts';
 import { useCan } from '../app/session.tsx';
 import { nodeTypes } from '../graph/node-registry.ts';
+import { Dialog } from '../ui/Dialog.tsx';
 import { formatTime } from '../ui/format.ts';
 import { useToast } from '../ui/toasts.tsx';
 import { useApi } from '../ui/useApi.ts';
@@ -30,6 +32,7 @@ export function JourneyList() {
   const canWrite = useCan('journeys:write');
   const toast = useToast();
   const [name, setName] = useState('');
+  const [archiving, setArchiving] = useState<JourneySummary | null>(null);
 
   async function create(event: FormEvent) {
     event.preventDefault();
@@ -44,7 +47,16 @@ export function JourneyList() {
   async function act(id: string, action: 'duplicate' | 'archive') {
     try {
       await post(`/v1/journeys/${encodeURIComponent(id)}/${action}`);
-      toast.info(action === 'duplicate' ? 'Journey duplicated' : 'Journey archived');
+      if (action === 'duplicate') toast.info('Journey duplicated');
+      else
+        toast.info('Journey archived', {
+          label: 'Undo',
+          run: () =>
+            unarchive(id)
+              .then(() => toast.info('Journey restored'))
+              .catch(toast.error)
+              .finally(reload),
+        });
       reload();
     } catch (e) {
       toast.error(e);
@@ -119,7 +131,7 @@ export function JourneyList() {
                       Duplicate
                     </button>
                     {j.status !== 'archived' && (
-                      <button type="button" onClick={() => act(j.id, 'archive')}>
+                      <button type="button" onClick={() => setArchiving(j)} data-testid={`archive-${j.id}`}>
                         Archive
                       </button>
                     )}
@@ -129,6 +141,36 @@ export function JourneyList() {
             ))}
           </tbody>
         </table>
+      )}
+      {archiving && (
+        <Dialog
+          title={`Archive “${archiving.name}”?`}
+          onClose={() => setArchiving(null)}
+          testId="archive-dialog"
+        >
+          <p>
+            {archiving.status === 'live'
+              ? 'It stops taking new customers and can no longer be edited. '
+              : 'It can no longer be edited. '}
+            You can undo this right after.
+          </p>
+          <div className="dialog-actions">
+            <button type="button" onClick={() => setArchiving(null)}>
+              Cancel
+            </button>
+            <button
+              type="button"
+              className="danger"
+              data-testid="archive-confirm"
+              onClick={() => {
+                setArchiving(null);
+                void act(archiving.id, 'archive');
+              }}
+            >
+              Archive
+            </button>
+          </div>
+        </Dialog>
       )}
     </section>
   );

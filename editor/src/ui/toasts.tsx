@@ -5,11 +5,18 @@ interface Toast {
   id: number;
   kind: 'error' | 'info';
   text: string;
+  action?: ToastAction;
+}
+
+/** A button on a toast, such as "Undo". */
+export interface ToastAction {
+  label: string;
+  run(): void;
 }
 
 interface Toaster {
   error(error: unknown): void;
-  info(text: string): void;
+  info(text: string, action?: ToastAction): void;
 }
 
 const ToastContext = createContext<Toaster>({ error: () => {}, info: () => {} });
@@ -19,15 +26,18 @@ export function ToastProvider({ children }: { children: ReactNode }) {
   const [toasts, setToasts] = useState<Toast[]>([]);
   const dismiss = useCallback((id: number) => setToasts((list) => list.filter((t) => t.id !== id)), []);
   const push = useCallback(
-    (kind: Toast['kind'], text: string) => {
+    (kind: Toast['kind'], text: string, action?: ToastAction) => {
       const id = nextId++;
-      setToasts((list) => [...list.slice(-3), { id, kind, text }]);
-      setTimeout(() => dismiss(id), kind === 'error' ? 8000 : 3000);
+      setToasts((list) => [...list.slice(-3), { id, kind, text, action }]);
+      setTimeout(() => dismiss(id), kind === 'error' || action ? 8000 : 3000);
     },
     [dismiss],
   );
   const toaster = useMemo<Toaster>(
-    () => ({ error: (e) => push('error', errorMessage(e)), info: (text) => push('info', text) }),
+    () => ({
+      error: (e) => push('error', errorMessage(e)),
+      info: (text, action) => push('info', text, action),
+    }),
     [push],
   );
   return (
@@ -42,6 +52,18 @@ export function ToastProvider({ children }: { children: ReactNode }) {
             data-testid="toast"
           >
             <span>{t.text}</span>
+            {t.action && (
+              <button
+                type="button"
+                data-testid="toast-action"
+                onClick={() => {
+                  dismiss(t.id);
+                  t.action?.run();
+                }}
+              >
+                {t.action.label}
+              </button>
+            )}
             <button type="button" aria-label="Dismiss" onClick={() => dismiss(t.id)}>
               ×
             </button>

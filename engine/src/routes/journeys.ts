@@ -3,6 +3,7 @@ import { JourneyGraph, JourneyInput, JourneySettings, validateGraph } from '@iti
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { Services } from '../app.ts';
+import { presenceService } from '../services/presence.ts';
 import { journeyStats } from '../services/stats.ts';
 
 const IdParams = Type.Object({ id: Type.String({ minLength: 1 }) });
@@ -12,6 +13,8 @@ const JourneyPatch = Type.Object(
     name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
     graph: Type.Optional(JourneyGraph),
     settings: Type.Optional(Type.Partial(JourneySettings)),
+    /** The draft revision this save is based on; a stale one is refused with 409. */
+    revision: Type.Optional(Type.Integer({ minimum: 0 })),
   },
   { additionalProperties: false },
 );
@@ -45,7 +48,24 @@ export async function journeyRoutes(app: FastifyInstance, { journeys, enrollment
   app.put<{ Params: IdParams; Body: Static<typeof JourneyPatch> }>(
     '/journeys/:id',
     { config: write, schema: { tags, params: IdParams, body: JourneyPatch } },
-    (req) => journeys.update(req.params.id, req.body),
+    (req) => journeys.update(req.params.id, req.body, req.apiKey?.name),
+  );
+  const presence = presenceService(db);
+  app.put<{ Params: IdParams }>(
+    '/journeys/:id/presence',
+    { config: read, schema: { tags, params: IdParams } },
+    async (req) => {
+      await journeys.get(req.params.id);
+      return { others: await presence.beat(req.params.id, req.apiKey?.name ?? 'unknown') };
+    },
+  );
+  app.delete<{ Params: IdParams }>(
+    '/journeys/:id/presence',
+    { config: read, schema: { tags, params: IdParams } },
+    async (req, reply) => {
+      await presence.leave(req.params.id, req.apiKey?.name ?? 'unknown');
+      return reply.status(204).send();
+    },
   );
   app.post<{ Params: IdParams }>(
     '/journeys/:id/validate',
@@ -60,7 +80,7 @@ export async function journeyRoutes(app: FastifyInstance, { journeys, enrollment
     { config: write, schema: { tags, params: IdParams, body: Type.Optional(PublishBody) } },
     async (req, reply) => reply.status(201).send(await journeys.publish(req.params.id, req.body?.note ?? '')),
   );
-  for (const action of ['pause', 'resume', 'archive', 'duplicate'] as const) {
+  for (const action of ['pause', 'resume', 'archive', 'unarchive', 'duplicate'] as const) {
     app.post<{ Params: IdParams }>(
       `/journeys/:id/${action}`,
       { config: write, schema: { tags, params: IdParams } },

@@ -19,11 +19,29 @@ interface JourneyDoc extends Omit<Journey, 'id'> {
   _id: string;
   /** Denormalised from the live version's trigger so ingestion finds journeys by event name. */
   triggerEvent?: string | null;
+  /** Draft revision: bumped by every update; a save naming an older one is refused. */
+  revision?: number;
+  /** The API key name that saved the draft last. */
+  updatedBy?: string;
+  /** The status an archived journey had, so archiving can be undone. */
+  archivedFrom?: JourneyStatus;
 }
 
-function toJourney({ _id, triggerEvent: _, ...rest }: JourneyDoc): Journey {
-  return { id: _id, ...rest };
+/** A journey as the API returns it: the draft's revision always present (0 before the first save). */
+export type JourneyWithRevision = Journey & { revision: number; updatedBy?: string };
+
+function toJourney({ _id, triggerEvent: _, archivedFrom: __, ...rest }: JourneyDoc): JourneyWithRevision {
+  const revision = rest.revision ?? 0;
+  return { id: _id, ...rest, revision };
 }
+
+const staleRevision = (doc: JourneyDoc) =>
+  new HttpError(
+    409,
+    `The draft was changed by ${doc.updatedBy ?? 'someone else'} at ${doc.updatedAt} (revision ${doc.revision ?? 0}); reload it or save over it`,
+    'revision',
+    { revision: doc.revision ?? 0, updatedBy: doc.updatedBy ?? null, updatedAt: doc.updatedAt },
+  );
 
 function triggerOf(graph: JourneyGraph) {
   return graph.nodes.find((n) => n.type === 'trigger');
@@ -46,19 +64,23 @@ export function journeyService(db: Db) {
     if (!allowedFrom.includes(doc.status)) {
       throw new HttpError(409, `Journey is ${doc.status}; cannot become ${status}`, 'status');
     }
-    await journeys.updateOne({ _id: id }, { $set: { status, updatedAt: new Date().toISOString() } });
+    const archivedFrom = status === 'archived' ? { archivedFrom: doc.status } : {};
+    await journeys.updateOne(
+      { _id: id },
+      { $set: { status, updatedAt: new Date().toISOString(), ...archivedFrom } },
+    );
     liveCache = null;
     return toJourney({ ...doc, status });
   };
 
   return {
-    async list(): Promise<Journey[]> {
+    async list(): Promise<JourneyWithRevision[]> {
       return (await journeys.find().sort({ updatedAt: -1 }).limit(500).toArray()).map(toJourney);
     },
-    async get(id: string): Promise<Journey> {
+    async get(id: string): Promise<JourneyWithRevision> {
       return toJourney(await load(id));
     },
-    async create(input: JourneyInput): Promise<Journey> {
+    async create(input: JourneyInput): Promise<JourneyWithRevision> {
       const now = new Date().toISOString();
       const doc: JourneyDoc = {
         _id: randomUUID(),
@@ -68,19 +90,58 @@ export function journeyService(db: Db) {
         settings: { ...DEFAULT_SETTINGS, ...input.settings },
         liveVersion: null,
         latestVersion: 0,
+        revision: 0,
         createdAt: now,
         updatedAt: now,
       };
       await journeys.insertOne(doc);
       return toJourney(doc);
     },
-    async update(id: string, patch: Partial<JourneyInput>): Promise<Journey> {
+    /**
+     * Saves the draft when `patch.revision` (if given) is still the current one. The write itself is
+     * conditional on the revision read, so two processes saving at once cannot both win.
+     */
+    async update(
+      id: string,
+      patch: Partial<JourneyInput> & { revision?: number },
+      by?: string,
+    ): Promise<JourneyWithRevision> {
+      const { revision: expected, ...changes } = patch;
+      for (;;) {
+        const doc = await load(id);
+        if (doc.status === 'archived')
+          throw new HttpError(409, 'Archived journeys cannot be edited', 'status');
+        const current = doc.revision ?? 0;
+        if (expected !== undefined && expected !== current) throw staleRevision(doc);
+        const settings: JourneySettings = { ...doc.settings, ...changes.settings };
+        const $set = {
+          ...changes,
+          settings,
+          updatedAt: new Date().toISOString(),
+          revision: current + 1,
+          ...(by ? { updatedBy: by } : {}),
+        };
+        const unchanged =
+          current === 0
+            ? { $or: [{ revision: 0 }, { revision: { $exists: false } }] }
+            : { revision: current };
+        const { matchedCount } = await journeys.updateOne({ _id: id, ...unchanged }, { $set });
+        if (matchedCount === 1) return toJourney({ ...doc, ...$set });
+        // Someone saved in between: a caller that named a revision learns who; one that did not retries.
+        if (expected !== undefined) throw staleRevision(await load(id));
+      }
+    },
+    async unarchive(id: string): Promise<JourneyWithRevision> {
       const doc = await load(id);
-      if (doc.status === 'archived') throw new HttpError(409, 'Archived journeys cannot be edited', 'status');
-      const settings: JourneySettings = { ...doc.settings, ...patch.settings };
-      const $set = { ...patch, settings, updatedAt: new Date().toISOString() };
-      await journeys.updateOne({ _id: id }, { $set });
-      return toJourney({ ...doc, ...$set });
+      if (doc.status !== 'archived')
+        throw new HttpError(409, `Journey is ${doc.status}, not archived`, 'status');
+      const status = doc.archivedFrom ?? (doc.liveVersion ? 'paused' : 'draft');
+      await journeys.updateOne(
+        { _id: id, status: 'archived' },
+        { $set: { status, updatedAt: new Date().toISOString() }, $unset: { archivedFrom: '' } },
+      );
+      liveCache = null;
+      return toJourney({ ...doc, status });
     },
     async duplicate(id: string): Promise<Journey> {
       const doc = await load(id);

@@ -1,0 +1,60 @@
+import { existsSync, mkdirSync } from 'node:fs';
+import type { Role } from '@itinera/schemas';
+import type { Browser, Page } from 'playwright-core';
+import type { PreviewServer } from 'vite';
+import { CHROMIUM, launchChromium } from '../../../test/support/browser.ts';
+import { devServerHarness, type Harness } from '../../../test/support/harness.ts';
+import { SCREENSHOTS, serveEditor } from './servers.ts';
+
+export const hasChromium = existsSync(CHROMIUM);
+if (!hasChromium)
+  console.warn(`Skipping editor e2e tests: ${CHROMIUM} is missing (apt-get install chromium).`);
+
+export const T = (id: string) => `[data-testid="${id}"]`;
+
+export interface EditorSession {
+  h: Harness;
+  browser: Browser;
+  url: string;
+  /** Console errors and uncaught exceptions of every page opened. */
+  consoleErrors: string[];
+  /** A fresh browser context (own storage) at 1280x800, signed in with the role's key. */
+  signedIn(role?: Role): Promise<Page>;
+  close(): Promise<void>;
+}
+
+/** The real API and worker, the built editor served like production, and Chromium. */
+export async function startEditorSession(): Promise<EditorSession> {
+  const h = await devServerHarness({});
+  const apiUrl = await h.app.listen({ host: '127.0.0.1', port: 0 });
+  const editor: { url: string; server: PreviewServer } = await serveEditor(apiUrl);
+  const browser = await launchChromium();
+  mkdirSync(SCREENSHOTS, { recursive: true });
+  const consoleErrors: string[] = [];
+  return {
+    h,
+    browser,
+    url: editor.url,
+    consoleErrors,
+    async signedIn(role = 'marketer') {
+      const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+      const page = await context.newPage();
+      page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
+      page.on('pageerror', (e) => consoleErrors.push(e.message));
+      await page.goto(editor.url);
+      await page.fill(T('api-key'), h.keys[role]);
+      await page.click(T('sign-in'));
+      await page.locator(T('who')).waitFor();
+      return page;
+    },
+    async close() {
+      await browser.close();
+      await editor.server.close();
+      await h.close();
+    },
+  };
+}
+
+/** Waits until an element matching the selector contains the text. */
+export const hasText = (page: Page, selector: string, text: string, timeout = 10_000) =>
+  page.locator(selector, { hasText: text }).first().waitFor({ timeout });
