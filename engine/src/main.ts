@@ -3,6 +3,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { COLLECTIONS } from '@itinera/schemas';
+import { describeTemporal, temporalSettingsFromEnv } from '@itinera/workers/temporal';
 import { Client, Connection } from '@temporalio/client';
 import { buildApp } from './app.ts';
 import { connectDatabase } from './db.ts';
@@ -21,11 +22,16 @@ const { client: mongo, db } = await connectDatabase(
   env.MONGODB_URI ?? 'mongodb://127.0.0.1:27017',
   env.MONGODB_DB ?? 'itinera',
 );
-const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233' });
-const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE ?? 'default' });
+const temporal = temporalSettingsFromEnv(env);
+const connection = await Connection.connect(temporal.connection);
+const client = new Client({
+  connection,
+  namespace: temporal.namespace,
+  dataConverter: temporal.dataConverter,
+});
 const app = await buildApp({
   db,
-  temporal: { client, taskQueue: env.TEMPORAL_TASK_QUEUE ?? 'itinera' },
+  temporal: { client, taskQueue: temporal.taskQueue },
   logger: {
     level: env.LOG_LEVEL ?? 'warn',
     redact: ['req.headers.authorization', 'req.headers["x-api-key"]'],
@@ -52,7 +58,9 @@ const sweeper = setInterval(() => {
 }, 30_000);
 
 await app.listen({ port, host });
-console.log(`API listening on http://${host}:${port} (docs at /docs)`);
+console.log(
+  `API listening on http://${host}:${port} (docs at /docs); Temporal at ${describeTemporal(temporal)}`,
+);
 
 const shutdown = async () => {
   clearInterval(sweeper);

@@ -1,5 +1,5 @@
 import { COLLECTIONS, type JourneyGraph, type Role, type TimelineStep } from '@itinera/schemas';
-import type { Client } from '@temporalio/client';
+import type { Client, DataConverter } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { NativeConnection, type Worker } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
@@ -49,6 +49,8 @@ export interface HarnessOptions {
   providers?: Partial<ProviderMap>;
   /** False when the test runs its worker elsewhere (for example in a child process it kills). */
   inProcessWorker?: boolean;
+  /** The worker's; pass a client built with the same one. */
+  dataConverter?: DataConverter;
 }
 
 /** A harness on the run's Temporal dev server (real time); `close()` also closes its connections. */
@@ -106,6 +108,7 @@ export async function startHarness(
           plugins: options.plugins,
           providers: options.providers,
           workflowBundle: await workflowBundle(options.plugins),
+          dataConverter: options.dataConverter,
         });
   const running = worker?.run();
   const keys = {} as Record<Role, string>;

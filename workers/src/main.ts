@@ -2,12 +2,14 @@ import { resolve } from 'node:path';
 import { DefaultLogger, type LogLevel, NativeConnection, Runtime } from '@temporalio/worker';
 import { connectWorkerMongo } from './db.ts';
 import { describeProviders, providersFromEnv } from './providers/from-env.ts';
+import { describeTemporal, temporalSettingsFromEnv } from './temporal/index.ts';
 import { createItineraWorker, type WorkerPlugin } from './worker.ts';
 
 const env = process.env;
 Runtime.install({ logger: new DefaultLogger((env.LOG_LEVEL?.toUpperCase() ?? 'WARN') as LogLevel) });
 const mongo = await connectWorkerMongo(env.MONGODB_URI ?? 'mongodb://127.0.0.1:27017');
-const connection = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233' });
+const temporal = temporalSettingsFromEnv(env);
+const connection = await NativeConnection.connect(temporal.connection);
 const db = mongo.db(env.MONGODB_DB ?? 'itinera');
 const providers = providersFromEnv(env, db);
 console.log(`delivery providers: ${describeProviders(providers, env)}`);
@@ -17,8 +19,9 @@ for (const dir of (env.ITINERA_PLUGINS ?? '').split(',').filter(Boolean)) {
 }
 const worker = await createItineraWorker({
   connection,
-  namespace: env.TEMPORAL_NAMESPACE ?? 'default',
-  taskQueue: env.TEMPORAL_TASK_QUEUE ?? 'itinera',
+  namespace: temporal.namespace,
+  taskQueue: temporal.taskQueue,
+  dataConverter: temporal.dataConverter,
   db,
   providers,
   plugins,
@@ -26,7 +29,7 @@ const worker = await createItineraWorker({
 
 process.once('SIGINT', () => worker.shutdown());
 process.once('SIGTERM', () => worker.shutdown());
-console.log(`worker ready on task queue "${env.TEMPORAL_TASK_QUEUE ?? 'itinera'}"`);
+console.log(`worker ready: Temporal at ${describeTemporal(temporal)}`);
 await worker.run();
 await connection.close();
 await mongo.close();

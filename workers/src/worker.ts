@@ -3,6 +3,7 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Context } from '@temporalio/activity';
+import type { DataConverter } from '@temporalio/common';
 import { bundleWorkflowCode, type NativeConnection, Worker, type WorkflowBundle } from '@temporalio/worker';
 import type { Db } from 'mongodb';
 import { builtInActivities, defaultProviders } from './activities/index.ts';
@@ -27,6 +28,8 @@ export interface ItineraWorkerOptions {
   plugins?: WorkerPlugin[];
   providers?: Partial<ProviderMap>;
   workflowBundle?: WorkflowBundle;
+  /** Must match the clients' (for example the payload codec from `temporalSettingsFromEnv`). */
+  dataConverter?: DataConverter;
 }
 
 const WORKFLOWS_ENTRY = fileURLToPath(new URL('./workflows/index.ts', import.meta.url));
@@ -93,5 +96,6 @@ export async function createItineraWorker(options: ItineraWorkerOptions): Promis
     taskQueue: options.taskQueue,
     workflowBundle: options.workflowBundle ?? (await bundleJourneyWorkflows(plugins)),
     activities,
+    dataConverter: options.dataConverter,
   });
 }

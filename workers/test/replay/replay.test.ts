@@ -1,0 +1,77 @@
+import * as definitions from '@itinera/nodes/definitions';
+import type { EnrollmentInput } from '@itinera/schemas';
+import { Worker } from '@temporalio/worker';
+import { describe, expect, it } from 'vitest';
+import { workflowBundle } from '../../../test/support/servers.ts';
+import { type HistoryFixture, loadHistoryFixtures } from './fixtures.ts';
+import { historyFromJSON } from './history-json.ts';
+
+interface StartedEvent {
+  workflowExecutionStartedEventAttributes?: { input?: { payloads?: { data: string }[] } };
+}
+type JsonHistory = { events: StartedEvent[] };
+
+/** Replays histories on the worker's own bundle (interpreter + built-in executors); returns the failures. */
+async function replay(fixtures: HistoryFixture[]): Promise<{ replayed: number; failures: string[] }> {
+  const results = Worker.runReplayHistories(
+    { workflowBundle: await workflowBundle() },
+    fixtures.map(({ name, history }) => ({ workflowId: name, history: historyFromJSON(history) })),
+  );
+  const failures: string[] = [];
+  let replayed = 0;
+  for await (const result of results) {
+    replayed++;
+    if (result.error) failures.push(`${result.workflowId}: ${result.error.message}`);
+  }
+  return { replayed, failures };
+}
+
+/** The first run's input payload: the enrollment the history started with. */
+function startInput(history: unknown): { payload: { data: string }; input: EnrollmentInput } | undefined {
+  const payload = (history as JsonHistory).events[0].workflowExecutionStartedEventAttributes?.input
+    ?.payloads?.[0];
+  if (!payload) return undefined;
+  return { payload, input: JSON.parse(Buffer.from(payload.data, 'base64').toString('utf8')) };
+}
+
+/**
+ * Every history recorded from a released version must replay on the current workflow code and the
+ * built-in executors; a nondeterminism error means a running enrollment would break on deploy.
+ */
+describe('recorded histories replay on the current workflow code', () => {
+  const fixtures = loadHistoryFixtures();
+
+  it('covers every built-in node type', () => {
+    const recorded = new Set(
+      fixtures.flatMap(
+        ({ history }) => startInput(history)?.input.journey.graph.nodes.map((n) => n.type) ?? [],
+      ),
+    );
+    const builtIn = Object.values(definitions).map((d) => d.type);
+    expect(builtIn.filter((type) => !recorded.has(type))).toEqual([]);
+  });
+
+  it('replays every fixture without nondeterminism', async () => {
+    const { replayed, failures } = await replay(fixtures);
+    expect(failures).toEqual([]);
+    expect(replayed).toBe(fixtures.length);
+  }, 120_000);
+
+  it('reports a history whose recorded commands the code no longer makes', async () => {
+    const original = fixtures.find((f) => f.name.endsWith('/wait_duration'))!;
+    const history = structuredClone(original.history);
+    const started = startInput(history)!;
+    // The recorded run sent an email after the wait; the "changed code" goes straight to the exit.
+    const nodes = started.input.journey.graph.nodes.map((n) =>
+      n.id === 'later' ? { ...n, type: 'exit', config: {} } : n,
+    );
+    const changed = {
+      ...started.input,
+      journey: { ...started.input.journey, graph: { ...started.input.journey.graph, nodes } },
+    };
+    started.payload.data = Buffer.from(JSON.stringify(changed)).toString('base64');
+    const { failures } = await replay([{ ...original, history }]);
+    expect(failures).toHaveLength(1);
+    expect(failures[0]).toMatch(/nondetermin/i);
+  }, 120_000);
+});
