@@ -1,19 +1,20 @@
 import {
   COLLECTIONS,
   type CustomerEvent,
-  ENROLLMENT_WORKFLOW,
   type Enrollment,
-  type EnrollmentInput,
   enrollmentWorkflowId,
   filterHolds,
   type Journey,
   KeyedLock,
   SIGNALS,
 } from '@itinera/schemas';
-import { type Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
+import { WorkflowNotFoundError } from '@temporalio/client';
 import { type Db, MongoServerError } from 'mongodb';
 import { HttpError } from '../plugins/errors.ts';
 import type { JourneyService } from './journeys.ts';
+import { enrollmentRouter, type TemporalTarget } from './routing.ts';
+
+export type { TemporalTarget } from './routing.ts';
 
 type EnrollmentDoc = Omit<Enrollment, 'id'> & {
   _id: string;
@@ -27,11 +28,6 @@ interface TriggerConfig {
   where?: [];
   reentry: 'once' | 'after_exit' | 'concurrent';
   entryLimit?: number;
-}
-
-export interface TemporalTarget {
-  client: Client;
-  taskQueue: string;
 }
 
 export type EntryOutcome = { entered: true; enrollmentId: string } | { entered: false; reason: string };
@@ -54,6 +50,7 @@ export function enrollmentService(db: Db, journeys: JourneyService, temporal: Te
   const customerEnrollments = db.collection<{ _id: string; ids: string[] }>(COLLECTIONS.customerEnrollments);
   const entryCounts = db.collection<{ _id: string; entered: number }>(COLLECTIONS.entryCounts);
   const locks = new KeyedLock();
+  const router = enrollmentRouter(db, journeys, temporal);
 
   /** Counts the entry against the journey's limit; false when the limit is reached. */
   const reserveEntry = (journeyId: string, limit: number | undefined) =>
@@ -114,44 +111,8 @@ export function enrollmentService(db: Db, journeys: JourneyService, temporal: Te
     }
   };
 
-  /** Starts the workflow if needed and hands it the event; safe to repeat. */
-  const deliver = async (enrollment: EnrollmentDoc, event: CustomerEvent | null) => {
-    const version = await journeys.version(enrollment.journeyId, enrollment.version);
-    const input: EnrollmentInput = {
-      enrollmentId: enrollment._id,
-      customerId: enrollment.customerId,
-      journey: {
-        id: version.journeyId,
-        version: version.version,
-        name: version.name,
-        graph: version.graph,
-        settings: version.settings,
-      },
-      trigger: enrollment.triggerEvent ?? null,
-    };
-    const options = {
-      workflowId: enrollment._id,
-      taskQueue: temporal.taskQueue,
-      args: [input] as [EnrollmentInput],
-    };
-    try {
-      if (event) {
-        await temporal.client.workflow.signalWithStart(ENROLLMENT_WORKFLOW, {
-          ...options,
-          workflowIdReusePolicy: 'REJECT_DUPLICATE',
-          signal: SIGNALS.event,
-          signalArgs: [event],
-        });
-      } else {
-        await temporal.client.workflow.start(ENROLLMENT_WORKFLOW, {
-          ...options,
-          workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        });
-      }
-    } catch (error) {
-      if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
-    }
-  };
+  /** Starts the workflow if needed; safe to repeat. */
+  const deliver = (enrollment: EnrollmentDoc, _event: null) => router.start(enrollment);
 
   return {
     /** Enters a customer into the live version, honouring re-entry rules, entry limits and duplicate triggers. */
@@ -221,20 +182,8 @@ export function enrollmentService(db: Db, journeys: JourneyService, temporal: Te
       return { entered: true, enrollmentId: id };
     },
 
-    /** Hands an accepted event to every active enrollment of the customer, starting any not yet running. */
-    async deliverEvent(event: CustomerEvent, skip: ReadonlySet<string> = new Set()): Promise<number> {
-      const mine = await customerEnrollments.findOne({ _id: event.customerId });
-      if (!mine || mine.ids.length === 0) return 0;
-      // One lookup per id: FerretDB scans the whole collection for `$in`.
-      const docs = await Promise.all(mine.ids.map((_id) => enrollments.findOne({ _id })));
-      const active = docs.filter((doc): doc is EnrollmentDoc & { _id: string } => doc?.status === 'active');
-      if (active.length < mine.ids.length) {
-        const ids = active.map((doc) => doc._id);
-        await customerEnrollments.updateOne({ _id: event.customerId }, { $set: { ids } });
-      }
-      for (const enrollment of active) if (!skip.has(enrollment._id)) await deliver(enrollment, event);
-      return active.length;
-    },
+    /** Hands an accepted event to the customer's active enrollments that listen for it. */
+    deliverEvent: router.deliverEvent,
 
     /** Runs work that changes a customer's enrollment bookkeeping, one task per customer at a time. */
     forCustomer: <T>(customerId: string, task: () => Promise<T>) => locks.run(`customer:${customerId}`, task),
@@ -244,7 +193,7 @@ export function enrollmentService(db: Db, journeys: JourneyService, temporal: Te
       if (!doc) throw new HttpError(404, `Enrollment "${id}" does not exist`, 'id');
       if (doc.status !== 'active') throw new HttpError(409, `Enrollment is already ${doc.status}`, 'status');
       try {
-        await temporal.client.workflow.getHandle(id).signal(SIGNALS.exit, { reason });
+        await router.bounded(() => temporal.client.workflow.getHandle(id).signal(SIGNALS.exit, { reason }));
       } catch (error) {
         if (!(error instanceof WorkflowNotFoundError)) throw error;
         const endedAt = new Date().toISOString();
@@ -255,6 +204,8 @@ export function enrollmentService(db: Db, journeys: JourneyService, temporal: Te
       }
       return toEnrollment(doc);
     },
+
+    router,
 
     async get(id: string) {
       const doc = await enrollments.findOne({ _id: id }, { projection: { triggerEvent: 0 } });

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import {
   COLLECTIONS,
   DEFAULT_SETTINGS,
+  eventInterest,
   type Journey,
   type JourneyGraph,
   type JourneyInput,
@@ -105,6 +106,7 @@ export function journeyService(db: Db) {
         settings: doc.settings,
         note,
         publishedAt: new Date().toISOString(),
+        listensFor: eventInterest(doc.graph),
       };
       await versions.insertOne({ _id: `${id}:v${version.version}`, ...version });
       const trigger = triggerOf(doc.graph)?.config as { kind?: string; event?: string } | undefined;
