@@ -6,6 +6,7 @@ import { buildApp } from './app.ts';
 import { connectDatabase } from './db.ts';
 import { createApiKey } from './plugins/auth.ts';
 import { seedExampleJourney } from './seed.ts';
+import { startSweeper } from './services/sweeper.ts';
 
 const env = process.env;
 const port = Number(env.PORT ?? 3000);
@@ -41,17 +42,15 @@ if ((await db.collection(COLLECTIONS.apiKeys).countDocuments()) === 0) {
 const seeded = await seedExampleJourney(app.services);
 if (seeded) console.log(`Seeded the example journey "Welcome series (example)" (${seeded}).`);
 
-const sweeper = setInterval(() => {
-  app.services.ingestion
-    .sweepUnrouted()
-    .catch((error) => app.log.error({ err: error }, 'event sweep failed'));
-}, 30_000);
+const sweeper = startSweeper(app.services, {
+  onError: (error) => app.log.error({ err: error }, 'sweep failed'),
+});
 
 await app.listen({ port, host });
 console.log(`API listening on http://${host}:${port} (docs at /docs)`);
 
 const shutdown = async () => {
-  clearInterval(sweeper);
+  await sweeper.stop();
   await app.close();
   await connection.close();
   await mongo.close();

@@ -4,6 +4,7 @@ import { type Collection, type Db, MongoServerError } from 'mongodb';
 import { HttpError } from '../plugins/errors.ts';
 import type { EnrollmentService } from './enrollments.ts';
 import type { JourneyService } from './journeys.ts';
+import { TemporalUnavailableError } from './routing.ts';
 
 export type Call = (TrackCall & { type: 'track' }) | (IdentifyCall & { type: 'identify' });
 
@@ -69,7 +70,9 @@ export function ingestionService(db: Db, journeys: JourneyService, enrollments: 
   const events = db.collection<EventDoc>(COLLECTIONS.events);
   const profiles = db.collection<{ _id: string } & Record<string, unknown>>(COLLECTIONS.profiles);
   /** Events accepted but not yet fully routed; small, so the sweeper's scan stays cheap. */
-  const pending = db.collection<{ _id: string; receivedAt: string }>(COLLECTIONS.pendingRoutes);
+  const pending = db.collection<{ _id: string; receivedAt: string; deferred?: boolean }>(
+    COLLECTIONS.pendingRoutes,
+  );
 
   const applyTraits = async (doc: EventDoc) => {
     const $set: Record<string, unknown> = { updatedAt: doc.receivedAt };
@@ -114,9 +117,13 @@ export function ingestionService(db: Db, journeys: JourneyService, enrollments: 
 
   return {
     /** Persists first, then routes; a repeated messageId is a no-op unless its routing never finished. */
-    async accept(calls: Call[], batch: boolean): Promise<{ accepted: number; duplicates: number }> {
+    async accept(
+      calls: Call[],
+      batch: boolean,
+    ): Promise<{ accepted: number; duplicates: number; deferred: number }> {
       const docs = calls.map((call, i) => normalise(call, batch ? i : null));
       let duplicates = 0;
+      let deferred = 0;
       for (const doc of docs) {
         // The marker goes first: until routing finishes it says "route me", and the sweeper obeys it.
         const fresh = await insertOnce(pending, { _id: doc._id, receivedAt: doc.receivedAt });
@@ -125,26 +132,41 @@ export function ingestionService(db: Db, journeys: JourneyService, enrollments: 
           duplicates++;
           continue;
         }
-        await route(doc);
+        try {
+          await route(doc);
+        } catch (error) {
+          if (!(error instanceof TemporalUnavailableError)) throw error;
+          // Stored and marked: the sweeper delivers it as soon as Temporal answers again.
+          await pending.updateOne({ _id: doc._id }, { $set: { deferred: true } });
+          deferred++;
+        }
       }
-      return { accepted: docs.length - duplicates, duplicates };
+      return { accepted: docs.length - duplicates, duplicates, deferred };
     },
 
-    /** Re-routes events whose routing was interrupted (a crash or an unreachable Temporal). */
+    /**
+     * Re-routes events whose routing was interrupted: those deferred while Temporal was unreachable at
+     * once, any other (a crashed process) once it is older than `olderThanMs`.
+     */
     async sweepUnrouted(olderThanMs = 30_000): Promise<number> {
       const cutoff = new Date(Date.now() - olderThanMs).toISOString();
       const stuck = await pending
-        .find({ receivedAt: { $lt: cutoff } })
+        .find({ $or: [{ deferred: true }, { receivedAt: { $lt: cutoff } }] })
+        .sort({ receivedAt: 1 })
         .limit(500)
         .toArray();
       for (const { _id } of stuck) {
         const doc = await events.findOne({ _id });
         if (!doc) await pending.deleteOne({ _id });
         // One event that keeps failing must not hold up the others; it stays pending for the next sweep.
-        else
-          await route(doc).catch((error) =>
-            console.error(`routing ${_id} failed again: ${(error as Error).message}`),
+        else {
+          const failure = await route(doc).then(
+            () => null,
+            (error: Error) => error,
           );
+          if (failure instanceof TemporalUnavailableError) break;
+          if (failure) console.error(`routing ${_id} failed again: ${failure.message}`);
+        }
       }
       return stuck.length;
     },
