@@ -9,6 +9,7 @@ import { buildApp } from './app.ts';
 import { connectDatabase } from './db.ts';
 import { createApiKey } from './plugins/auth.ts';
 import { seedExampleJourney } from './seed.ts';
+import { startSweeper } from './services/sweeper.ts';
 
 const env = process.env;
 const port = Number(env.PORT ?? 3000);
@@ -50,12 +51,10 @@ const seeded = await seedExampleJourney(app.services);
 if (seeded) console.log(`Seeded the example journey "Welcome series (example)" (${seeded}).`);
 
 // Every API process ticks; the period's lease lets one of them sweep, and another takes over if it dies.
-const sweeperId = `${hostname()}:${process.pid}:${randomUUID()}`;
-const sweeper = setInterval(() => {
-  app.services.ingestion
-    .sweepWithLease(sweeperId)
-    .catch((error) => app.log.error({ err: error }, 'event sweep failed'));
-}, 30_000);
+const sweeper = startSweeper(app.services, {
+  holder: `${hostname()}:${process.pid}:${randomUUID()}`,
+  onError: (error) => app.log.error({ err: error }, 'sweep failed'),
+});
 
 await app.listen({ port, host });
 console.log(
@@ -63,7 +62,7 @@ console.log(
 );
 
 const shutdown = async () => {
-  clearInterval(sweeper);
+  await sweeper.stop();
   await app.close();
   await connection.close();
   await mongo.close();

@@ -1,5 +1,5 @@
 import type { CustomerEvent } from './events.ts';
-import type { JourneyGraph, JourneySettings } from './graph.ts';
+import type { JourneyGraph, JourneyNode, JourneySettings } from './graph.ts';
 
 export type EnrollmentStatus = 'active' | 'completed' | 'converted' | 'exited' | 'failed';
 
@@ -43,6 +43,12 @@ export const ENROLLMENT_WORKFLOW = 'journeyWorkflow';
 export const SIGNALS = { event: 'customerEvent', exit: 'exitEnrollment' } as const;
 export const QUERIES = { state: 'enrollmentState' } as const;
 
+/** A graph as the workflow needs it: editor-only fields (canvas positions) may be left out. */
+export interface WorkflowGraph {
+  nodes: (Omit<JourneyNode, 'position'> & { position?: JourneyNode['position'] })[];
+  edges: JourneyGraph['edges'];
+}
+
 /** What the engine passes to a new enrollment workflow: the pinned journey version, never a live draft. */
 export interface EnrollmentInput {
   enrollmentId: string;
@@ -51,7 +57,7 @@ export interface EnrollmentInput {
     id: string;
     version: number;
     name: string;
-    graph: JourneyGraph;
+    graph: WorkflowGraph;
     settings: JourneySettings;
   };
   trigger: CustomerEvent | null;
@@ -69,6 +75,8 @@ export interface InterpreterState {
   /** Events received and not yet consumed by a wait, numbered in arrival order. */
   pendingEvents: (CustomerEvent & { seq: number })[];
   nextSeq: number;
+  /** A wait that was in progress when the run continued as new: resumed with the same deadline. */
+  wait?: { nodeId: string; visit: number; untilMs: number; fromSeq: number };
 }
 
 export interface EnrollmentState {

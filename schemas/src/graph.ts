@@ -81,6 +81,8 @@ export interface JourneyVersion {
   settings: JourneySettings;
   note: string;
   publishedAt: string;
+  /** What the version's nodes listen for, computed at publish (absent on versions published before). */
+  listensFor?: import('./interest.ts').EventInterest;
 }
 
 export const DEFAULT_SETTINGS: JourneySettings = {
@@ -89,6 +91,10 @@ export const DEFAULT_SETTINGS: JourneySettings = {
   priority: 5,
 };
 
-export function outgoingEdge(graph: JourneyGraph, nodeId: string, port: string): JourneyEdge | undefined {
+export function outgoingEdge(
+  graph: Pick<JourneyGraph, 'edges'>,
+  nodeId: string,
+  port: string,
+): JourneyEdge | undefined {
   return graph.edges.find((e) => e.source === nodeId && e.sourcePort === port);
 }

@@ -1,4 +1,5 @@
 import type { Static, TSchema } from '@sinclair/typebox';
+import type { EventMatcher } from './filters.ts';
 import type { JourneyGraph } from './graph.ts';
 
 export interface OutputPort {
@@ -30,6 +31,12 @@ export interface NodeTypeDefinition<S extends TSchema = TSchema> {
   ports: readonly OutputPort[] | ((config: Static<S>) => OutputPort[]);
   /** True when the node can hold a customer for a while; only such nodes may close a loop. */
   canWait?: boolean;
+  /**
+   * The customer events this node reacts to (its goal or its `waitForEvent` matchers); the engine signals a
+   * waiting customer only with events some node of the journey listens for. `'all'` receives every event.
+   * Undeclared: a node that `canWait` is assumed to listen to all events, any other node to none.
+   */
+  listensFor?: (config: Static<S>) => EventMatcher[] | 'all';
   /** Checks the schema cannot express; return readable messages. */
   validate?: (config: Static<S>, graph: JourneyGraph) => string[];
 }

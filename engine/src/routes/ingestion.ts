@@ -25,6 +25,9 @@ const SINGLE_CALLS: [Call['type'], TSchema][] = [
   ['alias', AliasCall],
 ];
 
+/** 202 when an event is stored but waits for Temporal to come back before it reaches its journeys. */
+const statusFor = ({ deferred }: { deferred: number }) => (deferred > 0 ? 202 : 200);
+
 /** Segment-compatible tracking endpoints (the six call types and batch). */
 export async function ingestionRoutes(app: FastifyInstance, { ingestion }: Services) {
   await app.register(async (scope) => {
@@ -33,15 +36,19 @@ export async function ingestionRoutes(app: FastifyInstance, { ingestion }: Servi
       scope.post<{ Body: Record<string, unknown> }>(
         `/${type}`,
         { config, schema: { tags, body } },
-        async (req) => {
+        async (req, reply) => {
           const result = await ingestion.accept([{ ...req.body, type } as unknown as Call], false);
-          return { success: true, ...result };
+          return reply.status(statusFor(result)).send({ success: true, ...result });
         },
       );
     }
-    scope.post<{ Body: BatchCall }>('/batch', { config, schema: { tags, body: BatchCall } }, async (req) => {
-      const result = await ingestion.accept(req.body.batch as Call[], true);
-      return { success: true, ...result };
-    });
+    scope.post<{ Body: BatchCall }>(
+      '/batch',
+      { config, schema: { tags, body: BatchCall } },
+      async (req, reply) => {
+        const result = await ingestion.accept(req.body.batch as Call[], true);
+        return reply.status(statusFor(result)).send({ success: true, ...result });
+      },
+    );
   });
 }

@@ -1,21 +1,21 @@
 import {
   COLLECTIONS,
   type CustomerEvent,
-  decodeStored,
-  ENROLLMENT_WORKFLOW,
   type Enrollment,
-  type EnrollmentInput,
-  enrollmentWorkflowId,
   encodeStored,
+  enrollmentWorkflowId,
   filterHolds,
   type Journey,
   SIGNALS,
 } from '@itinera/schemas';
-import { type Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
+import { WorkflowNotFoundError } from '@temporalio/client';
 import { type Db, MongoServerError } from 'mongodb';
 import { HttpError } from '../plugins/errors.ts';
 import { entrySlots } from './entry-slots.ts';
 import type { JourneyService } from './journeys.ts';
+import { enrollmentRouter, type TemporalTarget } from './routing.ts';
+
+export type { TemporalTarget } from './routing.ts';
 
 type EnrollmentDoc = Omit<Enrollment, 'id'> & {
   _id: string;
@@ -32,11 +32,6 @@ interface TriggerConfig {
   entryLimit?: number;
 }
 
-export interface TemporalTarget {
-  client: Client;
-  taskQueue: string;
-}
-
 export type EntryOutcome = { entered: true; enrollmentId: string } | { entered: false; reason: string };
 
 const DUPLICATE_KEY = 11000;
@@ -48,6 +43,7 @@ function toEnrollment({ _id, ...rest }: EnrollmentDoc): Enrollment & { journeyNa
 export function enrollmentService(db: Db, journeys: JourneyService, temporal: TemporalTarget) {
   const enrollments = db.collection<EnrollmentDoc>(COLLECTIONS.enrollments);
   const slots = entrySlots(db);
+  const router = enrollmentRouter(db, journeys, temporal);
 
   /**
    * Decides the enrollment id for this entry. Membership is the enrollments collection itself (indexed by
@@ -74,44 +70,8 @@ export function enrollmentService(db: Db, journeys: JourneyService, temporal: Te
     return { key: `n${entryNumber}`, entryNumber };
   };
 
-  /** Starts the workflow if needed and hands it the event; safe to repeat. */
-  const deliver = async (enrollment: EnrollmentDoc, event: CustomerEvent | null) => {
-    const version = await journeys.version(enrollment.journeyId, enrollment.version);
-    const input: EnrollmentInput = {
-      enrollmentId: enrollment._id,
-      customerId: enrollment.customerId,
-      journey: {
-        id: version.journeyId,
-        version: version.version,
-        name: version.name,
-        graph: version.graph,
-        settings: version.settings,
-      },
-      trigger: (decodeStored(enrollment.triggerEvent ?? null) as CustomerEvent | null) ?? null,
-    };
-    const options = {
-      workflowId: enrollment._id,
-      taskQueue: temporal.taskQueue,
-      args: [input] as [EnrollmentInput],
-    };
-    try {
-      if (event) {
-        await temporal.client.workflow.signalWithStart(ENROLLMENT_WORKFLOW, {
-          ...options,
-          workflowIdReusePolicy: 'REJECT_DUPLICATE',
-          signal: SIGNALS.event,
-          signalArgs: [event],
-        });
-      } else {
-        await temporal.client.workflow.start(ENROLLMENT_WORKFLOW, {
-          ...options,
-          workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        });
-      }
-    } catch (error) {
-      if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
-    }
-  };
+  /** Starts the workflow if needed; safe to repeat. */
+  const deliver = (enrollment: EnrollmentDoc, _event: null) => router.start(enrollment);
 
   return {
     /** Enters a customer into the live version, honouring re-entry rules, entry limits and duplicate triggers. */
@@ -181,19 +141,15 @@ export function enrollmentService(db: Db, journeys: JourneyService, temporal: Te
       return { entered: true, enrollmentId: id };
     },
 
-    /** Hands an accepted event to every active enrollment of the customer, starting any not yet running. */
-    async deliverEvent(event: CustomerEvent, skip: ReadonlySet<string> = new Set()): Promise<number> {
-      const active = await enrollments.find({ customerId: event.customerId, status: 'active' }).toArray();
-      for (const enrollment of active) if (!skip.has(enrollment._id)) await deliver(enrollment, event);
-      return active.length;
-    },
+    /** Hands an accepted event to the customer's active enrollments that listen for it. */
+    deliverEvent: router.deliverEvent,
 
     async exit(id: string, reason: string): Promise<Enrollment> {
       const doc = await enrollments.findOne({ _id: id });
       if (!doc) throw new HttpError(404, `Enrollment "${id}" does not exist`, 'id');
       if (doc.status !== 'active') throw new HttpError(409, `Enrollment is already ${doc.status}`, 'status');
       try {
-        await temporal.client.workflow.getHandle(id).signal(SIGNALS.exit, { reason });
+        await router.bounded(() => temporal.client.workflow.getHandle(id).signal(SIGNALS.exit, { reason }));
       } catch (error) {
         if (!(error instanceof WorkflowNotFoundError)) throw error;
         const endedAt = new Date().toISOString();
@@ -204,6 +160,8 @@ export function enrollmentService(db: Db, journeys: JourneyService, temporal: Te
       }
       return toEnrollment(doc);
     },
+
+    router,
 
     async get(id: string) {
       const doc = await enrollments.findOne({ _id: id }, { projection: { triggerEvent: 0 } });

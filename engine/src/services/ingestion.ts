@@ -14,6 +14,7 @@ import {
 import { identityService } from './identity.ts';
 import type { JourneyService } from './journeys.ts';
 import { leases } from './lease.ts';
+import { TemporalUnavailableError } from './routing.ts';
 
 const DUPLICATE_KEY = 11000;
 
@@ -40,7 +41,9 @@ export function ingestionService(
   const events = db.collection<EventDoc>(COLLECTIONS.events);
   const profiles = db.collection<{ _id: string } & Record<string, unknown>>(COLLECTIONS.profiles);
   /** Events accepted but not yet fully routed; small, so the sweeper's scan stays cheap. */
-  const pending = db.collection<{ _id: string; receivedAt: string }>(COLLECTIONS.pendingRoutes);
+  const pending = db.collection<{ _id: string; receivedAt: string; deferred?: boolean }>(
+    COLLECTIONS.pendingRoutes,
+  );
   const sweepLease = leases(db);
 
   /**
@@ -95,11 +98,15 @@ export function ingestionService(
 
   return {
     /** Persists first, then routes; a repeated messageId is a no-op unless its routing never finished. */
-    async accept(calls: Call[], batch: boolean): Promise<{ accepted: number; duplicates: number }> {
+    async accept(
+      calls: Call[],
+      batch: boolean,
+    ): Promise<{ accepted: number; duplicates: number; deferred: number }> {
       // Every call is checked and encoded before any is stored: a bad item refuses the batch, whole.
       const docs = calls.map((call, i) => normalise(call, batch ? i : null, limits));
       await identity.prepare(docs, batch);
       let duplicates = 0;
+      let deferred = 0;
       for (const doc of docs) {
         await identity.link(doc);
         // The marker goes first: until routing finishes it says "route me", and the sweeper obeys it.
@@ -109,19 +116,28 @@ export function ingestionService(
           duplicates++;
           continue;
         }
-        await route(doc);
+        try {
+          await route(doc);
+        } catch (error) {
+          if (!(error instanceof TemporalUnavailableError)) throw error;
+          // Stored and marked: the sweeper delivers it as soon as Temporal answers again.
+          await pending.updateOne({ _id: doc._id }, { $set: { deferred: true } });
+          deferred++;
+        }
       }
-      return { accepted: docs.length - duplicates, duplicates };
+      return { accepted: docs.length - duplicates, duplicates, deferred };
     },
 
     /**
-     * Re-routes events whose routing was interrupted (a crash or an unreachable Temporal). With `untilMs`
-     * (when the caller's sweep lease lapses) it stops taking events at that time, so sweeps never overlap.
+     * Re-routes events whose routing was interrupted: those deferred while Temporal was unreachable at
+     * once, any other (a crashed process) once it is older than `olderThanMs`. With `untilMs` (when the
+     * caller's sweep lease lapses) it stops taking events at that time, so sweeps never overlap.
      */
     async sweepUnrouted(olderThanMs = 30_000, untilMs = Number.POSITIVE_INFINITY): Promise<number> {
       const cutoff = new Date(Date.now() - olderThanMs).toISOString();
       const stuck = await pending
-        .find({ receivedAt: { $lt: cutoff } })
+        .find({ $or: [{ deferred: true }, { receivedAt: { $lt: cutoff } }] })
+        .sort({ receivedAt: 1 })
         .limit(500)
         .toArray();
       let swept = 0;
@@ -131,18 +147,22 @@ export function ingestionService(
         const doc = await events.findOne({ _id });
         if (!doc) await pending.deleteOne({ _id });
         // One event that keeps failing must not hold up the others; it stays pending for the next sweep.
-        else
-          await route(doc).catch((error) =>
-            console.error(`routing ${_id} failed again: ${(error as Error).message}`),
+        else {
+          const failure = await route(doc).then(
+            () => null,
+            (error: Error) => error,
           );
+          if (failure instanceof TemporalUnavailableError) break;
+          if (failure) console.error(`routing ${_id} failed again: ${failure.message}`);
+        }
       }
       return swept;
     },
 
     /** One sweep across all API processes per period: only the holder of the period's lease sweeps. */
-    async sweepWithLease(holder: string, periodMs = 30_000): Promise<number | null> {
+    async sweepWithLease(holder: string, periodMs = 30_000, olderThanMs = 30_000): Promise<number | null> {
       const until = await sweepLease.claim('sweep', periodMs, holder);
-      return until === null ? null : this.sweepUnrouted(periodMs, until);
+      return until === null ? null : this.sweepUnrouted(olderThanMs, until);
     },
 
     async recentForCustomer(customerId: string, limit = 50) {

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import {
   COLLECTIONS,
   DEFAULT_SETTINGS,
+  eventInterest,
   type Journey,
   type JourneyGraph,
   type JourneyInput,
@@ -168,6 +169,7 @@ export function journeyService(db: Db) {
         settings: doc.settings,
         note,
         publishedAt,
+        listensFor: eventInterest(doc.graph),
       };
       // Version numbers are claimed by unique insert: concurrent publishes get distinct numbers on any store.
       let version: JourneyVersion = { ...base, version: doc.latestVersion + 1 };

@@ -12,4 +12,5 @@ export const goalNode = defineNodeType({
   configSchema: Type.Object({ ...EventMatcher.properties }, { additionalProperties: false }),
   defaultConfig: { event: 'order_completed' },
   ports: [],
+  listensFor: ({ event, where }) => [{ event, where }],
 });

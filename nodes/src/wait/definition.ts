@@ -41,6 +41,7 @@ export const waitNode = defineNodeType({
   ),
   defaultConfig: { mode: 'duration', duration: { amount: 1, unit: 'days' } },
   ports: [{ id: 'next', label: 'next' }],
+  listensFor: () => [],
   validate: (config) => {
     if (config.mode === 'duration' && !config.duration) return ['duration is required'];
     if (config.mode === 'time_of_day' && !config.time) return ['time is required'];

@@ -23,6 +23,7 @@ export const waitForEventNode = defineNodeType({
     { id: 'happened', label: 'happened' },
     { id: 'timed_out', label: 'timed out' },
   ],
+  listensFor: ({ event, where }) => [{ event, where }],
   validate: (config, graph) =>
     graph.nodes.some((n) => n.type === 'goal' && (n.config as { event?: string }).event === config.event)
       ? [

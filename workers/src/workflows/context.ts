@@ -4,10 +4,10 @@ import {
   type EventMatcher,
   type ExecutionContext,
   eventMatches,
-  type JourneyNode,
   type Profile,
+  type WorkflowGraph,
 } from '@itinera/schemas';
-import { condition, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
+import { condition, patched, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { BookkeepingActivities } from '../activities/bookkeeping.ts';
 
 type AnyActivity = (input: unknown) => Promise<unknown>;
@@ -52,6 +52,18 @@ export interface Mailbox {
   /** The number the next arriving event gets; a wait only considers events numbered from its start. */
   nextSeq(): number;
   interrupted(): boolean;
+  /** True when history has grown enough that a long wait should move to a fresh run. */
+  historyFull(): boolean;
+  /** Continues as new mid-wait (never returns); the new run resumes this wait until the same deadline. */
+  moveWait(wait: CarriedWait): Promise<never>;
+}
+
+/** A wait carried across continue-as-new: same node visit, same deadline, same first event considered. */
+export interface CarriedWait {
+  nodeId: string;
+  visit: number;
+  untilMs: number;
+  fromSeq: number;
 }
 
 export interface WaitStatus {
@@ -61,11 +73,12 @@ export interface WaitStatus {
 
 export function createContext(
   input: EnrollmentInput,
-  node: JourneyNode,
+  node: WorkflowGraph['nodes'][number],
   visit: number,
   vars: Record<string, unknown>,
   mailbox: Mailbox,
   status: WaitStatus,
+  carried?: CarriedWait,
 ): ExecutionContext<Record<string, unknown>> {
   let profile: Promise<Profile> | undefined;
   const loadProfile = () => {
@@ -85,6 +98,23 @@ export function createContext(
   const clearWait = () => {
     status.waitingFor = null;
     status.nextWakeAt = null;
+  };
+  /** The first wait of a resumed node keeps the deadline and event window it had before continue-as-new. */
+  const takeCarried = () => {
+    const wait = carried;
+    carried = undefined;
+    return wait;
+  };
+  /** Waits until `done` holds or the deadline passes; when history grows too long, moves to a fresh run. */
+  const waitUntil = async (done: () => boolean, timeoutMs: number, untilMs: number, fromSeq: number) => {
+    const movable = patched('continue-as-new-mid-wait');
+    const mustMove = () => movable && mailbox.historyFull();
+    await condition(() => mailbox.interrupted() || done() || mustMove(), timeoutMs);
+    if (!mailbox.interrupted() && !done() && mustMove()) {
+      await mailbox.moveWait({ nodeId: node.id, visit, untilMs, fromSeq });
+    }
+    clearWait();
+    if (mailbox.interrupted()) throw new Interrupted();
   };
 
   return {
@@ -111,20 +141,23 @@ export function createContext(
         : 'UTC';
     },
     async sleepUntil(epochMs, why) {
-      const delay = Math.max(0, epochMs - Date.now());
-      await announceWait(why, epochMs);
-      await condition(() => mailbox.interrupted(), delay);
-      clearWait();
-      if (mailbox.interrupted()) throw new Interrupted();
+      const untilMs = takeCarried()?.untilMs ?? epochMs;
+      const delay = Math.max(0, untilMs - Date.now());
+      await announceWait(why, untilMs);
+      await waitUntil(() => false, delay, untilMs, mailbox.nextSeq());
     },
     async waitForEvent(matcher: EventMatcher, timeoutMs, why) {
-      await announceWait(why, Date.now() + timeoutMs);
-      const from = mailbox.nextSeq();
+      const resumed = takeCarried();
+      const untilMs = resumed?.untilMs ?? Date.now() + timeoutMs;
+      const remainingMs = resumed ? Math.max(0, untilMs - Date.now()) : timeoutMs;
+      // Events that arrive while the wait is being announced count too.
+      const seesSetup = patched('wait-sees-events-during-setup');
+      const fromBeforeAnnounce = resumed?.fromSeq ?? mailbox.nextSeq();
+      await announceWait(why, untilMs);
+      const from = seesSetup ? fromBeforeAnnounce : mailbox.nextSeq();
       const matchIndex = () =>
         mailbox.pendingEvents.findIndex((e) => e.seq >= from && eventMatches(e, matcher));
-      await condition(() => mailbox.interrupted() || matchIndex() >= 0, timeoutMs);
-      clearWait();
-      if (mailbox.interrupted()) throw new Interrupted();
+      await waitUntil(() => matchIndex() >= 0, remainingMs, untilMs, from);
       const index = matchIndex();
       if (index < 0) return null;
       const [{ seq: _, ...event }] = mailbox.pendingEvents.splice(index, 1);

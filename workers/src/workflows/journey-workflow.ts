@@ -7,7 +7,6 @@ import {
   eventMatches,
   executorFor,
   type InterpreterState,
-  type JourneyNode,
   outgoingEdge,
   QUERIES,
   SIGNALS,
@@ -20,10 +19,18 @@ import {
   defineQuery,
   defineSignal,
   isCancellation,
+  patched,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
-import { bookkeeping, createContext, Interrupted, type Mailbox, type WaitStatus } from './context.ts';
+import {
+  bookkeeping,
+  type CarriedWait,
+  createContext,
+  Interrupted,
+  type Mailbox,
+  type WaitStatus,
+} from './context.ts';
 
 export const customerEventSignal = defineSignal<[CustomerEvent]>(SIGNALS.event);
 export const exitSignal = defineSignal<[{ reason?: string }]>(SIGNALS.exit);
@@ -59,10 +66,21 @@ export async function journeyWorkflow(input: EnrollmentInput): Promise<Enrollmen
   const status: WaitStatus = { waitingFor: null, nextWakeAt: null };
   let ending: Ending | null = null;
 
+  const historyLimit = input.historyLimit ?? DEFAULT_HISTORY_LIMIT;
+  const historyFull = () => {
+    const info = workflowInfo();
+    return info.continueAsNewSuggested || info.historyLength > historyLimit;
+  };
+  const continueWith = (wait?: CarriedWait) => {
+    state.seenMessageIds = [...seen].slice(-MAX_SEEN_IDS);
+    return continueAsNew<typeof journeyWorkflow>({ ...input, trigger: null, resume: { ...state, wait } });
+  };
   const mailbox: Mailbox = {
     pendingEvents: state.pendingEvents,
     nextSeq: () => state.nextSeq,
     interrupted: () => ending !== null,
+    historyFull,
+    moveWait: continueWith,
   };
   /** The node running now; a goal or an exit request cancels it, including an activity mid-retry. */
   let running: CancellationScope | null = null;
@@ -106,29 +124,40 @@ export async function journeyWorkflow(input: EnrollmentInput): Promise<Enrollmen
       ...step,
     });
 
+  /** The end is recorded even when the workflow itself is being cancelled. */
   const finish = async (end: Ending, visit: number): Promise<EnrollmentStatus> => {
-    await record({
-      nodeId: end.nodeId,
-      nodeType: end.nodeType,
-      visit,
-      outcome: end.outcome,
-      port: null,
-      reason: end.reason,
-      nextNodeId: null,
-      end: { status: end.status, reason: end.reason },
-    });
+    await CancellationScope.nonCancellable(() =>
+      record({
+        nodeId: end.nodeId,
+        nodeType: end.nodeType,
+        visit,
+        outcome: end.outcome,
+        port: null,
+        reason: end.reason,
+        nextNodeId: null,
+        end: { status: end.status, reason: end.reason },
+      }),
+    );
     return end.status;
   };
 
-  const runNode = async (node: JourneyNode, visit: number): Promise<ExecutionResult> => {
+  const runNode = async (
+    node: (typeof graph.nodes)[number],
+    visit: number,
+    carried: CarriedWait | undefined,
+  ): Promise<ExecutionResult> => {
     const executor = executorFor(node.type);
-    if (!executor)
+    if (!executor) {
+      // A plain Error fails the workflow task, which Temporal retries until a worker that has the executor takes it.
+      if (patched('missing-executor-retries-task'))
+        throw new Error(`This worker has no executor for node type "${node.type}"`);
       return {
         outcome: 'failed',
         reason: `No executor registered for node type "${node.type}"`,
         end: 'exited',
       };
-    const ctx = createContext(input, node, visit, state.vars, mailbox, status);
+    }
+    const ctx = createContext(input, node, visit, state.vars, mailbox, status, carried);
     const scope = new CancellationScope();
     running = scope;
     try {
@@ -138,10 +167,11 @@ export async function journeyWorkflow(input: EnrollmentInput): Promise<Enrollmen
     }
   };
 
-  const historyLimit = input.historyLimit ?? DEFAULT_HISTORY_LIMIT;
   for (;;) {
     const node = nodes.get(state.currentNodeId);
-    const visit = (state.visits[state.currentNodeId] ?? 0) + 1;
+    const carried = state.wait?.nodeId === state.currentNodeId ? state.wait : undefined;
+    state.wait = undefined;
+    const visit = carried?.visit ?? (state.visits[state.currentNodeId] ?? 0) + 1;
     if (ending) return finish(ending, visit);
     if (!node) {
       return finish(
@@ -166,9 +196,16 @@ export async function journeyWorkflow(input: EnrollmentInput): Promise<Enrollmen
 
     let result: ExecutionResult;
     try {
-      result = await runNode(node, visit);
+      result = await runNode(node, visit, carried);
     } catch (error) {
       if ((error instanceof Interrupted || isCancellation(error)) && ending) return finish(ending, visit);
+      if (isCancellation(error) && patched('cancellation-records-end')) {
+        const reason = 'Cancelled: the enrollment workflow was cancelled';
+        return finish(
+          { status: 'exited', reason, nodeId: node.id, nodeType: node.type, outcome: 'cancelled' },
+          visit,
+        );
+      }
       if (!(error instanceof ActivityFailure)) throw error;
       const cause = error.cause?.message ?? error.message;
       return finish(
@@ -200,10 +237,6 @@ export async function journeyWorkflow(input: EnrollmentInput): Promise<Enrollmen
     if (endStatus) return endStatus;
     state.currentNodeId = next!.target;
 
-    const info = workflowInfo();
-    if (!ending && (info.continueAsNewSuggested || info.historyLength > historyLimit)) {
-      state.seenMessageIds = [...seen].slice(-MAX_SEEN_IDS);
-      await continueAsNew<typeof journeyWorkflow>({ ...input, trigger: null, resume: state });
-    }
+    if (!ending && historyFull()) await continueWith();
   }
 }

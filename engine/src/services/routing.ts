@@ -1,0 +1,183 @@
+import {
+  COLLECTIONS,
+  type CustomerEvent,
+  decodeStored,
+  ENROLLMENT_WORKFLOW,
+  type Enrollment,
+  type EnrollmentInput,
+  eventInterest,
+  interestedIn,
+  type JourneyVersion,
+  SIGNALS,
+} from '@itinera/schemas';
+import { type Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
+import type { Db } from 'mongodb';
+import type { JourneyService } from './journeys.ts';
+import { closedRunReconciler } from './reconcile.ts';
+
+export interface TemporalTarget {
+  client: Client;
+  taskQueue: string;
+  /** Upper bound for one Temporal call, so an unreachable server fails a request fast. Default 3 s. */
+  callTimeoutMs?: number;
+}
+
+/** What routing needs from an enrollment document. */
+export type RoutedEnrollment = Pick<Enrollment, 'journeyId' | 'version' | 'customerId' | 'status'> & {
+  _id: string;
+  /** As stored: encoded by the storage codec. */
+  triggerEvent?: unknown;
+};
+
+/** Thrown when Temporal cannot be reached: the caller keeps the event pending for the sweeper. */
+export class TemporalUnavailableError extends Error {
+  constructor(cause: unknown) {
+    super(`Temporal is unreachable: ${(cause as Error)?.message ?? cause}`, { cause });
+    this.name = 'TemporalUnavailableError';
+  }
+}
+
+const GRPC_DEADLINE_EXCEEDED = 4;
+const GRPC_UNAVAILABLE = 14;
+
+function isUnavailable(error: unknown): boolean {
+  for (let e = error as { code?: unknown; cause?: unknown } | undefined; e; e = e.cause as typeof e) {
+    if (e.code === GRPC_UNAVAILABLE || e.code === GRPC_DEADLINE_EXCEEDED) return true;
+  }
+  return false;
+}
+
+/** The version as the workflow needs it: the canvas positions stay behind. */
+export function workflowJourney(version: JourneyVersion): EnrollmentInput['journey'] {
+  return {
+    id: version.journeyId,
+    version: version.version,
+    name: version.name,
+    graph: {
+      nodes: version.graph.nodes.map(({ position: _, ...node }) => node),
+      edges: version.graph.edges,
+    },
+    settings: version.settings,
+  };
+}
+
+/** Starts enrollment workflows and hands them events, only where some node listens for the event. */
+export function enrollmentRouter(db: Db, journeys: JourneyService, temporal: TemporalTarget) {
+  const enrollments = db.collection<RoutedEnrollment>(COLLECTIONS.enrollments);
+  const { client } = temporal;
+  const reconciler = closedRunReconciler(db, temporal, (call) => bounded(call));
+  let downUntil = 0;
+
+  /** Runs one Temporal call with a deadline; an unreachable server becomes TemporalUnavailableError. */
+  const bounded = async <T>(call: () => Promise<T>): Promise<T> => {
+    if (Date.now() < downUntil) throw new TemporalUnavailableError('it did not answer a moment ago');
+    try {
+      return await client.withDeadline(Date.now() + (temporal.callTimeoutMs ?? 3_000), call);
+    } catch (error) {
+      if (!isUnavailable(error)) throw error;
+      // Later calls in this burst fail at once instead of each waiting out its deadline.
+      downUntil = Date.now() + 1_000;
+      throw new TemporalUnavailableError(error);
+    }
+  };
+
+  /** The trigger is only needed to start a run, which is rare for a signal; it is read then. */
+  const triggerOf = async (enrollment: RoutedEnrollment) => {
+    const stored =
+      enrollment.triggerEvent !== undefined
+        ? enrollment.triggerEvent
+        : (await enrollments.findOne({ _id: enrollment._id }, { projection: { triggerEvent: 1 } }))
+            ?.triggerEvent;
+    return (decodeStored(stored ?? null) as CustomerEvent | null) ?? null;
+  };
+
+  const startOptions = async (enrollment: RoutedEnrollment) => {
+    const version = await journeys.version(enrollment.journeyId, enrollment.version);
+    const input: EnrollmentInput = {
+      enrollmentId: enrollment._id,
+      customerId: enrollment.customerId,
+      journey: workflowJourney(version),
+      trigger: await triggerOf(enrollment),
+    };
+    return {
+      workflowId: enrollment._id,
+      taskQueue: temporal.taskQueue,
+      args: [input] as [EnrollmentInput],
+      workflowIdReusePolicy: 'REJECT_DUPLICATE' as const,
+    };
+  };
+
+  const ignoreAlreadyStarted = (error: unknown) => {
+    if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+  };
+
+  /** Starts the enrollment's workflow unless it already ran; safe to repeat. */
+  const start = async (enrollment: RoutedEnrollment) => {
+    const options = await startOptions(enrollment);
+    await bounded(() => client.workflow.start(ENROLLMENT_WORKFLOW, options)).catch(ignoreAlreadyStarted);
+  };
+
+  /**
+   * Signals the running workflow by id. Only when no run exists yet (a crash between recording the
+   * enrollment and starting it) does it start one carrying the event; a closed run is reconciled.
+   */
+  const signal = async (enrollment: RoutedEnrollment, event: CustomerEvent) => {
+    try {
+      await bounded(() => client.workflow.getHandle(enrollment._id).signal(SIGNALS.event, event));
+      return;
+    } catch (error) {
+      if (!(error instanceof WorkflowNotFoundError)) throw error;
+    }
+    if (await reconciler.reconcile(enrollment._id)) return;
+    const options = await startOptions(enrollment);
+    await bounded(() =>
+      client.workflow.signalWithStart(ENROLLMENT_WORKFLOW, {
+        ...options,
+        signal: SIGNALS.event,
+        signalArgs: [event],
+      }),
+    ).catch(ignoreAlreadyStarted);
+  };
+
+  return {
+    start,
+    bounded,
+    reconcileClosedRuns: reconciler.reconcileClosedRuns,
+
+    /** True when Temporal answers now; the sweeper asks before retrying deferred events. */
+    async temporalReachable(): Promise<boolean> {
+      downUntil = 0;
+      try {
+        await bounded(() => client.workflowService.getSystemInfo({}));
+        return true;
+      } catch (error) {
+        if (error instanceof TemporalUnavailableError) return false;
+        throw error;
+      }
+    },
+
+    /**
+     * Hands the event to the customer's active enrollments whose journey version listens for it; the
+     * others never see it, so it costs them no history. Returns how many were signalled.
+     */
+    async deliverEvent(event: CustomerEvent, skip: ReadonlySet<string> = new Set()): Promise<number> {
+      const active = await enrollments
+        .find(
+          { customerId: event.customerId, status: 'active' },
+          { projection: { journeyId: 1, version: 1, customerId: 1, status: 1 } },
+        )
+        .toArray();
+      let signalled = 0;
+      for (const enrollment of active) {
+        if (skip.has(enrollment._id)) continue;
+        const version = await journeys.version(enrollment.journeyId, enrollment.version);
+        if (!interestedIn(version.listensFor ?? eventInterest(version.graph), event)) continue;
+        await signal(enrollment, event);
+        signalled++;
+      }
+      return signalled;
+    },
+  };
+}
+
+export type EnrollmentRouter = ReturnType<typeof enrollmentRouter>;
