@@ -4,10 +4,12 @@ import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import '@itinera/nodes/definitions';
-import Fastify, { type FastifyContextConfig, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyContextConfig, type FastifyInstance, type FastifySchema } from 'fastify';
 import type { Db } from 'mongodb';
 import { registerAuth } from './plugins/auth.ts';
-import { notFoundBody, registerErrorHandling } from './plugins/errors.ts';
+import { notFoundBody, registerErrorHandling, sendError } from './plugins/errors.ts';
+import { registerHealth } from './plugins/health.ts';
+import { strictQueryStrings } from './plugins/query.ts';
 import { customerRoutes } from './routes/customers.ts';
 import { deliveryRoutes } from './routes/delivery.ts';
 import { enrollmentRoutes } from './routes/enrollments.ts';
@@ -57,9 +59,12 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     // Signed unsubscribe and tracking tokens travel as path parameters.
     routerOptions: { maxParamLength: 2048 },
     ajv: { customOptions: { strict: false, removeAdditional: false, allErrors: false } },
+    // Bad URL encoding and over-long parameters get the same error shape as everything else.
+    frameworkErrors: sendError,
   });
   const services = createServices(options.db, options.temporal);
   registerErrorHandling(app);
+  registerHealth(app, options.db, () => options.temporal.client);
   registerAuth(app, options.db);
 
   app.addHook('onRoute', (route) => {
@@ -68,6 +73,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       route.config = { ...config, public: true };
     } else if (!config?.capability && !config?.public) {
       throw new Error(`Route ${route.method} ${route.url} must declare a capability or public: true`);
+    }
+    if (route.url.startsWith('/v1')) {
+      const capability = config?.capability ?? 'public';
+      route.schema = strictQueryStrings({ ...route.schema, 'x-capability': capability } as FastifySchema);
     }
   });
   await app.register(fastifySwagger, {
@@ -83,7 +92,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } });
 
-  app.get('/health', { config: { public: true }, schema: { hide: true } }, () => ({ ok: true }));
   await app.register(
     async (v1) => {
       for (const routes of [
