@@ -10,6 +10,7 @@ import { registerAuth } from './plugins/auth.ts';
 import { notFoundBody, registerErrorHandling, sendError } from './plugins/errors.ts';
 import { registerHealth } from './plugins/health.ts';
 import { strictQueryStrings } from './plugins/query.ts';
+import { apiKeyRoutes } from './routes/api-keys.ts';
 import { customerRoutes } from './routes/customers.ts';
 import { deliveryRoutes } from './routes/delivery.ts';
 import { enrollmentRoutes } from './routes/enrollments.ts';
@@ -81,6 +82,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   await app.register(fastifySwagger, {
     openapi: {
+      openapi: '3.1.0',
       info: {
         title: 'Itinera API',
         version: '0.1.0',
@@ -102,6 +104,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         promoCodeRoutes,
         templateRoutes,
         deliveryRoutes,
+        apiKeyRoutes,
       ])
         await routes(v1, services);
       await metaRoutes(v1);

@@ -75,6 +75,8 @@ function validationMessage(error: FastifyError, where: string, field: string | u
   const first = error.validation?.[0];
   const additional = (first?.params as { additionalProperty?: string } | undefined)?.additionalProperty;
   if (additional) return `${where}.${field} is not allowed here`;
+  if ((first?.params as { missingProperty?: string } | undefined)?.missingProperty)
+    return `${where}.${field} is required`;
   return `${field ? `${where}.${field}` : where} ${first?.message ?? 'is invalid'}`;
 }
 
