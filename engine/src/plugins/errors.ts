@@ -48,10 +48,14 @@ const STORE_OUTAGE_ERRORS = new Set([
   'MongoPoolClearedError',
 ]);
 
+/** Socket errors a dependency's driver may surface unwrapped when its server goes away. */
+const CONNECTION_ERROR_CODES = new Set(['EPIPE', 'ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EHOSTUNREACH']);
+
 export function isStoreOutage(error: unknown): boolean {
-  let current = error as { name?: string; cause?: unknown } | undefined;
+  let current = error as { name?: string; code?: unknown; cause?: unknown } | undefined;
   for (let depth = 0; current && depth < 5; depth++) {
     if (current.name && STORE_OUTAGE_ERRORS.has(current.name)) return true;
+    if (typeof current.code === 'string' && CONNECTION_ERROR_CODES.has(current.code)) return true;
     current = current.cause as typeof current;
   }
   return false;
