@@ -65,6 +65,9 @@ describe('store outage', () => {
     store = await ownStore(port);
     await eventually(async () => (await h.call('GET', '/v1/journeys')).status === 200);
     const readyAgain = await h.app.inject({ method: 'GET', url: '/ready' });
-    expect([readyAgain.statusCode, readyAgain.json()]).toEqual([200, { ok: true, store: 'up', temporal: 'up' }]);
+    expect([readyAgain.statusCode, readyAgain.json()]).toEqual([
+      200,
+      { ok: true, store: 'up', temporal: 'up' },
+    ]);
   });
 });

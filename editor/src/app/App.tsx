@@ -3,6 +3,7 @@ import { api, errorMessage, setUnauthorizedHandler, storeApiKey, storedApiKey } 
 import type { Me, NodeTypeInfo } from '../api/types.ts';
 import { registerServerNodeTypes } from '../graph/node-registry.ts';
 import { ErrorBoundary } from '../ui/ErrorBoundary.tsx';
+import { ServiceBanner } from '../ui/ServiceBanner.tsx';
 import { Routes } from './Routes.tsx';
 import { href, useRoute } from './router.ts';
 import { SignIn } from './SignIn.tsx';
@@ -86,6 +87,7 @@ export function App() {
             Sign out
           </button>
         </header>
+        <ServiceBanner />
         <div className="content">
           <ErrorBoundary resetKey={route.join('/')}>
             {typesReady ? <Routes route={route} /> : <p className="loading">Loading node types…</p>}
