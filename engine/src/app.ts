@@ -10,6 +10,7 @@ import { registerAuth } from './plugins/auth.ts';
 import { notFoundBody, registerErrorHandling, sendError } from './plugins/errors.ts';
 import { registerHealth } from './plugins/health.ts';
 import { strictQueryStrings } from './plugins/query.ts';
+import { refuseErasedCustomers } from './plugins/tombstones.ts';
 import { apiKeyRoutes } from './routes/api-keys.ts';
 import { customerRoutes } from './routes/customers.ts';
 import { deliveryRoutes } from './routes/delivery.ts';
@@ -21,6 +22,7 @@ import { metaRoutes } from './routes/meta.ts';
 import { promoCodeRoutes } from './routes/promo-codes.ts';
 import { templateRoutes } from './routes/templates.ts';
 import { enrollmentService, type TemporalTarget } from './services/enrollments.ts';
+import { type ErasureService, erasureService } from './services/erasure.ts';
 import { ingestionService } from './services/ingestion.ts';
 import { journeyService } from './services/journeys.ts';
 
@@ -37,12 +39,14 @@ export interface Services {
   journeys: ReturnType<typeof journeyService>;
   enrollments: ReturnType<typeof enrollmentService>;
   ingestion: ReturnType<typeof ingestionService>;
+  erasure: ErasureService;
 }
 
 export function createServices(db: Db, temporal: TemporalTarget): Services {
   const journeys = journeyService(db);
   const enrollments = enrollmentService(db, journeys, temporal);
-  return { db, journeys, enrollments, ingestion: ingestionService(db, journeys, enrollments) };
+  const ingestion = ingestionService(db, journeys, enrollments);
+  return { db, journeys, enrollments, ingestion, erasure: erasureService(db, temporal, enrollments) };
 }
 
 const DEFAULT_EDITOR_DIR = resolve(import.meta.dirname, '../../editor/dist');
@@ -67,6 +71,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   registerErrorHandling(app);
   registerHealth(app, options.db, () => options.temporal.client);
   registerAuth(app, options.db);
+  refuseErasedCustomers(app, services.erasure);
 
   app.addHook('onRoute', (route) => {
     const config = route.config as FastifyContextConfig | undefined;
