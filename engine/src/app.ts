@@ -4,10 +4,14 @@ import fastifyStatic from '@fastify/static';
 import fastifySwagger from '@fastify/swagger';
 import fastifySwaggerUi from '@fastify/swagger-ui';
 import '@itinera/nodes/definitions';
-import Fastify, { type FastifyContextConfig, type FastifyInstance } from 'fastify';
+import Fastify, { type FastifyContextConfig, type FastifyInstance, type FastifySchema } from 'fastify';
 import type { Db } from 'mongodb';
 import { registerAuth } from './plugins/auth.ts';
-import { notFoundBody, registerErrorHandling } from './plugins/errors.ts';
+import { notFoundBody, registerErrorHandling, sendError } from './plugins/errors.ts';
+import { registerHealth } from './plugins/health.ts';
+import { strictQueryStrings } from './plugins/query.ts';
+import { refuseErasedCustomers } from './plugins/tombstones.ts';
+import { apiKeyRoutes } from './routes/api-keys.ts';
 import { customerRoutes } from './routes/customers.ts';
 import { deliveryRoutes } from './routes/delivery.ts';
 import { enrollmentRoutes } from './routes/enrollments.ts';
@@ -18,6 +22,7 @@ import { metaRoutes } from './routes/meta.ts';
 import { promoCodeRoutes } from './routes/promo-codes.ts';
 import { templateRoutes } from './routes/templates.ts';
 import { enrollmentService, type TemporalTarget } from './services/enrollments.ts';
+import { type ErasureService, erasureService } from './services/erasure.ts';
 import { ingestionService } from './services/ingestion.ts';
 import { journeyService } from './services/journeys.ts';
 
@@ -34,12 +39,14 @@ export interface Services {
   journeys: ReturnType<typeof journeyService>;
   enrollments: ReturnType<typeof enrollmentService>;
   ingestion: ReturnType<typeof ingestionService>;
+  erasure: ErasureService;
 }
 
 export function createServices(db: Db, temporal: TemporalTarget): Services {
   const journeys = journeyService(db);
   const enrollments = enrollmentService(db, journeys, temporal);
-  return { db, journeys, enrollments, ingestion: ingestionService(db, journeys, enrollments) };
+  const ingestion = ingestionService(db, journeys, enrollments);
+  return { db, journeys, enrollments, ingestion, erasure: erasureService(db, temporal, enrollments) };
 }
 
 const DEFAULT_EDITOR_DIR = resolve(import.meta.dirname, '../../editor/dist');
@@ -57,10 +64,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     // Signed unsubscribe and tracking tokens travel as path parameters.
     routerOptions: { maxParamLength: 2048 },
     ajv: { customOptions: { strict: false, removeAdditional: false, allErrors: false } },
+    // Bad URL encoding and over-long parameters get the same error shape as everything else.
+    frameworkErrors: sendError,
   });
   const services = createServices(options.db, options.temporal);
   registerErrorHandling(app);
+  registerHealth(app, options.db, () => options.temporal.client);
   registerAuth(app, options.db);
+  refuseErasedCustomers(app, services.erasure);
 
   app.addHook('onRoute', (route) => {
     const config = route.config as FastifyContextConfig | undefined;
@@ -69,9 +80,14 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     } else if (!config?.capability && !config?.public) {
       throw new Error(`Route ${route.method} ${route.url} must declare a capability or public: true`);
     }
+    if (route.url.startsWith('/v1')) {
+      const capability = config?.capability ?? 'public';
+      route.schema = strictQueryStrings({ ...route.schema, 'x-capability': capability } as FastifySchema);
+    }
   });
   await app.register(fastifySwagger, {
     openapi: {
+      openapi: '3.1.0',
       info: {
         title: 'Itinera API',
         version: '0.1.0',
@@ -83,7 +99,6 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   });
   await app.register(fastifySwaggerUi, { routePrefix: '/docs', uiConfig: { docExpansion: 'list' } });
 
-  app.get('/health', { config: { public: true }, schema: { hide: true } }, () => ({ ok: true }));
   await app.register(
     async (v1) => {
       for (const routes of [
@@ -94,6 +109,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         promoCodeRoutes,
         templateRoutes,
         deliveryRoutes,
+        apiKeyRoutes,
       ])
         await routes(v1, services);
       await metaRoutes(v1);

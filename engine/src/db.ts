@@ -7,15 +7,36 @@ export function mongoPoolSize(env: NodeJS.ProcessEnv = process.env): number {
   return Number.isInteger(asked) && asked > 0 ? asked : MONGO_MAX_POOL_SIZE;
 }
 
-/** Connects and makes sure the indexes the queries rely on exist (plain indexes only: FerretDB-compatible). */
+/**
+ * How long an operation waits for a reachable server before failing. Short, so an outage answers 503
+ * within a second instead of holding clients (MONGODB_SERVER_SELECTION_TIMEOUT_MS overrides it).
+ */
+const SERVER_SELECTION_TIMEOUT_MS = Number(process.env.MONGODB_SERVER_SELECTION_TIMEOUT_MS ?? 800);
+const STARTUP_TIMEOUT_MS = 30_000;
+
+/**
+ * Connects (retrying for up to 30 s while the store starts) and makes sure the indexes the queries rely
+ * on exist (plain indexes only: FerretDB-compatible).
+ */
 export async function connectDatabase(
   uri: string,
   dbName?: string,
 ): Promise<{ client: MongoClient; db: Db }> {
-  const client = await MongoClient.connect(uri, {
-    serverSelectionTimeoutMS: 10_000,
+  const client = new MongoClient(uri, {
+    serverSelectionTimeoutMS: SERVER_SELECTION_TIMEOUT_MS,
+    connectTimeoutMS: 2_000,
     maxPoolSize: mongoPoolSize(),
   });
+  const deadline = Date.now() + STARTUP_TIMEOUT_MS;
+  for (;;) {
+    try {
+      await client.connect();
+      break;
+    } catch (error) {
+      if (Date.now() > deadline) throw error;
+      await new Promise((resolve) => setTimeout(resolve, 500));
+    }
+  }
   const db = client.db(dbName);
   await ensureIndexes(db);
   return { client, db };

@@ -7,7 +7,7 @@ export const CAPABILITIES = {
   'journeys:write': ['admin', 'marketer'],
   'customers:read': ['admin', 'marketer', 'support'],
   'enrollments:exit': ['admin', 'marketer', 'support'],
-  'customers:write': ['admin', 'marketer', 'support'],
+  'customers:write': ['admin', 'support'],
   'settings:write': ['admin', 'marketer'],
   'events:write': ['admin', 'ingest'],
   'keys:manage': ['admin'],

@@ -29,6 +29,8 @@ export const COLLECTIONS = {
   promoPools: 'promo_pools',
   promoCodes: 'promo_codes',
   promoAssignments: 'promo_assignments',
+  /** Erased customers, by SHA-256 of their id: later events under that id are refused unless re-created. */
+  erasedCustomers: 'erased_customers',
 } as const;
 
 /**

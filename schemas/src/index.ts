@@ -1,3 +1,4 @@
+export * from './api/index.ts';
 export * from './api-keys.ts';
 export * from './collections.ts';
 export * from './enrollment.ts';

@@ -25,7 +25,7 @@ export interface Harness {
   keys: Record<Role, string>;
   // biome-ignore lint/suspicious/noExplicitAny: tests inspect response bodies ad hoc
   call<T = any>(
-    method: 'GET' | 'POST' | 'PUT',
+    method: 'GET' | 'POST' | 'PUT' | 'DELETE',
     url: string,
     body?: unknown,
     role?: Role,

@@ -1,4 +1,5 @@
 import type { GraphProblem } from '@itinera/schemas';
+import { reportAvailability } from './availability.ts';
 
 const KEY_STORAGE = 'itinera.apiKey';
 
@@ -44,7 +45,9 @@ export async function api<T>(
       body: init.body === undefined ? undefined : JSON.stringify(init.body),
     });
   } catch {
-    throw new ApiError(0, 'Cannot reach the Itinera server. Check your connection.');
+    const message = 'Cannot reach the Itinera server. Check your connection.';
+    reportAvailability(message);
+    throw new ApiError(0, message);
   }
   const text = await response.text();
   let data: unknown = null;
@@ -60,14 +63,17 @@ export async function api<T>(
       problems?: GraphProblem[];
     };
     const message = body.message ?? body.error ?? `Request failed (${response.status})`;
+    reportAvailability(response.status === 503 ? message : null);
     if (response.status === 401 && !init.key) onUnauthorized?.();
     throw new ApiError(response.status, message, body.error, body.problems);
   }
+  reportAvailability(null);
   return data as T;
 }
 
 export const post = <T>(path: string, body: unknown = {}) => api<T>(path, { method: 'POST', body });
 export const put = <T>(path: string, body: unknown) => api<T>(path, { method: 'PUT', body });
+export const del = <T>(path: string) => api<T>(path, { method: 'DELETE' });
 
 export function errorMessage(error: unknown): string {
   if (error instanceof Error) return error.message;

@@ -1,8 +1,10 @@
+import { roleCan } from '@itinera/schemas';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { api, errorMessage, setUnauthorizedHandler, storeApiKey, storedApiKey } from '../api/client.ts';
 import type { Me, NodeTypeInfo } from '../api/types.ts';
 import { registerServerNodeTypes } from '../graph/node-registry.ts';
 import { ErrorBoundary } from '../ui/ErrorBoundary.tsx';
+import { ServiceBanner } from '../ui/ServiceBanner.tsx';
 import { Routes } from './Routes.tsx';
 import { href, useRoute } from './router.ts';
 import { SignIn } from './SignIn.tsx';
@@ -61,7 +63,12 @@ export function App() {
       />
     );
   }
-  const section = route[0] === 'customers' || route[0] === 'enrollments' ? 'customers' : 'journeys';
+  const section =
+    route[0] === 'settings'
+      ? 'settings'
+      : route[0] === 'customers' || route[0] === 'enrollments'
+        ? 'customers'
+        : 'journeys';
   return (
     <SessionContext.Provider value={session}>
       <div className="shell">
@@ -78,6 +85,15 @@ export function App() {
             >
               Customers
             </a>
+            {roleCan(session.role, 'keys:manage') && (
+              <a
+                href={href('settings', 'api-keys')}
+                aria-current={section === 'settings' ? 'page' : undefined}
+                data-testid="nav-api-keys"
+              >
+                API keys
+              </a>
+            )}
           </nav>
           <span className="who" data-testid="who">
             {session.name} · {session.role}
@@ -86,6 +102,7 @@ export function App() {
             Sign out
           </button>
         </header>
+        <ServiceBanner />
         <div className="content">
           <ErrorBoundary resetKey={route.join('/')}>
             {typesReady ? <Routes route={route} /> : <p className="loading">Loading node types…</p>}

@@ -3,6 +3,7 @@ import { CustomerPage } from '../inspector/CustomerPage.tsx';
 import { CustomerSearch } from '../inspector/CustomerSearch.tsx';
 import { EnrollmentPage } from '../inspector/EnrollmentPage.tsx';
 import { JourneyList } from '../journeys/JourneyList.tsx';
+import { ApiKeys } from '../settings/ApiKeys.tsx';
 
 export function Routes({ route }: { route: string[] }) {
   const [section, id, sub, version] = route;
@@ -18,5 +19,6 @@ export function Routes({ route }: { route: string[] }) {
   if (section === 'customers' && id) return <CustomerPage key={id} customerId={id} />;
   if (section === 'customers') return <CustomerSearch />;
   if (section === 'enrollments' && id) return <EnrollmentPage key={id} enrollmentId={id} />;
+  if (section === 'settings' && id === 'api-keys') return <ApiKeys />;
   return <JourneyList />;
 }

@@ -1,5 +1,8 @@
 import { useCallback, useEffect, useState } from 'react';
-import { api, errorMessage } from '../api/client.ts';
+import { useServiceOutage } from '../api/availability.ts';
+import { ApiError, api, errorMessage } from '../api/client.ts';
+
+const isOutage = (e: unknown) => e instanceof ApiError && (e.status === 503 || e.status === 0);
 
 /** Loads `path` (null = skip); returns data, a readable error and a reload function. */
 export function useApi<T>(path: string | null) {
@@ -8,10 +11,12 @@ export function useApi<T>(path: string | null) {
   const [loading, setLoading] = useState(false);
   const [tick, setTick] = useState(0);
   const reload = useCallback(() => setTick((t) => t + 1), []);
+  // Loads again once an outage is over.
+  const outage = useServiceOutage() !== null;
 
   // biome-ignore lint/correctness/useExhaustiveDependencies: tick forces a reload
   useEffect(() => {
-    if (!path) return;
+    if (!path || outage) return;
     let cancelled = false;
     setLoading(true);
     api<T>(path)
@@ -21,12 +26,13 @@ export function useApi<T>(path: string | null) {
           setError(null);
         }
       })
-      .catch((e) => !cancelled && setError(errorMessage(e)))
+      // During an outage the banner explains it; the page keeps what it last loaded.
+      .catch((e) => !cancelled && !isOutage(e) && setError(errorMessage(e)))
       .finally(() => !cancelled && setLoading(false));
     return () => {
       cancelled = true;
     };
-  }, [path, tick]);
+  }, [path, tick, outage]);
 
   return { data, error, loading, reload, setData };
 }

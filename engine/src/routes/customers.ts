@@ -15,7 +15,10 @@ function escapeRegex(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
 
-export async function customerRoutes(app: FastifyInstance, { db, ingestion, enrollments }: Services) {
+export async function customerRoutes(
+  app: FastifyInstance,
+  { db, ingestion, enrollments, erasure }: Services,
+) {
   const profiles = db.collection(COLLECTIONS.profiles);
   const toProfile = ({ _id, appliedOperations: _, traits, ...rest }: Record<string, unknown>) => ({
     customerId: _id,
@@ -79,6 +82,28 @@ export async function customerRoutes(app: FastifyInstance, { db, ingestion, enro
         .toArray();
       return docs.map(({ _id, ...rest }) => ({ id: _id, ...rest }));
     },
+  );
+  app.get<{ Params: IdParams }>(
+    '/customers/:id/export',
+    { config, schema: { tags, params: IdParams, description: 'Everything held about the customer' } },
+    async (req) => {
+      const held = await erasure.exportCustomer(req.params.id);
+      if (!held) throw new HttpError(404, `Nothing is held about customer "${req.params.id}"`, 'id');
+      return held;
+    },
+  );
+  app.delete<{ Params: IdParams }>(
+    '/customers/:id',
+    {
+      config: { capability: 'customers:write' },
+      schema: {
+        tags,
+        params: IdParams,
+        description:
+          'Erases the customer: ends their journeys, deletes everything held and keeps a hashed tombstone',
+      },
+    },
+    (req) => erasure.erase(req.params.id),
   );
   app.get('/events/names', { config, schema: { tags } }, () => ingestion.eventNames());
 }

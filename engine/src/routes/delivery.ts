@@ -9,7 +9,7 @@ const IdParams = Type.Object({ id: Type.String({ minLength: 1 }) });
 type IdParams = Static<typeof IdParams>;
 const Channel = Type.Union(['email', 'sms', 'push', 'webhook'].map((c) => Type.Literal(c)));
 const HHMM = Type.String({ pattern: '^([01]\\d|2[0-3]):[0-5]\\d$' });
-const DeliverySettingsBody = Type.Object(
+const DeliverySettings = Type.Object(
   {
     quietHours: Type.Union([
       Type.Object({ start: HHMM, end: HHMM }, { additionalProperties: false }),
@@ -20,7 +20,7 @@ const DeliverySettingsBody = Type.Object(
         {
           channel: Channel,
           max: Type.Integer({ minimum: 1 }),
-          windowHours: Type.Number({ exclusiveMinimum: 0, maximum: 24 * 31 }),
+          windowHours: Type.Number({ minimum: 0.01, maximum: 24 * 31 }),
         },
         { additionalProperties: false },
       ),
@@ -29,13 +29,25 @@ const DeliverySettingsBody = Type.Object(
   },
   { additionalProperties: false },
 );
-const SubscriptionsBody = Type.Object(
+/** A partial update: only the halves sent are replaced. */
+const DeliverySettingsPatch = Type.Partial(DeliverySettings, {
+  additionalProperties: false,
+  minProperties: 1,
+});
+const Subscriptions = Type.Object(
   {
-    channels: Type.Optional(Type.Record(Type.String({ pattern: '^(email|sms|push)$' }), Type.Boolean())),
-    topics: Type.Optional(Type.Record(Type.String({ pattern: '^[a-z0-9_-]+$' }), Type.Boolean())),
+    channels: Type.Partial(
+      Type.Object({ email: Type.Boolean(), sms: Type.Boolean(), push: Type.Boolean() }),
+      { additionalProperties: false },
+    ),
+    topics: Type.Record(Type.String({ pattern: '^[a-z0-9_-]{1,64}$' }), Type.Boolean(), {
+      additionalProperties: false,
+      maxProperties: 200,
+    }),
   },
   { additionalProperties: false },
 );
+const SubscriptionsBody = Type.Partial(Subscriptions, { additionalProperties: false });
 
 /** Workspace delivery settings, per-customer subscriptions, and delivery records. */
 export async function deliveryRoutes(app: FastifyInstance, { db }: Services) {
@@ -44,16 +56,21 @@ export async function deliveryRoutes(app: FastifyInstance, { db }: Services) {
   const deliveries = db.collection(COLLECTIONS.deliveries);
   const read = { capability: 'customers:read' } as const;
 
-  app.get('/settings/delivery', { config: read, schema: { tags } }, async () => {
+  const current = async () => {
     const { _id, ...doc } = (await settings.findOne({ _id: 'delivery' as never })) ?? { _id: 'delivery' };
-    return { ...DEFAULT_DELIVERY_SETTINGS, ...doc };
-  });
-  app.put<{ Body: Static<typeof DeliverySettingsBody> }>(
+    return { ...DEFAULT_DELIVERY_SETTINGS, ...doc } as Static<typeof DeliverySettings>;
+  };
+  const settingsResponse = { 200: DeliverySettings };
+  app.get('/settings/delivery', { config: read, schema: { tags, response: settingsResponse } }, current);
+  app.put<{ Body: Static<typeof DeliverySettingsPatch> }>(
     '/settings/delivery',
-    { config: { capability: 'settings:write' }, schema: { tags, body: DeliverySettingsBody } },
+    {
+      config: { capability: 'settings:write' },
+      schema: { tags, body: DeliverySettingsPatch, response: settingsResponse },
+    },
     async (req) => {
       await settings.updateOne({ _id: 'delivery' as never }, { $set: req.body }, { upsert: true });
-      return req.body;
+      return current();
     },
   );
   app.get<{ Params: IdParams }>(

@@ -18,13 +18,15 @@ const page = (reply: FastifyReply, title: string, body: string) =>
     );
 
 /** Public endpoints behind signed links in messages: one-click unsubscribe, open pixel, click redirect. */
-export async function linkRoutes(app: FastifyInstance, { db, ingestion }: Services) {
+export async function linkRoutes(app: FastifyInstance, { db, ingestion, enrollments, erasure }: Services) {
   const secret = loadLinkSecret(db);
   const deliveries = db.collection(COLLECTIONS.deliveries);
   const subscriptions = subscriptionStore(db);
   const open = async (token: string, kind: LinkPayload['k']) => {
     const payload = verifyToken<LinkPayload>(await secret, token);
     if (!payload || payload.k !== kind) throw new HttpError(404, 'This link is not valid', 'token');
+    // Links in messages sent before an erasure must not re-create the customer.
+    if (await erasure.isErased(payload.c)) throw new HttpError(404, 'This link is no longer valid', 'token');
     return payload;
   };
   const emit = (
