@@ -1,12 +1,16 @@
+import { COLLECTIONS } from '@itinera/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { devServerHarness, type Harness } from '../../test/support/harness.ts';
+import { graph } from '../../test/support/journeys.ts';
 
 describe('ingestion: batches, the six Segment call types and limits', () => {
   let h: Harness;
   beforeAll(async () => {
     process.env.ITINERA_MAX_TRAITS = '5';
+    process.env.ITINERA_ROUTE_MAX_ATTEMPTS = '2';
     h = await devServerHarness({});
     delete process.env.ITINERA_MAX_TRAITS;
+    delete process.env.ITINERA_ROUTE_MAX_ATTEMPTS;
   });
   afterAll(async () => {
     await h?.close();
@@ -122,5 +126,50 @@ describe('ingestion: batches, the six Segment call types and limits', () => {
     expect(tooMany).toMatchObject({ status: 400, body: { field: 'traits' } });
     expect((await h.call('GET', '/v1/customers/lim')).body.traits).toEqual({ a: 1, b: 2, c: 3 });
     expect(await events('lim')).toEqual([]);
+  });
+
+  it('parks an event whose routing keeps failing, with its reason, and retries it on request', async () => {
+    const journeyId = await h.publish(
+      graph(
+        [
+          { id: 'start', type: 'trigger', config: { kind: 'event', event: 'poison_evt', reentry: 'once' } },
+          { id: 'end', type: 'exit', config: {} },
+        ],
+        ['start->end'],
+      ),
+    );
+    // A live journey whose published version is gone: every routing attempt of its trigger event fails.
+    await h.db.collection(COLLECTIONS.versions).deleteMany({ journeyId });
+    const receivedAt = new Date(Date.now() - 60_000).toISOString();
+    await h.db.collection(COLLECTIONS.pendingRoutes).insertOne({ _id: 'poison-1' as never, receivedAt });
+    await h.db.collection(COLLECTIONS.events).insertOne({
+      _id: 'poison-1' as never,
+      type: 'track',
+      customerId: 'poisoned',
+      event: 'poison_evt',
+      properties: {},
+      timestamp: receivedAt,
+      receivedAt,
+    });
+    const sweep = () => h.app.services.ingestion.sweepUnrouted();
+    expect(await sweep()).toBe(1);
+    expect((await h.call('GET', '/v1/events/parked')).body).toEqual([]);
+    expect(await sweep()).toBe(1);
+    expect(await sweep()).toBe(0);
+    const parked = (await h.call('GET', '/v1/events/parked', undefined, 'support')).body;
+    expect(parked).toEqual([
+      expect.objectContaining({
+        messageId: 'poison-1',
+        customerId: 'poisoned',
+        event: 'poison_evt',
+        attempts: 2,
+      }),
+    ]);
+    expect(parked[0].reason).toMatch(/version/i);
+
+    expect((await h.call('POST', '/v1/events/parked/nope/retry')).status).toBe(404);
+    expect((await h.call('POST', '/v1/events/parked/poison-1/retry')).body).toEqual({ retrying: true });
+    expect((await h.call('GET', '/v1/events/parked')).body).toEqual([]);
+    expect(await sweep()).toBe(1);
   });
 });

@@ -13,6 +13,7 @@ import {
 } from './event-parsing.ts';
 import { identityService } from './identity.ts';
 import type { JourneyService } from './journeys.ts';
+import { parkedRoutes } from './parked-routes.ts';
 
 const DUPLICATE_KEY = 11000;
 
@@ -36,6 +37,7 @@ export function ingestionService(
   limits = eventLimitsFromEnv(),
 ) {
   const identity = identityService(db, limits);
+  const parked = parkedRoutes(db);
   const events = db.collection<EventDoc>(COLLECTIONS.events);
   const profiles = db.collection<{ _id: string } & Record<string, unknown>>(COLLECTIONS.profiles);
   /** Events accepted but not yet fully routed; small, so the sweeper's scan stays cheap. */
@@ -107,20 +109,19 @@ export function ingestionService(
     async sweepUnrouted(olderThanMs = 30_000): Promise<number> {
       const cutoff = new Date(Date.now() - olderThanMs).toISOString();
       const stuck = await pending
-        .find({ receivedAt: { $lt: cutoff } })
+        .find({ receivedAt: { $lt: cutoff }, ...parked.unparked })
         .limit(500)
         .toArray();
       for (const { _id } of stuck) {
         const doc = await events.findOne({ _id });
         if (!doc) await pending.deleteOne({ _id });
-        // One event that keeps failing must not hold up the others; it stays pending for the next sweep.
-        else
-          await route(doc).catch((error) =>
-            console.error(`routing ${_id} failed again: ${(error as Error).message}`),
-          );
+        // One event that keeps failing must not hold up the others; after too many failures it is parked.
+        else await route(doc).catch((error) => parked.recordFailure(_id, error));
       }
       return stuck.length;
     },
+
+    parked,
 
     async recentForCustomer(customerId: string, limit = 50) {
       const docs = await events
