@@ -8,6 +8,7 @@
  */
 
 const ARRAY = '%array';
+const NEEDS_ESCAPE = /[%$.\0]/;
 const NUMBER = '%number';
 /** UTF-16 a store's UTF-8 cannot hold: a surrogate half without its partner. */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
@@ -37,16 +38,19 @@ export class UnstorableValueError extends Error {
 
 /** Like `target[key] = value`, but a key `__proto__` stays an ordinary property, as JSON.parse makes it. */
 function setOwn(target: Record<string, unknown>, key: string, value: unknown): void {
-  Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
+  if (key !== '__proto__') target[key] = value;
+  else Object.defineProperty(target, key, { value, enumerable: true, writable: true, configurable: true });
 }
 
 export function encodeKey(key: string): string {
   if (key === '') return '%';
+  if (!NEEDS_ESCAPE.test(key)) return key;
   return key.replace(/[%$.\0]/g, (c) => `%${c.charCodeAt(0).toString(16).padStart(2, '0').toUpperCase()}`);
 }
 
 export function decodeKey(key: string): string {
   if (key === '%') return '';
+  if (!key.includes('%')) return key;
   return key.replace(/%([0-9A-F]{2})/g, (_, hex: string) => String.fromCharCode(Number.parseInt(hex, 16)));
 }
 
@@ -63,31 +67,42 @@ export interface EncodeOptions {
 /** Encodes a JSON value for storage; throws {@link UnstorableValueError} naming the path of what cannot be. */
 export function encodeStored(value: unknown, path: string, options: EncodeOptions = {}): unknown {
   const maxDepth = options.maxDepth ?? 64;
-  const encode = (v: unknown, at: string, depth: number, inArray: boolean): unknown => {
+  // The path is kept as segments and joined only for an error: most values are fine.
+  const segments: (string | number)[] = [path];
+  const refuse = (reason: string) => new UnstorableValueError(segments.join('.'), reason);
+  const encode = (v: unknown, inArray: boolean): unknown => {
     if (v === null || typeof v === 'boolean') return v;
     if (typeof v === 'string') {
-      if (LONE_SURROGATE.test(v)) throw new UnstorableValueError(at, 'is not valid Unicode (lone surrogate)');
+      if (LONE_SURROGATE.test(v)) throw refuse('is not valid Unicode (lone surrogate)');
       return v;
     }
     if (typeof v === 'number') {
-      if (!Number.isFinite(v)) throw new UnstorableValueError(at, 'is not a finite number');
+      if (!Number.isFinite(v)) throw refuse('is not a finite number');
       return v;
     }
     if (v instanceof RawNumber) return { [NUMBER]: v.text };
-    if (typeof v !== 'object') throw new UnstorableValueError(at, `is not JSON (${typeof v})`);
-    if (depth >= maxDepth) throw new UnstorableValueError(at, `is nested deeper than ${maxDepth} levels`);
+    if (typeof v !== 'object') throw refuse(`is not JSON (${typeof v})`);
+    if (segments.length > maxDepth) throw refuse(`is nested deeper than ${maxDepth} levels`);
     if (Array.isArray(v)) {
-      const items = v.map((item, i) => encode(item, `${at}.${i}`, depth + 1, true));
+      const items = v.map((item, i) => {
+        segments.push(i);
+        const encoded = encode(item, true);
+        segments.pop();
+        return encoded;
+      });
       return inArray ? { [ARRAY]: items } : items;
     }
     const out: Record<string, unknown> = {};
-    for (const [key, item] of Object.entries(v)) {
-      if (LONE_SURROGATE.test(key)) throw new UnstorableValueError(at, 'has a key that is not valid Unicode');
-      setOwn(out, encodeKey(key), encode(item, `${at}.${key}`, depth + 1, false));
+    for (const key in v) {
+      if (!Object.hasOwn(v, key)) continue;
+      if (LONE_SURROGATE.test(key)) throw refuse('has a key that is not valid Unicode');
+      segments.push(key);
+      setOwn(out, encodeKey(key), encode((v as Record<string, unknown>)[key], false));
+      segments.pop();
     }
     return out;
   };
-  return encode(value, path, 0, false);
+  return encode(value, false);
 }
 
 /** The inverse of {@link encodeStored}. */

@@ -7,14 +7,16 @@ import {
   ScreenCall,
   TrackCall,
 } from '@itinera/schemas';
-import type { TSchema } from '@sinclair/typebox';
+import { type Static, type TSchema, Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { Services } from '../app.ts';
+import { HttpError } from '../plugins/errors.ts';
 import { registerLosslessJsonBodies } from '../plugins/lossless-json.ts';
 import type { Call } from '../services/ingestion.ts';
 
 const config = { capability: 'events:write' } as const;
 const tags = ['ingestion'];
+const MessageParams = Type.Object({ messageId: Type.String({ minLength: 1 }) });
 
 const SINGLE_CALLS: [Call['type'], TSchema][] = [
   ['track', TrackCall],
@@ -51,4 +53,17 @@ export async function ingestionRoutes(app: FastifyInstance, { ingestion }: Servi
       },
     );
   });
+
+  app.get('/events/parked', { config: { capability: 'customers:read' }, schema: { tags } }, () =>
+    ingestion.parked.list(),
+  );
+  app.post<{ Params: Static<typeof MessageParams> }>(
+    '/events/parked/:messageId/retry',
+    { config: { capability: 'customers:write' }, schema: { tags, params: MessageParams } },
+    async (req) => {
+      if (!(await ingestion.parked.retry(req.params.messageId)))
+        throw new HttpError(404, `No parked event "${req.params.messageId}"`, 'messageId');
+      return { retrying: true };
+    },
+  );
 }

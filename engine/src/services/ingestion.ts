@@ -14,6 +14,7 @@ import {
 import { identityService } from './identity.ts';
 import type { JourneyService } from './journeys.ts';
 import { leases } from './lease.ts';
+import { parkedRoutes } from './parked-routes.ts';
 import { TemporalUnavailableError } from './routing.ts';
 
 const DUPLICATE_KEY = 11000;
@@ -38,6 +39,7 @@ export function ingestionService(
   limits = eventLimitsFromEnv(),
 ) {
   const identity = identityService(db, limits);
+  const parked = parkedRoutes(db);
   const events = db.collection<EventDoc>(COLLECTIONS.events);
   const profiles = db.collection<{ _id: string } & Record<string, unknown>>(COLLECTIONS.profiles);
   /** Events accepted but not yet fully routed; small, so the sweeper's scan stays cheap. */
@@ -136,7 +138,7 @@ export function ingestionService(
     async sweepUnrouted(olderThanMs = 30_000, untilMs = Number.POSITIVE_INFINITY): Promise<number> {
       const cutoff = new Date(Date.now() - olderThanMs).toISOString();
       const stuck = await pending
-        .find({ $or: [{ deferred: true }, { receivedAt: { $lt: cutoff } }] })
+        .find({ $or: [{ deferred: true }, { receivedAt: { $lt: cutoff } }], ...parked.unparked })
         .sort({ receivedAt: 1 })
         .limit(500)
         .toArray();
@@ -146,14 +148,15 @@ export function ingestionService(
         swept++;
         const doc = await events.findOne({ _id });
         if (!doc) await pending.deleteOne({ _id });
-        // One event that keeps failing must not hold up the others; it stays pending for the next sweep.
+        // One event that keeps failing must not hold up the others; after too many failures it is parked.
+        // An unreachable Temporal is not the event's fault: it is neither counted nor parked.
         else {
           const failure = await route(doc).then(
             () => null,
             (error: Error) => error,
           );
           if (failure instanceof TemporalUnavailableError) break;
-          if (failure) console.error(`routing ${_id} failed again: ${failure.message}`);
+          if (failure) await parked.recordFailure(_id, failure);
         }
       }
       return swept;
@@ -164,6 +167,8 @@ export function ingestionService(
       const until = await sweepLease.claim('sweep', periodMs, holder);
       return until === null ? null : this.sweepUnrouted(olderThanMs, until);
     },
+
+    parked,
 
     async recentForCustomer(customerId: string, limit = 50) {
       const docs = await events
