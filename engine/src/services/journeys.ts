@@ -43,10 +43,17 @@ export function journeyService(db: Db) {
 
   const setStatus = async (id: string, status: JourneyStatus, allowedFrom: JourneyStatus[]) => {
     const doc = await load(id);
-    if (!allowedFrom.includes(doc.status)) {
-      throw new HttpError(409, `Journey is ${doc.status}; cannot become ${status}`, 'status');
+    // The status check and change are one conditional update, so a racing change in another process wins cleanly.
+    const changed = allowedFrom.includes(doc.status)
+      ? await journeys.updateOne(
+          { _id: id, status: { $in: allowedFrom } },
+          { $set: { status, updatedAt: new Date().toISOString() } },
+        )
+      : null;
+    if (!changed?.matchedCount) {
+      const now = changed ? (await load(id)).status : doc.status;
+      throw new HttpError(409, `Journey is ${now}; cannot become ${status}`, 'status');
     }
-    await journeys.updateOne({ _id: id }, { $set: { status, updatedAt: new Date().toISOString() } });
     liveCache = null;
     return toJourney({ ...doc, status });
   };
@@ -78,9 +85,12 @@ export function journeyService(db: Db) {
       const doc = await load(id);
       if (doc.status === 'archived') throw new HttpError(409, 'Archived journeys cannot be edited', 'status');
       const settings: JourneySettings = { ...doc.settings, ...patch.settings };
-      const $set = { ...patch, settings, updatedAt: new Date().toISOString() };
+      const { settings: changedSettings, ...rest } = patch;
+      // One `$set` per changed setting, so concurrent edits of different settings both land (on MongoDB).
+      const $set: Record<string, unknown> = { ...rest, updatedAt: new Date().toISOString() };
+      for (const [key, value] of Object.entries(changedSettings ?? {})) $set[`settings.${key}`] = value;
       await journeys.updateOne({ _id: id }, { $set });
-      return toJourney({ ...doc, ...$set });
+      return toJourney({ ...doc, ...rest, settings, updatedAt: $set.updatedAt as string });
     },
     async duplicate(id: string): Promise<Journey> {
       const doc = await load(id);
@@ -128,12 +138,13 @@ export function journeyService(db: Db) {
           $set: {
             liveVersion: version.version,
             latestVersion: version.version,
-            status: doc.status === 'paused' ? 'paused' : 'live',
             triggerEvent: trigger?.kind === 'event' ? (trigger.event ?? null) : null,
             updatedAt: version.publishedAt,
           },
         },
       );
+      // A draft goes live; a paused journey stays paused, and one archived meanwhile stays archived.
+      await journeys.updateOne({ _id: id, status: 'draft' }, { $set: { status: 'live' } });
       liveCache = null;
       return version;
     },
