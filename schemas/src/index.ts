@@ -5,6 +5,7 @@ export * from './events.ts';
 export * from './executors.ts';
 export * from './filters.ts';
 export * from './graph.ts';
+export * from './keyed-lock.ts';
 export * from './node-types.ts';
 export * from './promo.ts';
 export * from './stats.ts';

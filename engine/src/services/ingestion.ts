@@ -1,5 +1,11 @@
 import { randomUUID } from 'node:crypto';
-import { COLLECTIONS, type CustomerEvent, type IdentifyCall, type TrackCall } from '@itinera/schemas';
+import {
+  COLLECTIONS,
+  type CustomerEvent,
+  type IdentifyCall,
+  KeyedLock,
+  type TrackCall,
+} from '@itinera/schemas';
 import { type Collection, type Db, MongoServerError } from 'mongodb';
 import { HttpError } from '../plugins/errors.ts';
 import type { EnrollmentService } from './enrollments.ts';
@@ -72,10 +78,12 @@ export function ingestionService(db: Db, journeys: JourneyService, enrollments: 
   /** Events accepted but not yet fully routed; small, so the sweeper's scan stays cheap. */
   const pending = db.collection<{ _id: string; receivedAt: string }>(COLLECTIONS.pendingRoutes);
   const sweepLease = leases(db);
+  const profileWrites = new KeyedLock();
 
   /**
    * One `$set` per trait: atomic per document on MongoDB, so concurrent identifies of one customer all land.
    * FerretDB applies it as read-then-write and can drop traits of concurrent identifies; the events keep them.
+   * The per-customer lock only reduces that to identifies handled by different API processes.
    */
   const applyTraits = async (doc: EventDoc) => {
     const $set: Record<string, unknown> = { updatedAt: doc.receivedAt };
@@ -87,10 +95,12 @@ export function ingestionService(db: Db, journeys: JourneyService, enrollments: 
         { upsert: true },
       );
     // Racing first writes of a new profile: the loser's insert hits the `_id`, and as an update it succeeds.
-    await upsert().catch((error) => {
-      if (error instanceof MongoServerError && error.code === DUPLICATE_KEY) return upsert();
-      throw error;
-    });
+    await profileWrites.run(doc.customerId, () =>
+      upsert().catch((error) => {
+        if (error instanceof MongoServerError && error.code === DUPLICATE_KEY) return upsert();
+        throw error;
+      }),
+    );
   };
 
   /** Inserting (and ignoring a duplicate) is much cheaper than an upsert on FerretDB. */
