@@ -7,6 +7,7 @@ export * from './executors.ts';
 export * from './filters.ts';
 export * from './graph.ts';
 export * from './interest.ts';
+export * from './keyed-lock.ts';
 export * from './node-types.ts';
 export * from './promo.ts';
 export * from './stats.ts';

@@ -1,4 +1,4 @@
-import { COLLECTIONS } from '@itinera/schemas';
+import { COLLECTIONS, KeyedLock } from '@itinera/schemas';
 import { type Collection, type Db, MongoServerError } from 'mongodb';
 import type { EnrollmentService } from './enrollments.ts';
 import { eventLimitsFromEnv } from './event-limits.ts';
@@ -47,10 +47,12 @@ export function ingestionService(
     COLLECTIONS.pendingRoutes,
   );
   const sweepLease = leases(db);
+  const profileWrites = new KeyedLock();
 
   /**
    * One `$set` per trait: atomic per document on MongoDB, so concurrent identifies of one customer all land.
    * FerretDB applies it as read-then-write and can drop traits of concurrent identifies; the events keep them.
+   * The per-customer lock only reduces that to identifies handled by different API processes.
    */
   const applyTraits = async (doc: EventDoc) => {
     const $set: Record<string, unknown> = { updatedAt: doc.receivedAt };
@@ -62,10 +64,12 @@ export function ingestionService(
         { upsert: true },
       );
     // Racing first writes of a new profile: the loser's insert hits the `_id`, and as an update it succeeds.
-    await upsert().catch((error) => {
-      if (error instanceof MongoServerError && error.code === DUPLICATE_KEY) return upsert();
-      throw error;
-    });
+    await profileWrites.run(doc.customerId, () =>
+      upsert().catch((error) => {
+        if (error instanceof MongoServerError && error.code === DUPLICATE_KEY) return upsert();
+        throw error;
+      }),
+    );
   };
 
   /** Inserting (and ignoring a duplicate) is much cheaper than an upsert on FerretDB. */

@@ -62,14 +62,23 @@ export function journeyService(db: Db) {
 
   const setStatus = async (id: string, status: JourneyStatus, allowedFrom: JourneyStatus[]) => {
     const doc = await load(id);
-    if (!allowedFrom.includes(doc.status)) {
-      throw new HttpError(409, `Journey is ${doc.status}; cannot become ${status}`, 'status');
+    // The status check and change are one conditional update, so a racing change in another process wins cleanly.
+    const changed = allowedFrom.includes(doc.status)
+      ? await journeys.updateOne(
+          { _id: id, status: { $in: allowedFrom } },
+          {
+            $set: {
+              status,
+              updatedAt: new Date().toISOString(),
+              ...(status === 'archived' ? { archivedFrom: doc.status } : {}),
+            },
+          },
+        )
+      : null;
+    if (!changed?.matchedCount) {
+      const now = changed ? (await load(id)).status : doc.status;
+      throw new HttpError(409, `Journey is ${now}; cannot become ${status}`, 'status');
     }
-    const archivedFrom = status === 'archived' ? { archivedFrom: doc.status } : {};
-    await journeys.updateOne(
-      { _id: id },
-      { $set: { status, updatedAt: new Date().toISOString(), ...archivedFrom } },
-    );
     liveCache = null;
     return toJourney({ ...doc, status });
   };
@@ -191,12 +200,13 @@ export function journeyService(db: Db) {
           $set: {
             liveVersion: version.version,
             latestVersion: version.version,
-            status: doc.status === 'paused' ? 'paused' : 'live',
             triggerEvent: trigger?.kind === 'event' ? (trigger.event ?? null) : null,
             updatedAt: version.publishedAt,
           },
         },
       );
+      // A draft goes live; a paused journey stays paused, and one archived meanwhile stays archived.
+      await journeys.updateOne({ _id: id, status: 'draft' }, { $set: { status: 'live' } });
       liveCache = null;
       return version;
     },

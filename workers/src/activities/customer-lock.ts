@@ -1,18 +1,4 @@
-/** Runs tasks one at a time per key inside this process. */
-class KeyedLock {
-  readonly #tails = new Map<string, Promise<unknown>>();
-
-  async run<T>(key: string, task: () => Promise<T>): Promise<T> {
-    const previous = this.#tails.get(key) ?? Promise.resolve();
-    const current = previous.catch(() => undefined).then(task);
-    this.#tails.set(key, current);
-    try {
-      return await current;
-    } finally {
-      if (this.#tails.get(key) === current) this.#tails.delete(key);
-    }
-  }
-}
+import { KeyedLock } from '@itinera/schemas';
 
 const profileLock = new KeyedLock();
 
