@@ -87,8 +87,22 @@ await api(`/v1/journeys/${journey.id}/publish`, {});
 for (let i = 0; i < 10; i++)
   await (await api('/v1/track', { userId: `warm-${i}`, event: 'visit' })).arrayBuffer();
 
-const latencies = [];
 const failures = [];
+// one at a time: the service time of a track, without queueing behind other tracks
+const single = [];
+for (let i = 0; i < 20; i++) {
+  const sent = performance.now();
+  const res = await api('/v1/track', {
+    userId: customer(N - 1 - i),
+    event: 'visit',
+    messageId: `single-${i}`,
+  });
+  single.push(performance.now() - sent);
+  if (!res.ok) failures.push(res.status);
+  await res.arrayBuffer();
+}
+
+const latencies = [];
 t0 = performance.now();
 await Promise.all(
   Array.from({ length: COUNT }, async (_, i) => {
@@ -125,6 +139,7 @@ console.log(`\n${N} customers + ${N} waiting enrollments, ${store.kind} ${store.
 console.log(`| measure | p50 | p95 | p99 | max |\n|---|---|---|---|---|`);
 const row = (name, xs) =>
   console.log(`| ${name} | ${[0.5, 0.95, 0.99, 1].map((q) => ms(quantile(xs, q))).join(' | ')} |`);
+row('track, one at a time (20)', single);
 row(`track at ${RATE}/s (${COUNT} over ${trackSeconds.toFixed(1)} s)`, latencies);
 row(`customer page, 4 GETs in parallel (${PAGES} customers)`, pages);
 row('customer list (GET /v1/customers, 3 runs)', list);
