@@ -6,8 +6,7 @@
  * (scripts/lib/postgres-indexes.sql) and times the same calls again, to show what they buy.
  * Run: npm run bench:store [-- --docs 20000] [-- --backends postgresql]
  */
-import { chmodSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { COLLECTIONS } from '@itinera/schemas';
@@ -15,6 +14,7 @@ import pg from 'pg';
 import { connectDatabase } from '../engine/src/db.ts';
 import { startMongo } from '../scripts/lib/servers.mjs';
 import { ensureTools } from '../scripts/lib/tools.mjs';
+import { JOURNEYS, loadCustomers, storeDir } from './store-trial/data.mjs';
 
 const { values: args } = parseArgs({
   options: {
@@ -24,8 +24,6 @@ const { values: args } = parseArgs({
 });
 const N = Number(args.docs);
 const RUNS = 3;
-const BATCH = 1000;
-const JOURNEYS = 20;
 
 const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
 const pick = (run) => `cust-${(run * 7919 + 4242) % N}`;
@@ -81,36 +79,6 @@ function calls(db) {
   };
 }
 
-async function load(db) {
-  const profiles = db.collection(COLLECTIONS.profiles);
-  const enrollments = db.collection(COLLECTIONS.enrollments);
-  const base = Date.parse('2026-01-01T00:00:00Z');
-  for (let start = 0; start < N; start += BATCH) {
-    const ids = Array.from({ length: Math.min(BATCH, N - start) }, (_, k) => start + k);
-    const at = (i) => new Date(base + i * 1000).toISOString();
-    await profiles.insertMany(
-      ids.map((i) => ({
-        _id: `cust-${i}`,
-        traits: { email: `user${i}@example.com`, plan: i % 3 ? 'free' : 'pro' },
-        createdAt: at(i),
-        updatedAt: at(i),
-      })),
-    );
-    await enrollments.insertMany(
-      ids.map((i) => ({
-        _id: `enr-${i}`,
-        journeyId: `journey-${i % JOURNEYS}`,
-        version: 1,
-        customerId: `cust-${i}`,
-        status: 'active',
-        currentNodeId: 'wait',
-        waitingFor: 'timer',
-        enteredAt: at(i),
-      })),
-    );
-  }
-}
-
 async function measure(db) {
   const results = {};
   for (const [name, call] of Object.entries(calls(db))) {
@@ -137,14 +105,13 @@ async function dropTwins(postgresUrl) {
 }
 
 async function trial(backend) {
-  const dir = mkdtempSync(join(tmpdir(), `itinera-store-trial-${backend}-`));
-  chmodSync(dir, 0o755); // as root, PostgreSQL runs as nobody and must reach its data dir
+  const dir = storeDir(backend);
   process.env.ITINERA_EMBEDDED_BACKEND = backend;
   const store = await startMongo({ dataDir: join(dir, 'mongo'), logFile: join(dir, 'logs', 'mongo.log') });
   const { client, db } = await connectDatabase(store.url, 'bench');
   const columns = {};
   try {
-    const loadMs = await timed(() => load(db));
+    const loadMs = await timed(() => loadCustomers(db, N));
     console.log(`[${backend}] loaded ${N} profiles + ${N} enrollments in ${(loadMs / 1000).toFixed(1)} s`);
     columns[backend] = await measure(db);
     if (store.postgresUrl) {

@@ -3,10 +3,9 @@
 import { existsSync, mkdirSync, rmSync } from 'node:fs';
 import path from 'node:path';
 import { Client, Connection } from '@temporalio/client';
-import { MongoClient } from 'mongodb';
 import { build } from 'vite';
 import { buildApp } from '../../engine/src/app.ts';
-import { ensureIndexes } from '../../engine/src/db.ts';
+import { connectDatabase } from '../../engine/src/db.ts';
 import { createApiKey } from '../../engine/src/plugins/auth.ts';
 import { startMongo, startTemporalDev } from '../../scripts/lib/servers.mjs';
 import { log } from './util.mjs';
@@ -39,9 +38,7 @@ export async function startServers(cleanup, { noBuild = false } = {}) {
     () => temporal.stop(5_000),
   );
 
-  const mongoClient = await MongoClient.connect(mongo.url);
-  const db = mongoClient.db(`bench_${process.pid}`);
-  await ensureIndexes(db);
+  const { client: mongoClient, db } = await connectDatabase(mongo.url, `bench_${process.pid}`);
   cleanup.push(async () => {
     await db.dropDatabase().catch(() => undefined);
     await mongoClient.close();

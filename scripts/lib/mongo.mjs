@@ -135,7 +135,11 @@ export async function startMongo(opts) {
 
 async function mongoPing(url) {
   const { MongoClient } = await import('mongodb');
-  const client = new MongoClient(url, { serverSelectionTimeoutMS: 2000, connectTimeoutMS: 2000 });
+  const client = new MongoClient(url, {
+    serverSelectionTimeoutMS: 2000,
+    connectTimeoutMS: 2000,
+    maxPoolSize: 1,
+  });
   try {
     await client.connect();
     await client.db('admin').command({ ping: 1 });

@@ -5,7 +5,8 @@
 //   processes.mjs  child processes in their own process group, with orphan protection (+ watchdog.mjs)
 //   readiness.mjs  waiting until a spawned server accepts connections / answers a probe
 //   temporal.mjs   Temporal dev server and time-skipping test server
-//   mongo.mjs      MongoDB-wire store (MONGODB_URI, mongod or FerretDB)
+//   mongo.mjs      MongoDB-wire store (MONGODB_URI, mongod or FerretDB on PostgreSQL or SQLite)
+//   postgres.mjs   embedded PostgreSQL for FerretDB (+ postgres-account.mjs, postgres-indexes.sql)
 // Types: servers.d.mts.
 export { embeddedBackend, startMongo } from './mongo.mjs';
 export { firstFreePort, freePort, isPortFree } from './ports.mjs';

@@ -1,0 +1,46 @@
+// Data shared by the store benchmarks: a customer base with one waiting enrollment per customer.
+import { chmodSync, mkdtempSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { COLLECTIONS } from '@itinera/schemas';
+
+export const JOURNEYS = 20;
+const BATCH = 1000;
+
+/** A fresh folder for a store; as root PostgreSQL runs as nobody, which must reach its data dir. */
+export function storeDir(label) {
+  const dir = mkdtempSync(join(tmpdir(), `itinera-${label}-`));
+  chmodSync(dir, 0o755);
+  return dir;
+}
+
+/** Inserts `n` profiles (cust-<i>) and `n` active enrollments waiting on a timer (enr-<i>), 1000 at a time. */
+export async function loadCustomers(db, n) {
+  const profiles = db.collection(COLLECTIONS.profiles);
+  const enrollments = db.collection(COLLECTIONS.enrollments);
+  const base = Date.parse('2026-01-01T00:00:00Z');
+  for (let start = 0; start < n; start += BATCH) {
+    const ids = Array.from({ length: Math.min(BATCH, n - start) }, (_, k) => start + k);
+    const at = (i) => new Date(base + i * 1000).toISOString();
+    await profiles.insertMany(
+      ids.map((i) => ({
+        _id: `cust-${i}`,
+        traits: { email: `user${i}@example.com`, plan: i % 3 ? 'free' : 'pro' },
+        createdAt: at(i),
+        updatedAt: at(i),
+      })),
+    );
+    await enrollments.insertMany(
+      ids.map((i) => ({
+        _id: `enr-${i}`,
+        journeyId: `journey-${i % JOURNEYS}`,
+        version: 1,
+        customerId: `cust-${i}`,
+        status: 'active',
+        currentNodeId: 'wait',
+        waitingFor: 'timer',
+        enteredAt: at(i),
+      })),
+    );
+  }
+}
