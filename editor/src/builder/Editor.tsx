@@ -77,8 +77,9 @@ export function Editor({ journey, version, onJourneyChanged, onReloadDraft }: Pr
       stats: stats?.nodes ?? null,
       trail: null,
       diff: diff.compareDiff?.nodes ?? null,
+      direction: editor.direction,
     }),
-    [problems, stats, diff.compareDiff],
+    [problems, stats, diff.compareDiff, editor.direction],
   );
   const selected = editor.nodes.filter((n) => n.selected);
   const single = selected.length === 1 ? selected[0] : null;

@@ -1,9 +1,9 @@
 import type { JourneyGraph } from '@itinera/schemas';
 import { type Connection, useEdgesState, useNodesState } from '@xyflow/react';
-import { useCallback, useMemo, useRef } from 'react';
+import { useCallback, useMemo, useRef, useState } from 'react';
 import { safePorts } from '../canvas/decor.tsx';
 import { useHistory } from '../graph/history.ts';
-import { layoutNodes } from '../graph/layout.ts';
+import { type Direction, directionOf, layoutNodes } from '../graph/layout.ts';
 import {
   edgeId,
   type FlowEdge,
@@ -27,6 +27,7 @@ export function useGraphEditor(initial: JourneyGraph) {
   const start = useMemo(() => graphToFlow(initial), [initial]);
   const [nodes, setNodes, onNodesChange] = useNodesState<FlowNode>(start.nodes);
   const [edges, setEdges, onEdgesChange] = useEdgesState<FlowEdge>(start.edges);
+  const [direction, setDirection] = useState<Direction>(() => directionOf(initial));
   const current = useRef<Snapshot>({ nodes, edges });
   current.current = { nodes, edges };
 
@@ -159,12 +160,18 @@ export function useGraphEditor(initial: JourneyGraph) {
     clipboard = { nodes: pastedNodes, edges: pastedEdges };
   }, [setNodes, setEdges, takeSnapshot]);
 
-  const autoLayout = useCallback(async () => {
-    const { nodes: list, edges: links } = current.current;
-    const laid = await layoutNodes(list, links);
-    takeSnapshot();
-    setNodes(laid);
-  }, [setNodes, takeSnapshot]);
+  /** Lays the journey out (top-down unless told otherwise) and returns the new nodes, for framing. */
+  const autoLayout = useCallback(
+    async (to: Direction = direction) => {
+      const { nodes: list, edges: links } = current.current;
+      const laid = await layoutNodes(list, links, to);
+      takeSnapshot();
+      setDirection(to);
+      setNodes(laid);
+      return laid;
+    },
+    [setNodes, takeSnapshot, direction],
+  );
 
   const graph = useMemo(() => flowToGraph(nodes, edges), [nodes, edges]);
 
@@ -183,6 +190,7 @@ export function useGraphEditor(initial: JourneyGraph) {
     copy,
     paste,
     autoLayout,
+    direction,
   };
 }
 

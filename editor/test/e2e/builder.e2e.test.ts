@@ -52,7 +52,7 @@ describe.skipIf(!hasChromium)('journey builder and inspector in a real browser',
     await page.mouse.down();
     await page.mouse.move(to.x + to.width / 2, to.y + to.height / 2, { steps: 8 });
     await page.mouse.up();
-    await page.locator(`.react-flow__edge[data-id^="${source}.${port}->"]`).waitFor();
+    await page.locator(`.react-flow__edge[data-id^="${source}.${port}->"]`).waitFor({ state: 'attached' });
   }
 
   /** Waits until an element matching the selector contains the text. */
