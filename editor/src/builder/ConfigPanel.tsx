@@ -14,6 +14,7 @@ interface Props {
   readOnly: boolean;
   eventNames: string[];
   attributes: string[];
+  templateIds: string[];
   /** The journey being edited, for `{{ journey }}` in template previews. */
   journey: { id: string; name: string };
   onChange(patch: { config?: Record<string, unknown>; label?: string }): void;
@@ -30,6 +31,7 @@ export const ConfigPanel = memo(function ConfigPanel({
   readOnly,
   eventNames,
   attributes,
+  templateIds,
   journey,
   onChange,
   onDelete,
@@ -74,7 +76,7 @@ export const ConfigPanel = memo(function ConfigPanel({
           schema={definition.configSchema as JsonSchema}
           value={data.config}
           onChange={(config) => onChange({ config })}
-          env={{ eventNames, attributes, invalid, readOnly }}
+          env={{ eventNames, attributes, templates: templateIds, invalid, readOnly }}
         />
       ) : (
         <p className="error">This node type is not known to the server; it cannot be edited.</p>

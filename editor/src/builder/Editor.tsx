@@ -59,6 +59,8 @@ export function Editor({ journey, version, onJourneyChanged, onReloadDraft }: Pr
   const stats = useLiveStats(journey.id, live && !version);
   const events = useApi<string[]>(readOnly ? null : '/v1/events/names');
   const attributes = useApi<string[]>(readOnly ? null : '/v1/customers/attributes');
+  const templates = useApi<{ id: string }[]>(readOnly ? null : '/v1/templates');
+  const templateIds = useMemo(() => (templates.data ?? []).map((t) => t.id), [templates.data]);
 
   const shortcuts = useMemo(
     () => ({
@@ -202,6 +204,7 @@ export function Editor({ journey, version, onJourneyChanged, onReloadDraft }: Pr
                 readOnly={readOnly}
                 eventNames={events.data ?? NONE}
                 attributes={attributes.data ?? NONE}
+                templateIds={templateIds}
                 journey={journeyRef}
                 onChange={onConfigChange}
                 onDelete={onConfigDelete}

@@ -98,7 +98,7 @@ describe.skipIf(!hasChromium)('journey builder and inspector in a real browser',
     await eventProblem.waitFor({ state: 'detached' });
 
     await drop('send', 30, 470, 'send_2');
-    await page.selectOption(T('field-channel'), { label: 'sms' });
+    await page.selectOption(T('field-channel'), { label: 'SMS' });
     await page.fill(T('field-body'), 'Still thinking it over? 10% off today.');
     await drop('exit', 270, 470, 'exit_1');
     await drop('exit', 30, 280, 'exit_2');
