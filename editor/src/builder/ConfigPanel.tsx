@@ -1,15 +1,23 @@
 import type { GraphProblem } from '@itinera/schemas';
 import { memo, useMemo } from 'react';
 import { useCan } from '../app/session.tsx';
+import { safePorts } from '../canvas/decor.tsx';
 import { SchemaForm } from '../form/SchemaForm.tsx';
 import type { JsonSchema } from '../graph/json-schema.ts';
 import type { JourneyNodeData } from '../graph/mapping.ts';
 import { nodeTypes } from '../graph/node-registry.ts';
+import { NextStepPicker, type StepChoice } from './NextStepPicker.tsx';
 import { TemplatePreview } from './TemplatePreview.tsx';
 import { templateFields } from './template-preview.ts';
 
 interface Props {
+  nodeId: string;
   data: JourneyNodeData;
+  /** Port id -> connected node id, and the steps a port may lead to. */
+  links: Record<string, string>;
+  choices: StepChoice[];
+  onConnect(port: string, target: string | null): void;
+  onAddNext(port: string, type: string): void;
   problems: GraphProblem[];
   readOnly: boolean;
   eventNames: string[];
@@ -26,7 +34,12 @@ interface Props {
  * takes the node's data (kept by React Flow while the node moves), so dragging the node does not redraw it.
  */
 export const ConfigPanel = memo(function ConfigPanel({
+  nodeId,
   data,
+  links,
+  choices,
+  onConnect,
+  onAddNext,
   problems,
   readOnly,
   eventNames,
@@ -80,6 +93,16 @@ export const ConfigPanel = memo(function ConfigPanel({
         />
       ) : (
         <p className="error">This node type is not known to the server; it cannot be edited.</p>
+      )}
+      {!readOnly && (
+        <NextStepPicker
+          nodeId={nodeId}
+          ports={safePorts(definition, data.config)}
+          links={links}
+          choices={choices}
+          onConnect={onConnect}
+          onAddNext={onAddNext}
+        />
       )}
       {canPreview && templates.length > 0 && <TemplatePreview fields={templates} journey={journey} />}
       {!readOnly && (

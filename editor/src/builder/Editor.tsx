@@ -7,6 +7,8 @@ import type { VersionDetail } from '../api/types.ts';
 import { navigate } from '../app/router.ts';
 import { useCan } from '../app/session.tsx';
 import { type CanvasDecor, DecorContext, problemsByNode } from '../canvas/decor.tsx';
+import { nodeName } from '../graph/labels.ts';
+import { INPUT_HANDLE } from '../graph/mapping.ts';
 import { nodeTypes } from '../graph/node-registry.ts';
 import { useStructureVersion } from '../graph/structure.ts';
 import { useToast } from '../ui/toasts.tsx';
@@ -94,6 +96,34 @@ export function Editor({ journey, version, onJourneyChanged, onReloadDraft }: Pr
   );
   const journeyRef = useMemo(() => ({ id: journey.id, name }), [journey.id, name]);
   const onConfigDelete = useCallback(() => singleId && deleteNodes([singleId]), [singleId, deleteNodes]);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: names and roles change with the structure only
+  const choices = useMemo(
+    () =>
+      editor.nodes
+        .filter((n) => (nodeTypes.get(n.data.type)?.role ?? 'step') === 'step')
+        .map((n) => ({ id: n.id, name: nodeName(editor.graph, n.id) })),
+    [structure],
+  );
+  const links = useMemo(
+    () =>
+      Object.fromEntries(
+        editor.edges.filter((e) => e.source === singleId).map((e) => [e.sourceHandle ?? 'next', e.target]),
+      ),
+    [editor.edges, singleId],
+  );
+  const { connect, disconnect, addNext } = editor;
+  const onConnectPort = useCallback(
+    (port: string, target: string | null) => {
+      if (!singleId) return;
+      if (target) connect({ source: singleId, sourceHandle: port, target, targetHandle: INPUT_HANDLE });
+      else disconnect(singleId, port);
+    },
+    [singleId, connect, disconnect],
+  );
+  const onAddNext = useCallback(
+    (port: string, type: string) => singleId && addNext(singleId, port, type),
+    [singleId, addNext],
+  );
 
   function focusNode(id: string) {
     const node = editor.nodes.find((n) => n.id === id);
@@ -199,7 +229,12 @@ export function Editor({ journey, version, onJourneyChanged, onReloadDraft }: Pr
             {single ? (
               <ConfigPanel
                 key={single.id}
+                nodeId={single.id}
                 data={single.data}
+                links={links}
+                choices={choices}
+                onConnect={onConnectPort}
+                onAddNext={onAddNext}
                 problems={decor.problems.get(single.id) ?? NONE}
                 readOnly={readOnly}
                 eventNames={events.data ?? NONE}

@@ -3,6 +3,7 @@ import { type DragEvent, useCallback, useMemo, useRef } from 'react';
 import { withPortLabels } from '../canvas/edge-labels.ts';
 import { FIT_VIEW, FitOnceMeasured, ZOOM_RANGE } from '../canvas/fit.ts';
 import { flowNodeTypes } from '../canvas/JourneyNodeCard.tsx';
+import { freeSpotNear } from '../graph/free-spot.ts';
 import type { Direction } from '../graph/layout.ts';
 import { useStructureVersion } from '../graph/structure.ts';
 import { DRAG_TYPE } from './Palette.tsx';
@@ -35,6 +36,11 @@ export function FlowCanvas({
   };
 
   centreRef.current = (type: string) => {
+    const selected = editor.nodes.find((n) => n.selected);
+    if (selected) {
+      addNode(type, freeSpotNear(selected, editor.nodes, editor.direction));
+      return;
+    }
     const box = wrapper.current?.getBoundingClientRect();
     if (!box) return;
     const centre = screenToFlowPosition({ x: box.left + box.width / 2, y: box.top + box.height / 2 });

@@ -2,6 +2,7 @@ import type { JourneyGraph } from '@itinera/schemas';
 import { type Connection, useEdgesState, useNodesState } from '@xyflow/react';
 import { useCallback, useMemo, useRef, useState } from 'react';
 import { safePorts } from '../canvas/decor.tsx';
+import { freeSpotNear } from '../graph/free-spot.ts';
 import { useHistory } from '../graph/history.ts';
 import { type Direction, directionOf, layoutNodes } from '../graph/layout.ts';
 import {
@@ -91,6 +92,41 @@ export function useGraphEditor(initial: JourneyGraph) {
       ]);
     },
     [setEdges, takeSnapshot],
+  );
+
+  const disconnect = useCallback(
+    (source: string, port: string) => {
+      takeSnapshot();
+      setEdges((list) => list.filter((e) => !(e.source === source && e.sourceHandle === port)));
+    },
+    [setEdges, takeSnapshot],
+  );
+
+  /** Adds a node of `type` in free space next to `source` and connects `port` to it (one undo step). */
+  const addNext = useCallback(
+    (source: string, port: string, type: string) => {
+      const from = current.current.nodes.find((n) => n.id === source);
+      if (!from) return;
+      const ports = safePorts(nodeTypes.get(from.data.type), from.data.config);
+      const slot = Math.max(
+        0,
+        ports.findIndex((p) => p.id === port),
+      );
+      const id = addNode(type, freeSpotNear(from, current.current.nodes, direction, slot));
+      if (!id) return;
+      setEdges((list) => [
+        ...list.filter((e) => !(e.source === source && e.sourceHandle === port)),
+        {
+          id: edgeId(source, port, id),
+          source,
+          sourceHandle: port,
+          target: id,
+          targetHandle: INPUT_HANDLE,
+          data: { port },
+        },
+      ]);
+    },
+    [addNode, setEdges, direction],
   );
 
   const updateNode = useCallback(
@@ -191,6 +227,8 @@ export function useGraphEditor(initial: JourneyGraph) {
     paste,
     autoLayout,
     direction,
+    disconnect,
+    addNext,
   };
 }
 
