@@ -1,6 +1,8 @@
 import '@xyflow/react/dist/style.css';
 import './styles.css';
 import './collab.css';
+import './canvas/canvas.css';
+import './inspector/support.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app/App.tsx';

@@ -73,13 +73,22 @@ describe('SchemaForm', () => {
     const schema = nodeTypes.get('send')!.configSchema;
     const { last } = renderForm(schema, { channel: 'email', subject: 'Hi', body: 'Hello' });
     const channel = byTestId('field-channel') as unknown as HTMLSelectElement;
-    expect([...channel.options].map((o) => o.textContent)).toEqual(['email', 'sms', 'push', 'webhook']);
-    fireEvent.change(channel, { target: { value: '1' } });
-    expect(last()).toMatchObject({ channel: 'sms' });
-
+    expect([...channel.options].map((o) => o.textContent)).toEqual(['Email', 'SMS', 'Push', 'Webhook']);
+    // An email shows its subject and tracking but no webhook fields.
+    expect(screen.queryByTestId('field-track')).not.toBeNull();
+    expect(screen.queryByTestId('field-url')).toBeNull();
     expect(byTestId('field-body').tagName).toBe('TEXTAREA');
     fireEvent.change(byTestId('field-subject'), { target: { value: '' } });
     expect(last()).not.toHaveProperty('subject');
+
+    // An SMS shows neither a subject, nor email tracking, nor webhook fields.
+    fireEvent.change(channel, { target: { value: '1' } });
+    expect(last()).toMatchObject({ channel: 'sms' });
+    for (const hidden of ['field-subject', 'field-track', 'field-url', 'add-headers'])
+      expect(screen.queryByTestId(hidden)).toBeNull();
+
+    fireEvent.change(channel, { target: { value: '3' } });
+    expect(screen.queryByTestId('field-url')).not.toBeNull();
 
     fireEvent.click(screen.getByTestId('add-headers'));
     expect(last().headers).toEqual({});
@@ -88,6 +97,22 @@ describe('SchemaForm', () => {
     fireEvent.change(byTestId('field-headers.0-key'), { target: { value: 'X-Token' } });
     fireEvent.change(byTestId('field-headers.X-Token'), { target: { value: 'abc' } });
     expect(last().headers).toEqual({ 'X-Token': 'abc' });
+  });
+
+  it('shows only the wait fields of the chosen mode, with words for choices', () => {
+    const { last } = renderForm(nodeTypes.get('wait')!.configSchema, {
+      mode: 'duration',
+      duration: { amount: 1, unit: 'days' },
+    });
+    const mode = byTestId('field-mode') as unknown as HTMLSelectElement;
+    expect([...mode.options].map((o) => o.textContent)).toContain('Until a time of day');
+    expect(screen.queryByTestId('field-time')).toBeNull();
+    fireEvent.change(mode, { target: { value: '1' } });
+    expect(screen.queryByTestId('field-duration.amount')).toBeNull();
+    fireEvent.change(byTestId('field-time'), { target: { value: '09:00' } });
+    for (const day of [1, 2, 3, 4, 5]) fireEvent.click(screen.getByTestId(`field-weekdays-${day}`));
+    expect(last()).toMatchObject({ mode: 'time_of_day', time: '09:00', weekdays: [1, 2, 3, 4, 5] });
+    expect(screen.queryByTestId('field-attribute')).toBeNull();
   });
 
   it('adds and removes array items of objects (split branches)', () => {

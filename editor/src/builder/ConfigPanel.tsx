@@ -1,19 +1,28 @@
 import type { GraphProblem } from '@itinera/schemas';
 import { memo, useMemo } from 'react';
 import { useCan } from '../app/session.tsx';
+import { safePorts } from '../canvas/decor.tsx';
 import { SchemaForm } from '../form/SchemaForm.tsx';
 import type { JsonSchema } from '../graph/json-schema.ts';
 import type { JourneyNodeData } from '../graph/mapping.ts';
 import { nodeTypes } from '../graph/node-registry.ts';
+import { NextStepPicker, type StepChoice } from './NextStepPicker.tsx';
 import { TemplatePreview } from './TemplatePreview.tsx';
 import { templateFields } from './template-preview.ts';
 
 interface Props {
+  nodeId: string;
   data: JourneyNodeData;
+  /** Port id -> connected node id, and the steps a port may lead to. */
+  links: Record<string, string>;
+  choices: StepChoice[];
+  onConnect(port: string, target: string | null): void;
+  onAddNext(port: string, type: string): void;
   problems: GraphProblem[];
   readOnly: boolean;
   eventNames: string[];
   attributes: string[];
+  templateIds: string[];
   /** The journey being edited, for `{{ journey }}` in template previews. */
   journey: { id: string; name: string };
   onChange(patch: { config?: Record<string, unknown>; label?: string }): void;
@@ -25,11 +34,17 @@ interface Props {
  * takes the node's data (kept by React Flow while the node moves), so dragging the node does not redraw it.
  */
 export const ConfigPanel = memo(function ConfigPanel({
+  nodeId,
   data,
+  links,
+  choices,
+  onConnect,
+  onAddNext,
   problems,
   readOnly,
   eventNames,
   attributes,
+  templateIds,
   journey,
   onChange,
   onDelete,
@@ -74,10 +89,20 @@ export const ConfigPanel = memo(function ConfigPanel({
           schema={definition.configSchema as JsonSchema}
           value={data.config}
           onChange={(config) => onChange({ config })}
-          env={{ eventNames, attributes, invalid, readOnly }}
+          env={{ eventNames, attributes, templates: templateIds, invalid, readOnly }}
         />
       ) : (
         <p className="error">This node type is not known to the server; it cannot be edited.</p>
+      )}
+      {!readOnly && (
+        <NextStepPicker
+          nodeId={nodeId}
+          ports={safePorts(definition, data.config)}
+          links={links}
+          choices={choices}
+          onConnect={onConnect}
+          onAddNext={onAddNext}
+        />
       )}
       {canPreview && templates.length > 0 && <TemplatePreview fields={templates} journey={journey} />}
       {!readOnly && (

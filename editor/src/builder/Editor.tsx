@@ -7,6 +7,8 @@ import type { VersionDetail } from '../api/types.ts';
 import { navigate } from '../app/router.ts';
 import { useCan } from '../app/session.tsx';
 import { type CanvasDecor, DecorContext, problemsByNode } from '../canvas/decor.tsx';
+import { nodeName } from '../graph/labels.ts';
+import { INPUT_HANDLE } from '../graph/mapping.ts';
 import { nodeTypes } from '../graph/node-registry.ts';
 import { useStructureVersion } from '../graph/structure.ts';
 import { useToast } from '../ui/toasts.tsx';
@@ -59,6 +61,8 @@ export function Editor({ journey, version, onJourneyChanged, onReloadDraft }: Pr
   const stats = useLiveStats(journey.id, live && !version);
   const events = useApi<string[]>(readOnly ? null : '/v1/events/names');
   const attributes = useApi<string[]>(readOnly ? null : '/v1/customers/attributes');
+  const templates = useApi<{ id: string }[]>(readOnly ? null : '/v1/templates');
+  const templateIds = useMemo(() => (templates.data ?? []).map((t) => t.id), [templates.data]);
 
   const shortcuts = useMemo(
     () => ({
@@ -77,8 +81,9 @@ export function Editor({ journey, version, onJourneyChanged, onReloadDraft }: Pr
       stats: stats?.nodes ?? null,
       trail: null,
       diff: diff.compareDiff?.nodes ?? null,
+      direction: editor.direction,
     }),
-    [problems, stats, diff.compareDiff],
+    [problems, stats, diff.compareDiff, editor.direction],
   );
   const selected = editor.nodes.filter((n) => n.selected);
   const single = selected.length === 1 ? selected[0] : null;
@@ -91,6 +96,34 @@ export function Editor({ journey, version, onJourneyChanged, onReloadDraft }: Pr
   );
   const journeyRef = useMemo(() => ({ id: journey.id, name }), [journey.id, name]);
   const onConfigDelete = useCallback(() => singleId && deleteNodes([singleId]), [singleId, deleteNodes]);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: names and roles change with the structure only
+  const choices = useMemo(
+    () =>
+      editor.nodes
+        .filter((n) => (nodeTypes.get(n.data.type)?.role ?? 'step') === 'step')
+        .map((n) => ({ id: n.id, name: nodeName(editor.graph, n.id) })),
+    [structure],
+  );
+  const links = useMemo(
+    () =>
+      Object.fromEntries(
+        editor.edges.filter((e) => e.source === singleId).map((e) => [e.sourceHandle ?? 'next', e.target]),
+      ),
+    [editor.edges, singleId],
+  );
+  const { connect, disconnect, addNext } = editor;
+  const onConnectPort = useCallback(
+    (port: string, target: string | null) => {
+      if (!singleId) return;
+      if (target) connect({ source: singleId, sourceHandle: port, target, targetHandle: INPUT_HANDLE });
+      else disconnect(singleId, port);
+    },
+    [singleId, connect, disconnect],
+  );
+  const onAddNext = useCallback(
+    (port: string, type: string) => singleId && addNext(singleId, port, type),
+    [singleId, addNext],
+  );
 
   function focusNode(id: string) {
     const node = editor.nodes.find((n) => n.id === id);
@@ -196,11 +229,17 @@ export function Editor({ journey, version, onJourneyChanged, onReloadDraft }: Pr
             {single ? (
               <ConfigPanel
                 key={single.id}
+                nodeId={single.id}
                 data={single.data}
+                links={links}
+                choices={choices}
+                onConnect={onConnectPort}
+                onAddNext={onAddNext}
                 problems={decor.problems.get(single.id) ?? NONE}
                 readOnly={readOnly}
                 eventNames={events.data ?? NONE}
                 attributes={attributes.data ?? NONE}
+                templateIds={templateIds}
                 journey={journeyRef}
                 onChange={onConfigChange}
                 onDelete={onConfigDelete}

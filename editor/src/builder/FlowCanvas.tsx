@@ -1,7 +1,11 @@
 import { Background, Controls, MiniMap, Panel, ReactFlow, useReactFlow } from '@xyflow/react';
-import { type DragEvent, useCallback, useRef } from 'react';
+import { type DragEvent, useCallback, useMemo, useRef } from 'react';
+import { withPortLabels } from '../canvas/edge-labels.ts';
 import { FIT_VIEW, FitOnceMeasured, ZOOM_RANGE } from '../canvas/fit.ts';
 import { flowNodeTypes } from '../canvas/JourneyNodeCard.tsx';
+import { freeSpotNear } from '../graph/free-spot.ts';
+import type { Direction } from '../graph/layout.ts';
+import { useStructureVersion } from '../graph/structure.ts';
 import { DRAG_TYPE } from './Palette.tsx';
 import type { GraphEditor } from './useGraphEditor.ts';
 
@@ -20,8 +24,23 @@ export function FlowCanvas({
   const wrapper = useRef<HTMLDivElement>(null);
   const { screenToFlowPosition, fitView } = useReactFlow();
   const { addNode, history } = editor;
+  const structure = useStructureVersion(editor.nodes, editor.edges);
+  // biome-ignore lint/correctness/useExhaustiveDependencies: labels depend on ports, not on positions
+  const edges = useMemo(() => withPortLabels(editor.nodes, editor.edges), [structure]);
+
+  /** Lays out and frames the whole result, whatever it looked like before. */
+  const layout = async (direction?: Direction) => {
+    const laid = await editor.autoLayout(direction);
+    // Runs once the moved nodes are applied (fitView waits for the next node update).
+    await fitView({ ...FIT_VIEW, duration: 300, nodes: laid.map((n) => ({ id: n.id })) });
+  };
 
   centreRef.current = (type: string) => {
+    const selected = editor.nodes.find((n) => n.selected);
+    if (selected) {
+      addNode(type, freeSpotNear(selected, editor.nodes, editor.direction));
+      return;
+    }
     const box = wrapper.current?.getBoundingClientRect();
     if (!box) return;
     const centre = screenToFlowPosition({ x: box.left + box.width / 2, y: box.top + box.height / 2 });
@@ -52,7 +71,7 @@ export function FlowCanvas({
     <div className="canvas" ref={wrapper} data-testid="canvas">
       <ReactFlow
         nodes={editor.nodes}
-        edges={editor.edges}
+        edges={edges}
         nodeTypes={flowNodeTypes}
         onNodesChange={editor.onNodesChange}
         onEdgesChange={editor.onEdgesChange}
@@ -98,17 +117,18 @@ export function FlowCanvas({
             >
               ↷ Redo
             </button>
-            <button
-              type="button"
-              data-testid="auto-layout"
-              onClick={async () => {
-                await editor.autoLayout();
-                // Fits once the moved nodes have been applied (fitView waits for the next node update).
-                void fitView({ ...FIT_VIEW, duration: 300 });
-              }}
-            >
+            <button type="button" data-testid="auto-layout" onClick={() => void layout()}>
               Auto-layout
             </button>
+            <select
+              aria-label="Layout direction"
+              data-testid="layout-direction"
+              value={editor.direction}
+              onChange={(e) => void layout(e.target.value as Direction)}
+            >
+              <option value="TB">↓ Top to bottom</option>
+              <option value="LR">→ Left to right</option>
+            </select>
           </Panel>
         )}
       </ReactFlow>

@@ -36,7 +36,6 @@ export function PublishDialog({
           required
           value={note}
           onChange={(e) => setNote(e.target.value)}
-          // biome-ignore lint/a11y/noAutofocus: the dialog exists to take this note
           autoFocus
         />
         <div className="dialog-actions">

@@ -1,9 +1,10 @@
 import type { JourneyGraph } from '@itinera/schemas';
 import { type Connection, useEdgesState, useNodesState } from '@xyflow/react';
-import { useCallback, useMemo, useRef } from 'react';
+import { useCallback, useMemo, useRef, useState } from 'react';
 import { safePorts } from '../canvas/decor.tsx';
+import { freeSpotNear } from '../graph/free-spot.ts';
 import { useHistory } from '../graph/history.ts';
-import { layoutNodes } from '../graph/layout.ts';
+import { type Direction, directionOf, layoutNodes } from '../graph/layout.ts';
 import {
   edgeId,
   type FlowEdge,
@@ -27,6 +28,7 @@ export function useGraphEditor(initial: JourneyGraph) {
   const start = useMemo(() => graphToFlow(initial), [initial]);
   const [nodes, setNodes, onNodesChange] = useNodesState<FlowNode>(start.nodes);
   const [edges, setEdges, onEdgesChange] = useEdgesState<FlowEdge>(start.edges);
+  const [direction, setDirection] = useState<Direction>(() => directionOf(initial));
   const current = useRef<Snapshot>({ nodes, edges });
   current.current = { nodes, edges };
 
@@ -90,6 +92,41 @@ export function useGraphEditor(initial: JourneyGraph) {
       ]);
     },
     [setEdges, takeSnapshot],
+  );
+
+  const disconnect = useCallback(
+    (source: string, port: string) => {
+      takeSnapshot();
+      setEdges((list) => list.filter((e) => !(e.source === source && e.sourceHandle === port)));
+    },
+    [setEdges, takeSnapshot],
+  );
+
+  /** Adds a node of `type` in free space next to `source` and connects `port` to it (one undo step). */
+  const addNext = useCallback(
+    (source: string, port: string, type: string) => {
+      const from = current.current.nodes.find((n) => n.id === source);
+      if (!from) return;
+      const ports = safePorts(nodeTypes.get(from.data.type), from.data.config);
+      const slot = Math.max(
+        0,
+        ports.findIndex((p) => p.id === port),
+      );
+      const id = addNode(type, freeSpotNear(from, current.current.nodes, direction, slot));
+      if (!id) return;
+      setEdges((list) => [
+        ...list.filter((e) => !(e.source === source && e.sourceHandle === port)),
+        {
+          id: edgeId(source, port, id),
+          source,
+          sourceHandle: port,
+          target: id,
+          targetHandle: INPUT_HANDLE,
+          data: { port },
+        },
+      ]);
+    },
+    [addNode, setEdges, direction],
   );
 
   const updateNode = useCallback(
@@ -159,12 +196,18 @@ export function useGraphEditor(initial: JourneyGraph) {
     clipboard = { nodes: pastedNodes, edges: pastedEdges };
   }, [setNodes, setEdges, takeSnapshot]);
 
-  const autoLayout = useCallback(async () => {
-    const { nodes: list, edges: links } = current.current;
-    const laid = await layoutNodes(list, links);
-    takeSnapshot();
-    setNodes(laid);
-  }, [setNodes, takeSnapshot]);
+  /** Lays the journey out (top-down unless told otherwise) and returns the new nodes, for framing. */
+  const autoLayout = useCallback(
+    async (to: Direction = direction) => {
+      const { nodes: list, edges: links } = current.current;
+      const laid = await layoutNodes(list, links, to);
+      takeSnapshot();
+      setDirection(to);
+      setNodes(laid);
+      return laid;
+    },
+    [setNodes, takeSnapshot, direction],
+  );
 
   const graph = useMemo(() => flowToGraph(nodes, edges), [nodes, edges]);
 
@@ -183,6 +226,9 @@ export function useGraphEditor(initial: JourneyGraph) {
     copy,
     paste,
     autoLayout,
+    direction,
+    disconnect,
+    addNext,
   };
 }
 

@@ -1,32 +1,37 @@
 import type { JourneyGraph } from '@itinera/schemas';
 import { Background, Controls, ReactFlow, ReactFlowProvider } from '@xyflow/react';
 import { useMemo } from 'react';
+import { directionOf } from '../graph/layout.ts';
 import { graphToFlow } from '../graph/mapping.ts';
 import { type CanvasDecor, DecorContext, emptyDecor } from './decor.tsx';
+import { withPortLabels } from './edge-labels.ts';
 import { FIT_VIEW, FitOnceMeasured, ZOOM_RANGE } from './fit.ts';
 import { flowNodeTypes } from './JourneyNodeCard.tsx';
 
-/** A read-only canvas; `takenEdges` are highlighted (an enrollment's path). */
+/** A read-only canvas; `takenEdges` are highlighted (an enrollment's path); it opens framing `focus`. */
 export function GraphView({
   graph,
   decor = emptyDecor,
   takenEdges,
+  focus,
 }: {
   graph: JourneyGraph;
   decor?: CanvasDecor;
   takenEdges?: Set<string>;
+  focus?: string | null;
 }) {
   const { nodes, edges } = useMemo(() => {
     const flow = graphToFlow(graph);
     return {
       nodes: flow.nodes,
-      edges: flow.edges.map((e) =>
+      edges: withPortLabels(flow.nodes, flow.edges).map((e) =>
         takenEdges?.has(e.id) ? { ...e, animated: true, className: 'is-taken', zIndex: 1 } : e,
       ),
     };
   }, [graph, takenEdges]);
+  const directed = useMemo(() => ({ ...decor, direction: directionOf(graph) }), [decor, graph]);
   return (
-    <DecorContext.Provider value={decor}>
+    <DecorContext.Provider value={directed}>
       <ReactFlowProvider>
         <ReactFlow
           nodes={nodes}
@@ -42,7 +47,7 @@ export function GraphView({
         >
           <Background />
           <Controls showInteractive={false} />
-          <FitOnceMeasured />
+          <FitOnceMeasured focus={focus} />
         </ReactFlow>
       </ReactFlowProvider>
     </DecorContext.Provider>

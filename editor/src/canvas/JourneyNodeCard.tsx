@@ -9,7 +9,8 @@ import { safePorts, useDecor } from './decor.tsx';
 function JourneyNodeCardInner({ id, data, selected }: NodeProps<FlowNode>) {
   const definition = nodeTypes.get(data.type);
   const ports = safePorts(definition, data.config);
-  const portKey = ports.map((p) => p.id).join('|');
+  const { problems, stats, trail, diff, direction = 'TB' } = useDecor();
+  const portKey = `${direction}:${ports.map((p) => p.id).join('|')}`;
   const updateNodeInternals = useUpdateNodeInternals();
   const measuredPorts = useRef(portKey);
   useEffect(() => {
@@ -20,7 +21,6 @@ function JourneyNodeCardInner({ id, data, selected }: NodeProps<FlowNode>) {
     updateNodeInternals(id);
   }, [id, portKey, updateNodeInternals]);
 
-  const { problems, stats, trail, diff } = useDecor();
   const change = diff?.get(id);
   const nodeProblems = problems.get(id) ?? [];
   const nodeStats = stats?.[id];
@@ -42,7 +42,12 @@ function JourneyNodeCardInner({ id, data, selected }: NodeProps<FlowNode>) {
   return (
     <div className={classes.join(' ')} data-testid={`node-${id}`} data-type={data.type}>
       {role === 'step' && (
-        <Handle type="target" position={Position.Left} id={INPUT_HANDLE} data-testid={`handle-${id}-in`} />
+        <Handle
+          type="target"
+          position={direction === 'TB' ? Position.Top : Position.Left}
+          id={INPUT_HANDLE}
+          data-testid={`handle-${id}-in`}
+        />
       )}
       {change && (
         <span className="jnode-diff" data-testid={`diff-${id}`}>
@@ -75,13 +80,13 @@ function JourneyNodeCardInner({ id, data, selected }: NodeProps<FlowNode>) {
       )}
       {trail?.current === id && <div className="jnode-current">● customer is here</div>}
       {ports.length > 0 && (
-        <div className="jnode-ports">
+        <div className={`jnode-ports jnode-ports-${direction}`}>
           {ports.map((port) => (
             <div className="jnode-port" key={port.id}>
               <span>{port.label}</span>
               <Handle
                 type="source"
-                position={Position.Right}
+                position={direction === 'TB' ? Position.Bottom : Position.Right}
                 id={port.id}
                 data-testid={`handle-${id}-${port.id}`}
                 aria-label={`${port.label} output`}

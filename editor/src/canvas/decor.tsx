@@ -2,6 +2,7 @@ import type { GraphProblem, NodeTypeDefinition, OutputPort } from '@itinera/sche
 import { portsOf } from '@itinera/schemas';
 import { createContext, useContext } from 'react';
 import type { NodeChange } from '../graph/diff.ts';
+import type { Direction } from '../graph/layout.ts';
 
 /** Per-node extras drawn on the canvas, kept out of node data so they never enter the graph or history. */
 export interface CanvasDecor {
@@ -11,6 +12,8 @@ export interface CanvasDecor {
   trail: { visited: Set<string>; current: string | null } | null;
   /** While comparing with a version: nodes added or changed since it. */
   diff?: Map<string, NodeChange> | null;
+  /** Where edges enter and leave cards: top/bottom (TB, the default) or left/right (LR). */
+  direction?: Direction;
 }
 
 export const emptyDecor: CanvasDecor = { problems: new Map(), stats: null, trail: null };

@@ -1,6 +1,9 @@
 import { type FitViewOptions, type ReactFlowState, useReactFlow, useStore } from '@xyflow/react';
 import { useEffect, useRef } from 'react';
 
+/** Node cards' smallest text is 11 px: at this zoom it is still 9 px on screen. */
+export const READABLE_ZOOM = 9 / 11;
+
 /**
  * How every canvas frames a journey: pixel padding (a fraction would waste a fifth of a wide canvas on a
  * long, flat journey), a little extra at the top for the toolbar, and never zoomed in beyond 100 %.
@@ -10,9 +13,13 @@ export const FIT_VIEW: FitViewOptions = {
   maxZoom: 1,
   minZoom: 0.1,
 };
+const PADDING = { x: 64, y: 88 };
 
 /** The zoom range of every canvas; low enough that fitting a few hundred nodes is not clamped. */
 export const ZOOM_RANGE = { minZoom: 0.1, maxZoom: 2 };
+
+/** How many nodes the opening view tries to frame when the whole journey cannot be read at once. */
+const OPENING_NODES = 5;
 
 /**
  * True once every node React Flow knows has been measured. Works on read-only canvases too, where the
@@ -26,18 +33,54 @@ const allMeasured = (s: ReactFlowState): boolean => {
   return true;
 };
 
+/** The entry nodes (nothing leads into them) and the steps right after them, breadth first. */
+export function openingNodeIds(
+  nodes: { id: string }[],
+  edges: { source: string; target: string }[],
+  focus?: string | null,
+): string[] {
+  const targets = new Set(edges.map((e) => e.target));
+  const start = focus ? [focus] : nodes.filter((n) => !targets.has(n.id)).map((n) => n.id);
+  const seen = new Set(start.slice(0, OPENING_NODES));
+  const queue = [...seen];
+  while (queue.length > 0 && seen.size < OPENING_NODES) {
+    const id = queue.shift()!;
+    for (const e of edges) {
+      if (e.source !== id || seen.has(e.target) || seen.size >= OPENING_NODES) continue;
+      seen.add(e.target);
+      queue.push(e.target);
+    }
+  }
+  return [...seen];
+}
+
 /**
- * Fits the whole journey into view once, as soon as all of its nodes are measured. The `fitView` prop
- * alone is not enough: it fires on the first measurement, which may cover only some nodes.
+ * Frames the journey once all of its nodes are measured: all of it when it is readable that way (text at
+ * least 9 px on screen), else the trigger and its first steps (or `focus`, such as where a customer is) at a
+ * readable zoom. The `fitView` prop alone is not enough: it fires on the first measurement, which may cover
+ * only some nodes.
  */
-export function FitOnceMeasured() {
+export function FitOnceMeasured({ focus }: { focus?: string | null }) {
   const done = useRef(false);
   const ready = useStore((s) => done.current || allMeasured(s));
-  const { fitView } = useReactFlow();
+  const { fitView, getNodes, getEdges, getNodesBounds } = useReactFlow();
+  const width = useStore((s) => s.width);
+  const height = useStore((s) => s.height);
   useEffect(() => {
     if (!ready || done.current) return;
     done.current = true;
-    void fitView(FIT_VIEW);
-  }, [ready, fitView]);
+    const nodes = getNodes();
+    const bounds = getNodesBounds(nodes);
+    const fitAll = Math.min(
+      (width - PADDING.x) / Math.max(bounds.width, 1),
+      (height - PADDING.y) / Math.max(bounds.height, 1),
+    );
+    if (fitAll >= READABLE_ZOOM && !focus) {
+      void fitView(FIT_VIEW);
+      return;
+    }
+    const ids = openingNodeIds(nodes, getEdges(), focus);
+    void fitView({ ...FIT_VIEW, nodes: ids.map((id) => ({ id })), minZoom: READABLE_ZOOM });
+  }, [ready, fitView, getNodes, getEdges, getNodesBounds, width, height, focus]);
   return null;
 }

@@ -21,7 +21,7 @@ export function ArrayField({ schema, value, onChange, path, label }: FieldProps)
             value={item}
             onChange={(next) => setItem(index, next)}
             path={joinPath(path, index)}
-            label={`${itemSchema.title ?? 'Item'} ${index + 1}`}
+            label={`${itemSchema.title ?? (schema['x-item'] as string | undefined) ?? 'Item'} ${index + 1}`}
             required
           />
           {!readOnly && (

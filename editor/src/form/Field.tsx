@@ -5,11 +5,13 @@ import { DurationField } from './DurationField.tsx';
 import { BooleanField, EnumField, NumberField, StringField, UnknownField } from './inputs.tsx';
 import { ObjectField } from './ObjectField.tsx';
 import { RecordField } from './RecordField.tsx';
+import { WeekdaysField } from './WeekdaysField.tsx';
 
 /** Picks the widget for a schema node; anything unrecognised falls back to a free-value input. */
 export function Field(props: FieldProps) {
   const { schema } = props;
   if (schema['x-widget'] === 'duration') return <DurationField {...props} />;
+  if (schema['x-widget'] === 'weekdays') return <WeekdaysField {...props} />;
   if (literalChoices(schema)) return <EnumField {...props} />;
   switch (schema.type) {
     case 'object':

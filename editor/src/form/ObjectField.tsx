@@ -2,7 +2,21 @@ import { defaultFor, type JsonSchema } from '../graph/json-schema.ts';
 import { type FieldProps, useFormEnv } from './context.ts';
 import { Field, joinPath } from './Field.tsx';
 
-const isComposite = (s: JsonSchema) => s.type === 'object' || s.type === 'array';
+const isComposite = (s: JsonSchema) =>
+  (s.type === 'object' || s.type === 'array') && s['x-widget'] !== 'weekdays';
+
+/**
+ * A field's `x-when` hint, e.g. `{ mode: ['time_of_day'] }`: shown only when a sibling holds one of the
+ * listed values (for an array sibling, any of its items; several keys: any of them). Hidden values stay.
+ */
+export function applies(schema: JsonSchema, object: Record<string, unknown>, siblings: JsonSchema): boolean {
+  const when = schema['x-when'] as Record<string, unknown[]> | undefined;
+  if (!when) return true;
+  return Object.entries(when).some(([key, allowed]) => {
+    const value = object[key] ?? siblings.properties?.[key]?.default;
+    return (Array.isArray(value) ? value : [value]).some((v) => allowed.includes(v));
+  });
+}
 
 export function ObjectField({ schema, value, onChange, path, label }: FieldProps) {
   const { readOnly } = useFormEnv();
@@ -14,7 +28,8 @@ export function ObjectField({ schema, value, onChange, path, label }: FieldProps
     else copy[key] = next;
     onChange(copy);
   };
-  const fields = Object.entries(schema.properties ?? {}).map(([key, child]) => {
+  const shown = Object.entries(schema.properties ?? {}).filter(([, child]) => applies(child, object, schema));
+  const fields = shown.map(([key, child]) => {
     const childLabel = child.title ?? key.charAt(0).toUpperCase() + key.slice(1).replaceAll('_', ' ');
     const childPath = joinPath(path, key);
     const isRequired = required.has(key);

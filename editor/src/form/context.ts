@@ -4,6 +4,8 @@ import type { JsonSchema } from '../graph/json-schema.ts';
 export interface FormEnv {
   eventNames: string[];
   attributes: string[];
+  /** Saved template ids, offered where a field picks one. */
+  templates?: string[];
   /** Dotted paths of fields with validation problems, e.g. `timeout.amount`. */
   invalid: Set<string>;
   readOnly: boolean;

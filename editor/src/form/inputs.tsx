@@ -19,7 +19,7 @@ export function FieldShell({
 }
 
 export function StringField({ schema, value, onChange, path, label, required }: FieldProps) {
-  const { eventNames, attributes, readOnly } = useFormEnv();
+  const { eventNames, attributes, templates = [], readOnly } = useFormEnv();
   const widget = schema['x-widget'];
   const text = typeof value === 'string' ? value : '';
   const set = (next: string) => onChange(next === '' && !required ? undefined : next);
@@ -37,7 +37,14 @@ export function StringField({ schema, value, onChange, path, label, required }: 
       </FieldShell>
     );
   }
-  const options = widget === 'event-name' ? eventNames : widget === 'profile-attribute' ? attributes : null;
+  const options =
+    widget === 'event-name'
+      ? eventNames
+      : widget === 'profile-attribute'
+        ? attributes
+        : widget === 'template-id'
+          ? templates
+          : null;
   const listId = options ? `${fieldId(path)}-options` : undefined;
   return (
     <FieldShell path={path} label={label} schema={schema}>
@@ -97,6 +104,27 @@ export function BooleanField({ schema, value, onChange, path, label }: FieldProp
   );
 }
 
+/** Words for values that appear in many schemas; a schema's `x-labels` map wins. */
+const CHOICE_LABELS: Record<string, string> = {
+  eq: 'equals',
+  neq: 'does not equal',
+  gt: 'is greater than',
+  gte: 'is at least',
+  lt: 'is less than',
+  lte: 'is at most',
+  contains: 'contains',
+  exists: 'is set',
+  not_exists: 'is not set',
+  in: 'is one of',
+  sms: 'SMS',
+};
+
+export function choiceLabel(schema: Record<string, unknown>, choice: unknown): string {
+  const own = (schema['x-labels'] as Record<string, string> | undefined)?.[String(choice)];
+  const text = own ?? CHOICE_LABELS[String(choice)] ?? String(choice).replaceAll('_', ' ');
+  return text.charAt(0).toUpperCase() + text.slice(1);
+}
+
 export function EnumField({ schema, value, onChange, path, label, required }: FieldProps) {
   const { readOnly } = useFormEnv();
   const choices = literalChoices(schema) ?? [];
@@ -113,7 +141,7 @@ export function EnumField({ schema, value, onChange, path, label, required }: Fi
         {(!required || index < 0) && <option value="">—</option>}
         {choices.map((choice, i) => (
           <option key={String(choice)} value={String(i)}>
-            {String(choice).replaceAll('_', ' ')}
+            {choiceLabel(schema, choice)}
           </option>
         ))}
       </select>

@@ -2,6 +2,9 @@ import type { CustomerEventRow, CustomerSummary, EnrollmentRow, MessageRow } fro
 import { href } from '../app/router.ts';
 import { formatTime, formatValue } from '../ui/format.ts';
 import { useApi } from '../ui/useApi.ts';
+import { useRefresh } from '../ui/useRefresh.ts';
+import { DeliveryDecisions } from './DeliveryDecisions.tsx';
+import { MessagePreview } from './MessagePreview.tsx';
 
 function Section({
   title,
@@ -32,6 +35,7 @@ export function CustomerPage({ customerId }: { customerId: string }) {
   const events = useApi<CustomerEventRow[]>(`${base}/events`);
   const enrollments = useApi<EnrollmentRow[]>(`${base}/enrollments`);
   const messages = useApi<MessageRow[]>(`${base}/messages`);
+  useRefresh([profile.reload, events.reload, enrollments.reload, messages.reload]);
   return (
     <section className="page customer">
       <div className="page-head">
@@ -106,12 +110,15 @@ export function CustomerPage({ customerId }: { customerId: string }) {
             {messages.data?.map((m) => (
               <li key={m.id}>
                 <strong>{m.channel}</strong> to {m.to} <span className="muted">{formatTime(m.sentAt)}</span>
-                {m.subject && <div>{m.subject}</div>}
-                <div className="muted clip">{m.body}</div>
+                {m.subject && <div className="wrap">{m.subject}</div>}
+                <MessagePreview message={m} />
               </li>
             ))}
           </ul>
           {messages.data?.length === 0 && <p className="muted">No messages sent.</p>}
+        </Section>
+        <Section title="Why did (or didn't) they get a message?" error={enrollments.error}>
+          {enrollments.data && <DeliveryDecisions enrollments={enrollments.data} />}
         </Section>
       </div>
     </section>

@@ -1,14 +1,17 @@
-import { useMemo, useState } from 'react';
+import { type FormEvent, useMemo, useState } from 'react';
 import { post } from '../api/client.ts';
 import type { EnrollmentDetail } from '../api/types.ts';
 import { href } from '../app/router.ts';
 import { useCan } from '../app/session.tsx';
 import type { CanvasDecor } from '../canvas/decor.tsx';
 import { GraphView } from '../canvas/GraphView.tsx';
+import { nodeName } from '../graph/labels.ts';
 import { edgeToFlow } from '../graph/mapping.ts';
+import { Dialog } from '../ui/Dialog.tsx';
 import { formatTime } from '../ui/format.ts';
 import { useToast } from '../ui/toasts.tsx';
 import { useApi } from '../ui/useApi.ts';
+import { useRefresh } from '../ui/useRefresh.ts';
 
 /** The edges an enrollment took: from each visited node along the port its timeline step left by. */
 export function takenEdgeIds(detail: EnrollmentDetail): Set<string> {
@@ -28,6 +31,9 @@ export function EnrollmentPage({ enrollmentId }: { enrollmentId: string }) {
   const canExit = useCan('enrollments:exit');
   const toast = useToast();
   const [exiting, setExiting] = useState(false);
+  const [asking, setAsking] = useState(false);
+  const [reason, setReason] = useState('');
+  useRefresh([reload]);
 
   const view = useMemo(() => {
     if (!data) return null;
@@ -40,12 +46,14 @@ export function EnrollmentPage({ enrollmentId }: { enrollmentId: string }) {
     return { decor, taken: takenEdgeIds(data) };
   }, [data]);
 
-  async function exit() {
-    if (!window.confirm('Remove this customer from the journey?')) return;
+  async function exit(event: FormEvent) {
+    event.preventDefault();
+    if (!reason.trim()) return;
     setExiting(true);
     try {
-      await post(`/v1/enrollments/${encodeURIComponent(enrollmentId)}/exit`);
+      await post(`/v1/enrollments/${encodeURIComponent(enrollmentId)}/exit`, { reason: reason.trim() });
       toast.info('Customer exited the journey');
+      setAsking(false);
       reload();
     } catch (e) {
       toast.error(e);
@@ -78,7 +86,8 @@ export function EnrollmentPage({ enrollmentId }: { enrollmentId: string }) {
         </span>
         {e.currentNodeId && e.status === 'active' && (
           <span data-testid="enrollment-current">
-            at <strong>{e.currentNodeId}</strong>
+            at <strong>{nodeName(data.graph, e.currentNodeId)}</strong>{' '}
+            <span className="muted">({e.currentNodeId})</span>
             {e.nextWakeAt ? ` until ${formatTime(e.nextWakeAt)}` : ''}
           </span>
         )}
@@ -87,7 +96,7 @@ export function EnrollmentPage({ enrollmentId }: { enrollmentId: string }) {
           <button
             type="button"
             className="danger"
-            onClick={exit}
+            onClick={() => setAsking(true)}
             disabled={exiting}
             data-testid="exit-enrollment"
           >
@@ -97,7 +106,12 @@ export function EnrollmentPage({ enrollmentId }: { enrollmentId: string }) {
       </div>
       <div className="enrollment-body">
         <div className="canvas" data-testid="enrollment-graph">
-          <GraphView graph={data.graph} decor={view.decor} takenEdges={view.taken} />
+          <GraphView
+            graph={data.graph}
+            decor={view.decor}
+            takenEdges={view.taken}
+            focus={e.status === 'active' ? e.currentNodeId : null}
+          />
         </div>
         <aside className="side timeline">
           <h2>Timeline</h2>
@@ -107,7 +121,8 @@ export function EnrollmentPage({ enrollmentId }: { enrollmentId: string }) {
               <li key={i}>
                 <div className="muted">{formatTime(s.at)}</div>
                 <div>
-                  <strong>{s.nodeId}</strong> <span className="muted">({s.nodeType})</span> — {s.outcome}
+                  <strong>{nodeName(data.graph, s.nodeId)}</strong>{' '}
+                  <span className="muted">({s.nodeId})</span> — {s.outcome}
                   {s.port ? ` → ${s.port}` : ''}
                 </div>
                 {s.reason && <div className="muted">{s.reason}</div>}
@@ -117,6 +132,38 @@ export function EnrollmentPage({ enrollmentId }: { enrollmentId: string }) {
           {e.endReason && <p>Ended: {e.endReason}</p>}
         </aside>
       </div>
+      {asking && (
+        <Dialog
+          title="Remove the customer from this journey?"
+          onClose={() => setAsking(false)}
+          testId="exit-dialog"
+        >
+          <form className="exit-form" onSubmit={exit}>
+            <label htmlFor="exit-reason">Reason (kept on the timeline)</label>
+            <input
+              id="exit-reason"
+              data-testid="exit-reason"
+              value={reason}
+              required
+              maxLength={500}
+              onChange={(ev) => setReason(ev.target.value)}
+            />
+            <div className="dialog-actions">
+              <button type="button" onClick={() => setAsking(false)}>
+                Cancel
+              </button>
+              <button
+                type="submit"
+                className="danger"
+                disabled={exiting || !reason.trim()}
+                data-testid="exit-confirm"
+              >
+                Exit customer
+              </button>
+            </div>
+          </form>
+        </Dialog>
+      )}
     </section>
   );
 }

@@ -52,7 +52,7 @@ describe.skipIf(!hasChromium)('journey builder and inspector in a real browser',
     await page.mouse.down();
     await page.mouse.move(to.x + to.width / 2, to.y + to.height / 2, { steps: 8 });
     await page.mouse.up();
-    await page.locator(`.react-flow__edge[data-id^="${source}.${port}->"]`).waitFor();
+    await page.locator(`.react-flow__edge[data-id^="${source}.${port}->"]`).waitFor({ state: 'attached' });
   }
 
   /** Waits until an element matching the selector contains the text. */
@@ -98,7 +98,7 @@ describe.skipIf(!hasChromium)('journey builder and inspector in a real browser',
     await eventProblem.waitFor({ state: 'detached' });
 
     await drop('send', 30, 470, 'send_2');
-    await page.selectOption(T('field-channel'), { label: 'sms' });
+    await page.selectOption(T('field-channel'), { label: 'SMS' });
     await page.fill(T('field-body'), 'Still thinking it over? 10% off today.');
     await drop('exit', 270, 470, 'exit_1');
     await drop('exit', 30, 280, 'exit_2');

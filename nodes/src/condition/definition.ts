@@ -8,25 +8,50 @@ const Rule = Type.Object(
         'attribute: a profile trait; event_count: the customer did an event N times in D days; context: a journey value such as response.status (a webhook reply) or event.properties.total',
       title: 'Check',
       default: 'attribute',
+      'x-labels': {
+        attribute: 'A profile attribute',
+        event_count: 'How often they did an event',
+        context: 'A journey value (event, webhook reply)',
+      },
     }),
-    path: Type.Optional(Type.String({ title: 'Profile attribute', 'x-widget': 'profile-attribute' })),
+    path: Type.Optional(
+      Type.String({
+        title: 'Attribute or value path',
+        'x-widget': 'profile-attribute',
+        'x-when': { kind: ['attribute', 'context'] },
+      }),
+    ),
     op: Type.Optional(
       Type.Union(
         ['eq', 'neq', 'gt', 'gte', 'lt', 'lte', 'contains', 'exists', 'not_exists', 'in'].map((op) =>
           Type.Literal(op),
         ),
-        { title: 'Operator' },
+        { title: 'Operator', 'x-when': { kind: ['attribute', 'context'] } },
       ),
     ),
-    value: Type.Optional(Type.Unknown({ title: 'Value' })),
-    event: Type.Optional(Type.String({ title: 'Event name', 'x-widget': 'event-name' })),
-    where: Type.Optional(PropertyFilter),
-    atLeast: Type.Optional(Type.Integer({ minimum: 0, title: 'At least N times', default: 1 })),
+    value: Type.Optional(Type.Unknown({ title: 'Value', 'x-when': { kind: ['attribute', 'context'] } })),
+    event: Type.Optional(
+      Type.String({ title: 'Event name', 'x-widget': 'event-name', 'x-when': { kind: ['event_count'] } }),
+    ),
+    where: Type.Optional({ ...PropertyFilter, 'x-when': { kind: ['event_count'] } }),
+    atLeast: Type.Optional(
+      Type.Integer({
+        minimum: 0,
+        title: 'At least N times',
+        default: 1,
+        'x-when': { kind: ['event_count'] },
+      }),
+    ),
     withinDays: Type.Optional(
-      Type.Number({ exclusiveMinimum: 0, title: 'Within the last D days', default: 30 }),
+      Type.Number({
+        exclusiveMinimum: 0,
+        title: 'Within the last D days',
+        default: 30,
+        'x-when': { kind: ['event_count'] },
+      }),
     ),
   },
-  { additionalProperties: false },
+  { additionalProperties: false, title: 'Rule' },
 );
 
 export const conditionNode = defineNodeType({
@@ -40,6 +65,7 @@ export const conditionNode = defineNodeType({
       combinator: Type.Union([Type.Literal('and'), Type.Literal('or')], {
         title: 'Combine with',
         default: 'and',
+        'x-labels': { and: 'All rules must hold (and)', or: 'Any rule may hold (or)' },
       }),
       rules: Type.Array(Rule, { minItems: 1, title: 'Rules' }),
     },

@@ -29,29 +29,56 @@ export const sendNode = defineNodeType({
           default: false,
         }),
       ),
-      templateId: Type.Optional(Type.String({ title: 'Saved template (overrides subject and body)' })),
+      templateId: Type.Optional(
+        Type.String({ title: 'Saved template (overrides subject and body)', 'x-widget': 'template-id' }),
+      ),
       to: Type.Optional(Type.String({ title: 'Recipient (template; defaults to the profile address)' })),
-      subject: Type.Optional(Type.String({ title: 'Subject / title', 'x-widget': 'template' })),
+      subject: Type.Optional(
+        Type.String({
+          title: 'Subject (email) / title (push)',
+          'x-widget': 'template',
+          'x-when': { channel: ['email', 'push'], fallbackChannels: ['email', 'push'] },
+        }),
+      ),
       body: Type.String({ title: 'Body', 'x-widget': 'template' }),
       promoPool: Type.Optional(Type.String({ title: 'Promo-code pool ({{ promo_code }})' })),
       onCap: Type.Optional(
         Type.Union([Type.Literal('defer'), Type.Literal('skip')], {
           title: 'Over a frequency cap',
           default: 'defer',
+          'x-labels': { defer: 'Send later, when the cap allows', skip: 'Skip this message' },
         }),
       ),
-      track: Type.Optional(Type.Boolean({ title: 'Track email opens and clicks', default: true })),
-      url: Type.Optional(Type.String({ title: 'Webhook URL', pattern: '^https?://' })),
+      track: Type.Optional(
+        Type.Boolean({
+          title: 'Track email opens and clicks',
+          default: true,
+          'x-when': { channel: ['email'], fallbackChannels: ['email'] },
+        }),
+      ),
+      url: Type.Optional(
+        Type.String({
+          title: 'Webhook URL',
+          pattern: '^https?://',
+          'x-when': { channel: ['webhook'], fallbackChannels: ['webhook'] },
+        }),
+      ),
       method: Type.Optional(
         Type.Union(
           ['POST', 'PUT', 'PATCH', 'DELETE', 'GET'].map((m) => Type.Literal(m)),
           {
             title: 'Webhook method',
             default: 'POST',
+            'x-when': { channel: ['webhook'], fallbackChannels: ['webhook'] },
           },
         ),
       ),
-      headers: Type.Optional(Type.Record(Type.String(), Type.String(), { title: 'Webhook headers' })),
+      headers: Type.Optional(
+        Type.Record(Type.String(), Type.String(), {
+          title: 'Webhook headers',
+          'x-when': { channel: ['webhook'], fallbackChannels: ['webhook'] },
+        }),
+      ),
     },
     { additionalProperties: false },
   ),

@@ -17,7 +17,7 @@ export const splitNode = defineNodeType({
             label: Type.String({ minLength: 1, title: 'Name' }),
             percent: Type.Number({ minimum: 0, maximum: 100, title: 'Percent' }),
           },
-          { additionalProperties: false },
+          { additionalProperties: false, title: 'Branch' },
         ),
         { minItems: 2, maxItems: 10, title: 'Branches' },
       ),

@@ -19,23 +19,57 @@ export const waitNode = defineNodeType({
         {
           title: 'Wait',
           default: 'duration',
+          'x-labels': {
+            duration: 'For a while',
+            time_of_day: 'Until a time of day',
+            date_attribute: 'Until a date on the profile',
+          },
         },
       ),
-      duration: Type.Optional(Duration),
+      duration: Type.Optional({ ...Duration, title: 'How long', 'x-when': { mode: ['duration'] } }),
       time: Type.Optional(
-        Type.String({ pattern: '^([01]\\d|2[0-3]):[0-5]\\d$', title: 'Local time (HH:MM)' }),
+        Type.String({
+          pattern: '^([01]\\d|2[0-3]):[0-5]\\d$',
+          title: "Customer's local time (HH:MM)",
+          'x-when': { mode: ['time_of_day'] },
+        }),
       ),
       weekdays: Type.Optional(
-        Type.Array(Weekday, { title: 'Allowed weekdays (1 = Monday)', uniqueItems: true, minItems: 1 }),
+        Type.Array(Weekday, {
+          title: 'On these days',
+          uniqueItems: true,
+          minItems: 1,
+          'x-widget': 'weekdays',
+          'x-when': { mode: ['time_of_day'] },
+        }),
       ),
       attribute: Type.Optional(
-        Type.String({ title: 'Profile attribute holding a date', 'x-widget': 'profile-attribute' }),
+        Type.String({
+          title: 'Profile attribute holding a date',
+          'x-widget': 'profile-attribute',
+          'x-when': { mode: ['date_attribute'] },
+        }),
       ),
-      offset: Type.Optional(Duration),
+      offset: Type.Optional({
+        ...Duration,
+        title: 'Offset from the date',
+        'x-when': { mode: ['date_attribute'] },
+      }),
       offsetDirection: Type.Optional(
-        Type.Union([Type.Literal('before'), Type.Literal('after')], { default: 'before' }),
+        Type.Union([Type.Literal('before'), Type.Literal('after')], {
+          default: 'before',
+          title: 'Before or after the date',
+          'x-labels': { before: 'Before the date', after: 'After the date' },
+          'x-when': { mode: ['date_attribute'] },
+        }),
       ),
-      yearly: Type.Optional(Type.Boolean({ title: 'Every year (birthdays, anniversaries)', default: false })),
+      yearly: Type.Optional(
+        Type.Boolean({
+          title: 'Every year (birthdays, anniversaries)',
+          default: false,
+          'x-when': { mode: ['date_attribute'] },
+        }),
+      ),
     },
     { additionalProperties: false },
   ),

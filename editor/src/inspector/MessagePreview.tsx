@@ -1,0 +1,26 @@
+import type { MessageRow } from '../api/types.ts';
+
+const looksLikeHtml = (text: string) => /<\/?[a-z][\s\S]*>/i.test(text);
+
+/**
+ * A sent message as the customer saw it: HTML in a sandboxed frame (no scripts, no same-origin access,
+ * never injected into this page), anything else as wrapped text.
+ */
+export function MessagePreview({ message }: { message: MessageRow }) {
+  if (message.channel === 'email' && looksLikeHtml(message.body)) {
+    return (
+      <iframe
+        className="message-frame"
+        title={`Email to ${message.to}${message.subject ? `: ${message.subject}` : ''}`}
+        sandbox=""
+        srcDoc={message.body}
+        data-testid="message-frame"
+      />
+    );
+  }
+  return (
+    <pre className="message-text" data-testid="message-text">
+      {message.body}
+    </pre>
+  );
+}
