@@ -1,12 +1,13 @@
 import { COLLECTIONS } from '@itinera/schemas';
-import { type Db, MongoClient } from 'mongodb';
+import { type Db, MongoClient, type MongoClientOptions } from 'mongodb';
 
 /** Connects and makes sure the indexes the queries rely on exist (plain indexes only: FerretDB-compatible). */
 export async function connectDatabase(
   uri: string,
   dbName?: string,
+  options: MongoClientOptions = {},
 ): Promise<{ client: MongoClient; db: Db }> {
-  const client = await MongoClient.connect(uri, { serverSelectionTimeoutMS: 10_000 });
+  const client = await MongoClient.connect(uri, { serverSelectionTimeoutMS: 10_000, ...options });
   const db = client.db(dbName);
   await ensureIndexes(db);
   return { client, db };

@@ -4,6 +4,7 @@ import { COLLECTIONS } from '@itinera/schemas';
 import { Client, Connection } from '@temporalio/client';
 import { buildApp } from './app.ts';
 import { connectDatabase } from './db.ts';
+import { registerDbOpsCounter } from './db-ops-counter.ts';
 import { createApiKey } from './plugins/auth.ts';
 import { seedExampleJourney } from './seed.ts';
 
@@ -11,6 +12,7 @@ const env = process.env;
 const port = Number(env.PORT ?? 3000);
 const host = env.HOST ?? '127.0.0.1';
 const dataDir = env.ITINERA_DATA_DIR ?? '.data';
+const countDbOps = env.ITINERA_COUNT_DB_OPS === '1';
 
 for (const dir of (env.ITINERA_PLUGINS ?? '').split(',').filter(Boolean)) {
   await import(resolve(dir, 'definition.ts'));
@@ -18,6 +20,7 @@ for (const dir of (env.ITINERA_PLUGINS ?? '').split(',').filter(Boolean)) {
 const { client: mongo, db } = await connectDatabase(
   env.MONGODB_URI ?? 'mongodb://127.0.0.1:27017',
   env.MONGODB_DB ?? 'itinera',
+  { monitorCommands: countDbOps },
 );
 const connection = await Connection.connect({ address: env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233' });
 const client = new Client({ connection, namespace: env.TEMPORAL_NAMESPACE ?? 'default' });
@@ -29,6 +32,8 @@ const app = await buildApp({
     redact: ['req.headers.authorization', 'req.headers["x-api-key"]'],
   },
 });
+
+if (countDbOps) registerDbOpsCounter(app, mongo);
 
 if ((await db.collection(COLLECTIONS.apiKeys).countDocuments()) === 0) {
   const key = await createApiKey(db, 'admin', 'local admin (first run)');
