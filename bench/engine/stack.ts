@@ -50,8 +50,10 @@ function startNode(name: string, entry: string, env: NodeJS.ProcessEnv, dir: str
 
 export async function startStack(dir: string): Promise<Stack> {
   const tools = ensureTools();
-  const temporalServer = await startTemporalDev({ headless: true, logFile: join(dir, 'temporal.log') });
-  const mongo = await startMongo({ dataDir: join(dir, 'store'), logFile: join(dir, 'store.log') });
+  const [temporalServer, mongo] = await Promise.all([
+    startTemporalDev({ headless: true, logFile: join(dir, 'temporal.log') }),
+    startMongo({ dataDir: join(dir, 'store'), logFile: join(dir, 'store.log') }),
+  ]);
   const version = tools.temporal
     ? execFileSync(tools.temporal, ['--version'], { encoding: 'utf8' }).trim()
     : 'external';
@@ -61,17 +63,21 @@ export async function startStack(dir: string): Promise<Stack> {
     ITINERA_DATA_DIR: dir,
   };
   const [apiPort, baselinePort] = [await freePort(), await freePort()];
+  // Fresh databases each run, so an external MONGODB_URI store can be benchmarked again and again.
+  const run = Date.now().toString(36);
+  const dbNames = { itinera: `bench_itinera_${run}`, baseline: `bench_baseline_${run}` };
   const itineraEnv = {
     ...base,
     MONGODB_URI: mongo.url,
-    MONGODB_DB: 'itinera',
+    MONGODB_DB: dbNames.itinera,
     TEMPORAL_TASK_QUEUE: ITINERA_QUEUE,
     PORT: String(apiPort),
     ITINERA_COUNT_DB_OPS: '1',
   };
   const baselineEnv = {
     ...base,
-    MONGODB_URI: `${mongo.url}baseline`,
+    MONGODB_URI: mongo.url,
+    MONGODB_DB: dbNames.baseline,
     TEMPORAL_TASK_QUEUE: BASELINE_QUEUE,
     PORT: String(baselinePort),
   };
@@ -91,13 +97,13 @@ export async function startStack(dir: string): Promise<Stack> {
     itinera: {
       url: `http://127.0.0.1:${apiPort}`,
       key,
-      db: client.db('itinera'),
+      db: client.db(dbNames.itinera),
       apiPid: processes[1].pid,
       workerPid: processes[0].pid,
     },
     baseline: {
       url: `http://127.0.0.1:${baselinePort}`,
-      db: client.db('baseline'),
+      db: client.db(dbNames.baseline),
       apiPid: processes[3].pid,
       workerPid: processes[2].pid,
     },

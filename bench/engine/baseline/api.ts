@@ -10,8 +10,8 @@ import { MongoClient } from 'mongodb';
 import type { BaselineInput } from './workflow.ts';
 
 const env = process.env;
-const mongo = await MongoClient.connect(env.MONGODB_URI ?? 'mongodb://127.0.0.1:27017/baseline');
-const db = mongo.db();
+const mongo = await MongoClient.connect(env.MONGODB_URI ?? 'mongodb://127.0.0.1:27017');
+const db = mongo.db(env.MONGODB_DB);
 const events = db.collection(COLLECTIONS.events);
 const enrollments = db.collection(COLLECTIONS.enrollments);
 const profiles = db.collection(COLLECTIONS.profiles);

@@ -6,7 +6,7 @@ import { baselineActivities } from './activities.ts';
 
 const env = process.env;
 Runtime.install({ logger: new DefaultLogger('WARN') });
-const mongo = await MongoClient.connect(env.MONGODB_URI ?? 'mongodb://127.0.0.1:27017/baseline');
+const mongo = await MongoClient.connect(env.MONGODB_URI ?? 'mongodb://127.0.0.1:27017');
 const connection = await NativeConnection.connect({ address: env.TEMPORAL_ADDRESS ?? '127.0.0.1:7233' });
 const worker = await Worker.create({
   connection,
@@ -15,7 +15,7 @@ const worker = await Worker.create({
     workflowsPath: fileURLToPath(new URL('./workflow.ts', import.meta.url)),
     logger: { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error: console.error },
   }),
-  activities: baselineActivities(mongo.db()),
+  activities: baselineActivities(mongo.db(env.MONGODB_DB)),
 });
 process.once('SIGTERM', () => worker.shutdown());
 process.once('SIGINT', () => worker.shutdown());

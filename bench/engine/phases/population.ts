@@ -20,8 +20,14 @@ function rssMb(pid: number): number {
   return line ? Number(line[1]) / 1024 : Number.NaN;
 }
 
-const diskMb = (dir: string) =>
-  Number(execFileSync('du', ['-sk', dir], { encoding: 'utf8' }).split('\t')[0]) / 1024;
+/** Size on disk of the store's data folder (NaN for an external store, which has none here). */
+function diskMb(dir: string): number {
+  try {
+    return Number(execFileSync('du', ['-sk', dir], { encoding: 'utf8' }).split('\t')[0]) / 1024;
+  } catch {
+    return Number.NaN;
+  }
+}
 
 export async function population(
   stack: Stack,
