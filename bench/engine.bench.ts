@@ -6,9 +6,10 @@
  *   npm run bench -- --smoke           tiny N, one round: checks the harness still works
  *   npm run bench -- --p1=200 --p2=400 --p5=10000,50000,100000 --rounds=3 --concurrency=16 --out=file.json
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, tmpdir, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
+import { serverErrors } from './engine/load.ts';
 import { endToEndRound } from './engine/phases/end-to-end.ts';
 import { historyFigures } from './engine/phases/history.ts';
 import { ingestionRound } from './engine/phases/ingestion.ts';
@@ -58,6 +59,9 @@ try {
   console.log(`\nItinera engine benchmark (${settings.mode}), ${new Date().toISOString()}`);
   console.log(`store: ${stack.store}; ${stack.temporalServer}; machine: ${machine}\n`);
   console.log(table(rows));
+  console.log(
+    `\nserver errors (5xx, each retried): ${serverErrors.count}${serverErrors.last ? `; last: ${serverErrors.last}` : ''}`,
+  );
   mkdirSync(dirname(out), { recursive: true });
   const report = {
     at: new Date().toISOString(),
@@ -65,6 +69,7 @@ try {
     store: stack.store,
     temporal: stack.temporalServer,
     settings,
+    serverErrors,
     rows,
     results,
   };
@@ -72,5 +77,12 @@ try {
   say(`wrote ${out}`);
 } finally {
   await stack.stop();
+  // The processes' logs outlive the run, for whoever has to explain a figure or a failure.
+  const logs = resolve(dirname(out), `bench-engine${smoke ? '-smoke' : ''}-logs`);
+  rmSync(logs, { recursive: true, force: true });
+  cpSync(dir, logs, {
+    recursive: true,
+    filter: (src) => !src.endsWith('/store') && !src.includes('/store/'),
+  });
   rmSync(dir, { recursive: true, force: true });
 }

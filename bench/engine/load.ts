@@ -1,14 +1,24 @@
 // HTTP load over real sockets (Node's fetch, i.e. undici with keep-alive) and the statistics the phases report.
 
+/** Server errors answered during the run; each request is retried (as a Segment client would) and counted. */
+export const serverErrors: { count: number; last: string | null } = { count: 0, last: null };
+const RETRIES = 5;
+
 export async function post(url: string, body: unknown, key?: string): Promise<unknown> {
-  const res = await fetch(url, {
-    method: 'POST',
-    headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) },
-    body: JSON.stringify(body),
-  });
-  const text = await res.text();
-  if (!res.ok) throw new Error(`POST ${url} answered ${res.status}: ${text.slice(0, 300)}`);
-  return text ? JSON.parse(text) : null;
+  for (let attempt = 1; ; attempt++) {
+    const res = await fetch(url, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', ...(key ? { authorization: `Bearer ${key}` } : {}) },
+      body: JSON.stringify(body),
+    });
+    const text = await res.text();
+    if (res.ok) return text ? JSON.parse(text) : null;
+    const problem = `POST ${url} answered ${res.status}: ${text.slice(0, 300)}`;
+    if (res.status < 500 || attempt > RETRIES) throw new Error(problem);
+    serverErrors.count++;
+    serverErrors.last = problem;
+    await sleep(250 * attempt);
+  }
 }
 
 export async function get(url: string, key?: string): Promise<unknown> {
