@@ -1,42 +1,45 @@
 #!/usr/bin/env node
-// Editor canvas responsiveness: frame times while panning, zooming and dragging a node on a 300-node
-// journey, against a 10-node baseline measured in the same run.
+// Editor canvas responsiveness: the main-thread work each gesture (pan, zoom, node drag) costs on a 300-node
+// journey fitted into view and at 100 % zoom, on a 1,000-node journey, and on a 10-node journey for scale;
+// and how long a journey takes to open.
 //
-//   node --import tsx bench/editor-canvas.bench.mjs [--nodes 300] [--baseline 10] [--rounds 5] [--no-build]
+//   npm run bench:editor [-- --sizes 10,300,1000] [--rounds 3] [--no-build] [--out .artifacts/bench-editor.json]
 //
 // Everything is real: a MongoDB-wire store and a Temporal dev server (scripts/lib/servers.mjs, or
 // MONGODB_URI / TEMPORAL_ADDRESS when set), the API (engine/src/app.ts) serving a fresh production build
 // of the editor, and headless Chromium (/usr/bin/chromium, or CHROMIUM=...) driven by playwright-core.
 // The journeys are created through the API; the page is driven like a user (mouse and wheel events).
-// A requestAnimationFrame loop in the page records the time between frames during each gesture; a
-// responsive canvas keeps those at the display's ~16.7 ms.
 //
 // The pieces, in bench/editor-canvas/:
 //   servers.mjs       setup: servers, editor build, API, API key
 //   journey.mjs       the benchmark journey's graph, created through the API
-//   journey-page.mjs  opening a journey in the browser, rounds of gestures on it
-//   gestures.mjs      frame recorder and the pan / zoom / drag gestures
-//   report.mjs        the result table
+//   journey-page.mjs  opening a journey in the browser, views, rounds of gestures on it
+//   gestures.mjs      the pan / zoom / drag gestures
+//   recorder.mjs      what a gesture costs: CDP task time, long animation frames, long tasks, event timing
+//   report.mjs        the result table, the targets and the JSON
 
 import { existsSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { parseArgs } from 'node:util';
 import { CHROMIUM, launchChromium } from '../test/support/browser.ts';
-import { createJourney } from './editor-canvas/journey.mjs';
+import { createJourney, journeyGraph } from './editor-canvas/journey.mjs';
 import { gestureRound, openJourney } from './editor-canvas/journey-page.mjs';
-import { report } from './editor-canvas/report.mjs';
+import { print, summarise, writeJson } from './editor-canvas/report.mjs';
 import { startServers } from './editor-canvas/servers.mjs';
 import { log } from './editor-canvas/util.mjs';
 
 const { values: opts } = parseArgs({
   options: {
-    nodes: { type: 'string', default: '300' },
-    baseline: { type: 'string', default: '10' },
-    rounds: { type: 'string', default: '5' },
+    sizes: { type: 'string', default: '10,300,1000' },
+    rounds: { type: 'string', default: '3' },
     'no-build': { type: 'boolean', default: false },
+    out: { type: 'string', default: '.artifacts/bench-editor.json' },
   },
 });
-const SIZES = [Number(opts.baseline), Number(opts.nodes)];
+const SIZES = opts.sizes.split(',').map(Number);
 const ROUNDS = Number(opts.rounds);
+/** 100 % zoom is measured where it is what a user reads at: the large journeys. */
+const VIEWS = (size) => (size >= 100 ? ['fitted', '100%'] : ['fitted']);
 
 async function main() {
   if (!existsSync(CHROMIUM))
@@ -45,17 +48,41 @@ async function main() {
   let browser;
   try {
     const { url, key } = await startServers(cleanup, { noBuild: opts['no-build'] });
-    const ids = {};
-    for (const size of SIZES) ids[size] = await createJourney(url, key, size);
     browser = await launchChromium();
-    const results = {};
-    for (const size of SIZES) results[size] = await openJourney(browser, url, key, ids[size], size);
-    // Rounds alternate between the journeys so that load elsewhere on the machine hits both alike.
+    const runs = [];
+    for (const size of SIZES) {
+      const id = await createJourney(url, key, size);
+      const middle = journeyGraph(size).nodes[Math.floor(size / 2)].id;
+      runs.push({ size, run: await openJourney(browser, url, key, id, size, middle) });
+      log(`${size} nodes opened in ${runs.at(-1).run.openMs} ms`);
+    }
+    const scenarios = runs.flatMap(({ size, run }) =>
+      VIEWS(size).map((view) => ({
+        size,
+        view,
+        run,
+        openMs: run.openMs,
+        fittedZoom: run.fittedZoom,
+        gestures: {},
+      })),
+    );
+    // Rounds go through every scenario in turn so that load elsewhere on the machine hits all alike.
     for (let round = 1; round <= ROUNDS; round++) {
       log(`round ${round} of ${ROUNDS}…`);
-      for (const size of SIZES) await gestureRound(results[size], size);
+      for (const s of scenarios) await gestureRound(s.run, s.view, s.gestures);
     }
-    report(results, SIZES, ROUNDS);
+    const plain = scenarios.map(({ run: _run, ...s }) => s);
+    const summary = summarise(plain);
+    print(summary, plain, ROUNDS);
+    const out = resolve(opts.out);
+    writeJson(out, {
+      at: new Date().toISOString(),
+      chromium: browser.version(),
+      rounds: ROUNDS,
+      ...summary,
+      scenarios: plain,
+    });
+    log(`wrote ${out}`);
   } finally {
     await browser?.close().catch(() => undefined);
     for (const step of cleanup.reverse()) await Promise.resolve(step()).catch(() => undefined);

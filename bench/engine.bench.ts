@@ -1,166 +1,88 @@
 /**
- * Engine benchmark on real servers (Temporal dev server + the Mongo-wire store), one run, ratios against
- * baselines measured in the same run:
- *   - enrollment throughput through the API (track -> enrollment doc -> workflow start) vs raw workflow starts
- *   - completed enrollments per second for a 2-step journey
- *   - Temporal history events per journey step
- * Run: npm run bench
+ * Engine benchmark: Itinera's API and worker as separate processes (as `npm start` runs them) over real HTTP,
+ * against same-work baselines (a hand-coded Temporal workflow behind a bare Fastify route) in the same run.
+ * Each phase drains before the next. See bench/README.md.
+ *   npm run bench                      full run (3 rounds)
+ *   npm run bench -- --smoke           tiny N, one round: checks the harness still works
+ *   npm run bench -- --p1=200 --p2=400 --p5=10000,50000,100000 --rounds=3 --concurrency=16 --out=file.json
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { COLLECTIONS, ENROLLMENT_WORKFLOW, type EnrollmentInput, type JourneyGraph } from '@itinera/schemas';
-import { Client, Connection } from '@temporalio/client';
-import { DefaultLogger, NativeConnection, Runtime } from '@temporalio/worker';
-import { MongoClient } from 'mongodb';
-import { buildApp } from '../engine/src/app.ts';
-import { ensureIndexes } from '../engine/src/db.ts';
-import { createApiKey } from '../engine/src/plugins/auth.ts';
-import { startMongo, startTemporalDev } from '../scripts/lib/servers.mjs';
-import { ensureTools } from '../scripts/lib/tools.mjs';
-import { graph } from '../test/support/journeys.ts';
-import { createItineraWorker } from '../workers/src/worker.ts';
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, tmpdir, totalmem } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { serverErrors } from './engine/load.ts';
+import { endToEndRound } from './engine/phases/end-to-end.ts';
+import { historyFigures } from './engine/phases/history.ts';
+import { ingestionRound } from './engine/phases/ingestion.ts';
+import { population } from './engine/phases/population.ts';
+import { figures, type Results, table } from './engine/report.ts';
+import { startStack } from './engine/stack.ts';
 
-const N = Number(process.env.BENCH_ENROLLMENTS ?? 300);
-const CONCURRENCY = 10;
-
-async function inBatches(count: number, task: (i: number) => Promise<unknown>): Promise<number> {
-  const started = performance.now();
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: CONCURRENCY }, async () => {
-      while (next < count) await task(next++);
-    }),
-  );
-  return (performance.now() - started) / 1000;
-}
-
-const short: JourneyGraph = graph(
-  [
-    { id: 'start', type: 'trigger', config: { kind: 'event', event: 'bench', reentry: 'concurrent' } },
-    { id: 'end', type: 'exit', config: {} },
-  ],
-  ['start->end'],
-);
-const long: JourneyGraph = graph(
-  [
-    { id: 'start', type: 'trigger', config: { kind: 'api', reentry: 'once' } },
-    { id: 'a', type: 'update_profile', config: { operations: [{ path: 'n', op: 'increment', value: 1 }] } },
-    {
-      id: 'b',
-      type: 'condition',
-      config: { combinator: 'and', rules: [{ kind: 'attribute', path: 'n', op: 'gte', value: 1 }] },
-    },
-    { id: 'c', type: 'send', config: { channel: 'email', to: 'x@example.com', body: 'hi' } },
-    {
-      id: 'd',
-      type: 'split',
-      config: {
-        branches: [
-          { id: 'l', label: 'L', percent: 50 },
-          { id: 'r', label: 'R', percent: 50 },
-        ],
-      },
-    },
-    { id: 'e', type: 'update_profile', config: { operations: [{ path: 'm', op: 'set', value: 1 }] } },
-    { id: 'end', type: 'exit', config: {} },
-  ],
-  ['start->a', 'a->b', 'b:yes->c', 'b:no->c', 'c->d', 'd:l->e', 'd:r->e', 'e->end'],
-);
-
-Runtime.install({ logger: new DefaultLogger('WARN') });
-ensureTools();
-const dir = mkdtempSync(join(tmpdir(), 'itinera-bench-'));
-const temporal = await startTemporalDev({ headless: true, logFile: join(dir, 'temporal.log') });
-const mongo = await startMongo({ dataDir: join(dir, 'mongo'), logFile: join(dir, 'mongo.log') });
-const mongoClient = await MongoClient.connect(mongo.url);
-const db = mongoClient.db('bench');
-await ensureIndexes(db);
-const connection = await Connection.connect({ address: temporal.address });
-const client = new Client({ connection });
-const nativeConnection = await NativeConnection.connect({ address: temporal.address });
-const taskQueue = 'bench';
-const worker = await createItineraWorker({ connection: nativeConnection, taskQueue, db });
-const running = worker.run();
-const app = await buildApp({ db, temporal: { client, taskQueue }, editorDir: '/nonexistent' });
-const key = await createApiKey(db, 'admin', 'bench');
-const headers = { authorization: `Bearer ${key}` };
-
-const input = (id: string, g: JourneyGraph): EnrollmentInput => ({
-  enrollmentId: id,
-  customerId: id,
-  journey: {
-    id: 'raw',
-    version: 1,
-    name: 'raw',
-    graph: g,
-    settings: { defaultTimezone: 'UTC', maxLoopIterations: 10, priority: 5 },
-  },
-  trigger: null,
-});
-
-const rawSeconds = await inBatches(N, (i) =>
-  client.workflow.start(ENROLLMENT_WORKFLOW, {
-    taskQueue,
-    workflowId: `raw-${i}`,
-    args: [input(`raw-${i}`, short)],
+const args = new Map(
+  process.argv.slice(2).map((a) => {
+    const [k, v] = a.replace(/^--/, '').split('=');
+    return [k, v ?? 'true'] as const;
   }),
 );
-
-const created = await app.inject({
-  method: 'POST',
-  url: '/v1/journeys',
-  headers,
-  payload: { name: 'bench', graph: short },
-});
-const journeyId = created.json().id;
-await app.inject({ method: 'POST', url: `/v1/journeys/${journeyId}/publish`, headers, payload: {} });
-const apiStarted = performance.now();
-const apiSeconds = await inBatches(N, (i) =>
-  app.inject({ method: 'POST', url: '/v1/track', headers, payload: { userId: `c${i}`, event: 'bench' } }),
-);
-const enrollments = db.collection(COLLECTIONS.enrollments);
-while ((await enrollments.countDocuments({ journeyId, status: 'completed' })) < N)
-  await new Promise((r) => setTimeout(r, 50));
-const completedSeconds = (performance.now() - apiStarted) / 1000;
-
-const historyOf = async (id: string, g: JourneyGraph) => {
-  const handle = await client.workflow.start(ENROLLMENT_WORKFLOW, {
-    taskQueue,
-    workflowId: id,
-    args: [input(id, g)],
-  });
-  await handle.result();
-  return (await handle.fetchHistory()).events?.length ?? 0;
+const smoke = args.has('smoke');
+const option = (name: string, full: string, tiny: string) => args.get(name) ?? (smoke ? tiny : full);
+const settings = {
+  mode: smoke ? 'smoke' : 'full',
+  rounds: Number(option('rounds', '3', '1')),
+  p1: Number(option('p1', '60', '4')),
+  p2: Number(option('p2', '150', '6')),
+  p5: option('p5', '2000', '10').split(',').map(Number),
+  concurrency: Number(option('concurrency', '16', '4')),
 };
-const shortHistory = await historyOf('hist-short', short);
-const longHistory = await historyOf('hist-long', long);
-const shortSteps = 2;
-const longSteps = 7;
+const out = resolve(args.get('out') ?? `.artifacts/bench-engine${smoke ? '-smoke' : ''}.json`);
+const began = Date.now();
+const say = (msg: string) =>
+  process.stdout.write(`[bench +${((Date.now() - began) / 1000).toFixed(0)} s] ${msg}\n`);
 
-const rows = [
-  ['raw workflow starts (baseline)', `${(N / rawSeconds).toFixed(1)}/s`, '1.00'],
-  ['enrollments started via API', `${(N / apiSeconds).toFixed(1)}/s`, (rawSeconds / apiSeconds).toFixed(2)],
-  [
-    'enrollments completed (2 steps)',
-    `${(N / completedSeconds).toFixed(1)}/s`,
-    (rawSeconds / completedSeconds).toFixed(2),
-  ],
-  ['history events, 2-step journey (baseline)', String(shortHistory), '1.00'],
-  ['history events, 7-step journey', String(longHistory), (longHistory / shortHistory).toFixed(2)],
-  ['history events per extra step', ((longHistory - shortHistory) / (longSteps - shortSteps)).toFixed(1), ''],
-];
-console.log(`\nItinera engine benchmark: ${N} enrollments, concurrency ${CONCURRENCY}\n`);
-console.log(`${'measure'.padEnd(44)}${'value'.padStart(12)}${'ratio'.padStart(8)}`);
-for (const [name, value, ratio] of rows)
-  console.log(`${name.padEnd(44)}${value.padStart(12)}${ratio.padStart(8)}`);
+const dir = mkdtempSync(join(tmpdir(), 'itinera-bench-'));
+const stack = await startStack(dir);
+const machine = `${cpus().length} CPUs (${cpus()[0]?.model ?? 'unknown'}), ${Math.round(totalmem() / 2 ** 30)} GB`;
+say(`store: ${stack.store}; ${stack.temporalServer}; ${machine}`);
+try {
+  const results: Results = { endToEnd: [], ingestion: [], history: null as never, population: [] };
+  for (let round = 0; round < settings.rounds; round++) {
+    say(`round ${round + 1}/${settings.rounds}: P1 end-to-end, ${settings.p1} customers`);
+    results.endToEnd.push(await endToEndRound(stack, round, settings.p1, settings.concurrency));
+    say(`round ${round + 1}/${settings.rounds}: P2 ingestion and P3 latency, ${settings.p2} customers`);
+    results.ingestion.push(await ingestionRound(stack, round, settings.p2, settings.concurrency));
+  }
+  say('P4 history');
+  results.history = await historyFigures(stack);
+  say(`P5 waiting population: ${settings.p5.join(', ')}`);
+  results.population = await population(stack, settings.p5, settings.concurrency);
 
-worker.shutdown();
-await running;
-await app.close();
-await connection.close();
-await nativeConnection.close();
-await mongoClient.close();
-await temporal.stop();
-await mongo.stop();
-rmSync(dir, { recursive: true, force: true });
+  const rows = figures(results);
+  console.log(`\nItinera engine benchmark (${settings.mode}), ${new Date().toISOString()}`);
+  console.log(`store: ${stack.store}; ${stack.temporalServer}; machine: ${machine}\n`);
+  console.log(table(rows));
+  console.log(
+    `\nserver errors (5xx, each retried): ${serverErrors.count}${serverErrors.last ? `; last: ${serverErrors.last}` : ''}`,
+  );
+  mkdirSync(dirname(out), { recursive: true });
+  const report = {
+    at: new Date().toISOString(),
+    machine,
+    store: stack.store,
+    temporal: stack.temporalServer,
+    settings,
+    serverErrors,
+    rows,
+    results,
+  };
+  writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
+  say(`wrote ${out}`);
+} finally {
+  await stack.stop();
+  // The processes' logs outlive the run, for whoever has to explain a figure or a failure.
+  const logs = resolve(dirname(out), `bench-engine${smoke ? '-smoke' : ''}-logs`);
+  rmSync(logs, { recursive: true, force: true });
+  cpSync(dir, logs, {
+    recursive: true,
+    filter: (src) => !src.endsWith('/store') && !src.includes('/store/'),
+  });
+  rmSync(dir, { recursive: true, force: true });
+}

@@ -1,29 +1,6 @@
-// Measuring in the page: a requestAnimationFrame recorder and the gestures (pan, zoom, node drag),
-// driven like a user with mouse and wheel events.
+// The gestures (pan, zoom, node drag), driven like a user with mouse and wheel events, each measured.
+import { measure } from './recorder.mjs';
 import { sleep } from './util.mjs';
-
-/** Installed in the page: records requestAnimationFrame deltas between start() and stop(). */
-export function installFrameRecorder() {
-  const state = { frames: [], running: false, last: 0 };
-  const tick = (t) => {
-    if (!state.running) return;
-    if (state.last) state.frames.push(t - state.last);
-    state.last = t;
-    requestAnimationFrame(tick);
-  };
-  window.__frames = {
-    start() {
-      state.frames = [];
-      state.last = 0;
-      state.running = true;
-      requestAnimationFrame(tick);
-    },
-    stop() {
-      state.running = false;
-      return state.frames;
-    },
-  };
-}
 
 /** A point on the canvas background (not on a node, edge or control), searched on a grid. */
 async function emptyPanePoint(page) {
@@ -39,21 +16,6 @@ async function emptyPanePoint(page) {
   });
   if (!point) throw new Error('no empty spot on the canvas to pan from');
   return point;
-}
-
-/**
- * Frame deltas during the gesture, and how long the gesture took. The gestures send the same events with
- * the same pauses whatever the journey, and each event waits until the page has taken it, so a page that
- * is slow to handle input shows up as a longer gesture even when its frames stay short.
- */
-async function measure(page, gesture) {
-  await page.evaluate(() => window.__frames.start());
-  const t0 = performance.now();
-  await gesture();
-  const duration = performance.now() - t0;
-  await sleep(50); // let the last frame of the gesture land
-  const frames = await page.evaluate(() => window.__frames.stop());
-  return { frames, duration };
 }
 
 /** Mouse moves spaced ~one frame apart, like a hand, from `from` by (dx, dy) and back. */
@@ -73,16 +35,16 @@ async function dragThereAndBack(page, from, dx, dy, atFarEnd = async () => {}, s
   await page.mouse.up();
 }
 
-/** Each gesture, measured: `(page, size) => { frames, duration }`. */
+/** Each gesture, measured: `({ page, cdp, nodeId }) => figures`. */
 export const GESTURES = {
-  async pan(page) {
+  async pan({ page, cdp }) {
     const from = await emptyPanePoint(page);
-    return measure(page, () => dragThereAndBack(page, from, 320, 160));
+    return measure(page, cdp, () => dragThereAndBack(page, from, 320, 160));
   },
-  async zoom(page) {
+  async zoom({ page, cdp }) {
     const box = await page.locator('[data-testid="canvas"]').boundingBox();
     await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
-    return measure(page, async () => {
+    return measure(page, cdp, async () => {
       for (const delta of [-100, 100]) {
         for (let i = 0; i < 15; i++) {
           await page.mouse.wheel(0, delta);
@@ -91,13 +53,13 @@ export const GESTURES = {
       }
     });
   },
-  async drag(page, size) {
+  async drag({ page, cdp, nodeId }) {
     // A node in the middle of the journey, grabbed by its title.
-    const node = page.locator(`.react-flow__node:nth-child(${Math.ceil(size / 2)}) .jnode-title`);
+    const node = page.locator(`.react-flow__node[data-id="${nodeId}"] .jnode-title`);
     const box = await node.boundingBox();
-    if (!box) throw new Error('node to drag not found');
+    if (!box) throw new Error(`node ${nodeId} to drag not found`);
     let moved = 0;
-    const result = await measure(page, () =>
+    const result = await measure(page, cdp, () =>
       dragThereAndBack(page, { x: box.x + box.width / 2, y: box.y + box.height / 2 }, 240, 120, async () => {
         moved = ((await node.boundingBox())?.x ?? box.x) - box.x;
       }),

@@ -1,13 +1,21 @@
-// A journey open in a browser page: opening it (fitted into view) and running rounds of gestures on it.
-import { GESTURES, installFrameRecorder } from './gestures.mjs';
+// A journey open in a browser page: opening it (fitted into view), switching between the fitted view and
+// 100 % zoom on the middle of the journey, and running rounds of gestures.
+import { GESTURES } from './gestures.mjs';
+import { installRecorder } from './recorder.mjs';
 import { sleep } from './util.mjs';
 
-/** Opens a journey in a new page and waits until the whole of it is fitted into view. */
-export async function openJourney(browser, api, key, journeyId, size) {
+const zoomOf = (page) =>
+  page.evaluate(() => {
+    const t = getComputedStyle(document.querySelector('.react-flow__viewport')).transform;
+    return new DOMMatrix(t).a;
+  });
+
+/** Opens a journey in a new page; `openMs` runs until every node is drawn and the journey is fitted into view. */
+export async function openJourney(browser, api, key, journeyId, size, middleNodeId) {
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   const errors = [];
   page.on('pageerror', (e) => errors.push(e.message));
-  await page.addInitScript(installFrameRecorder);
+  await page.addInitScript(installRecorder);
   // BENCH_CSS='…' adds a style sheet to the page: a quick way to try a styling change against the numbers.
   if (process.env.BENCH_CSS)
     await page.addInitScript((css) => {
@@ -23,20 +31,21 @@ export async function openJourney(browser, api, key, journeyId, size) {
     await page.fill('[data-testid="api-key"]', key);
     await page.click('[data-testid="sign-in"]');
   }
+  const cdp = await page.context().newCDPSession(page);
+  await cdp.send('Performance.enable', { timeDomain: 'threadTicks' });
   const t0 = Date.now();
   await page.evaluate((id) => {
     window.location.hash = `#/journeys/${encodeURIComponent(id)}`;
   }, journeyId);
-  await page
-    .locator('.react-flow__node')
-    .nth(size - 1)
-    .waitFor();
-  // Opening fits the whole journey into view (once every node is measured).
   await page.waitForFunction(
     (n) => {
       const canvas = document.querySelector('[data-testid="canvas"]')?.getBoundingClientRect();
       const nodes = document.querySelectorAll('.react-flow__node');
       if (!canvas || nodes.length !== n) return false;
+      // A journey too large to fit at the smallest zoom (0.1) is fitted as far as it goes.
+      const zoom = new DOMMatrix(getComputedStyle(document.querySelector('.react-flow__viewport')).transform)
+        .a;
+      if (zoom <= 0.1001) return [...nodes].every((node) => node.getBoundingClientRect().width > 0);
       return [...nodes].every((node) => {
         const b = node.getBoundingClientRect();
         return (
@@ -49,36 +58,41 @@ export async function openJourney(browser, api, key, journeyId, size) {
       });
     },
     size,
-    { timeout: 30_000 },
+    { timeout: 60_000, polling: 'raf' },
   );
   const openMs = Date.now() - t0;
-  const zoom = await page.evaluate(() => {
-    const t = getComputedStyle(document.querySelector('.react-flow__viewport')).transform;
-    return new DOMMatrix(t).a;
-  });
+  const fittedZoom = await zoomOf(page);
   await sleep(300);
-  return {
-    page,
-    errors,
-    openMs,
-    zoom,
-    frames: { pan: [], zoom: [], drag: [] },
-    durations: { pan: [], zoom: [], drag: [] },
-  };
+  return { page, cdp, errors, openMs, fittedZoom, nodeId: middleNodeId };
 }
 
-/** One round of every gesture on an open journey, appending to its frames and durations. */
-export async function gestureRound(run, size) {
-  const { page } = run;
-  await page.bringToFront();
-  await sleep(300);
+/** Brings the view back: the whole journey fitted, or 100 % zoom with the middle node in the centre. */
+export async function setView(run, view) {
+  const { page, nodeId } = run;
+  await page.locator('.react-flow__controls-fitview').click();
+  await sleep(200);
+  if (view === 'fitted') return;
+  // Wheel-zoom around the middle node until the zoom is 1 (React Flow scales by 2^(-deltaY * 0.002)).
+  for (let i = 0; i < 6; i++) {
+    const zoom = await zoomOf(page);
+    if (Math.abs(zoom - 1) < 0.01) break;
+    const box = await page.locator(`.react-flow__node[data-id="${nodeId}"]`).boundingBox();
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    await page.mouse.wheel(0, Math.log2(zoom) / 0.002);
+    await sleep(250);
+  }
+  const zoom = await zoomOf(page);
+  if (Math.abs(zoom - 1) > 0.05) throw new Error(`could not zoom to 100 % (at ${zoom.toFixed(2)})`);
+  await sleep(200);
+}
+
+/** One round of every gesture in `view`, appending each gesture's figures to `into[gesture]`. */
+export async function gestureRound(run, view, into) {
+  await run.page.bringToFront();
   for (const [name, gesture] of Object.entries(GESTURES)) {
-    const result = await gesture(page, size);
-    run.frames[name].push(...result.frames);
-    run.durations[name].push(result.duration);
-    // Put the viewport back where it was so each gesture starts from the fitted view.
-    await page.locator('.react-flow__controls-fitview').click();
-    await sleep(200);
+    await setView(run, view);
+    into[name] ??= [];
+    into[name].push(await gesture(run));
   }
   if (run.errors.length) throw new Error(`page errors: ${run.errors.join('; ')}`);
 }

@@ -1,62 +1,75 @@
-// The report: frame-time percentiles, slow-frame shares and gesture durations, small vs large journey.
-import { GESTURES } from './gestures.mjs';
+// The report: per journey, view and gesture, the main-thread time the gesture cost, its longest frame and
+// frames over 50 ms, long-task time and the slowest input event; the open times; checks against the targets.
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
 
-const percentile = (values, p) => {
+const median = (values) => {
   const sorted = [...values].sort((a, b) => a - b);
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))] ?? Number.NaN;
+  return sorted[Math.floor((sorted.length - 1) / 2)] ?? Number.NaN;
 };
-/** Share of frames that took more than 1.5 frames (at 60 Hz): each one is a visible stutter. */
-const slow = (frames) => frames.filter((f) => f > 25).length / frames.length;
-const pct = (v) => `${(v * 100).toFixed(0)} %`;
-const mean = (values) => values.reduce((a, b) => a + b, 0) / values.length;
-const ms = (v) => `${v.toFixed(1)} ms`;
-const x = (v) => `${v.toFixed(2)}×`;
+const fixed = (v) => (Number.isFinite(v) ? v.toFixed(0) : 'n/a');
 
 /**
- * Prints the comparison table.
- * @param {Record<number, { frames: Record<string, number[]>, durations: Record<string, number[]>,
- *   openMs: number, zoom: number }>} results per journey size
- * @param {number[]} sizes [baseline, large]
- * @param {number} rounds
+ * @param {{ size: number, view: string, openMs: number, fittedZoom: number,
+ *   gestures: Record<string, Array<Record<string, number>>> }[]} scenarios
  */
-export function report(results, sizes, rounds) {
-  const [small, large] = sizes;
+export function summarise(scenarios) {
   const rows = [];
-  for (const phase of [...Object.keys(GESTURES), 'all']) {
-    const pick = (size) =>
-      phase === 'all' ? Object.values(results[size].frames).flat() : results[size].frames[phase];
-    const a = pick(small);
-    const b = pick(large);
-    const stats = (f) => ({
-      n: f.length,
-      p50: percentile(f, 50),
-      p95: percentile(f, 95),
-      max: Math.max(...f),
-    });
-    const sa = stats(a);
-    const sb = stats(b);
-    const duration = (size) =>
-      mean(phase === 'all' ? Object.values(results[size].durations).flat() : results[size].durations[phase]);
-    rows.push({
-      phase,
-      [`${small} nodes p50`]: ms(sa.p50),
-      [`${small} nodes p95`]: ms(sa.p95),
-      [`${large} nodes p50`]: ms(sb.p50),
-      [`${large} nodes p95`]: ms(sb.p95),
-      [`${large} nodes max`]: ms(sb.max),
-      'p50 ratio': x(sb.p50 / sa.p50),
-      'p95 ratio': x(sb.p95 / sa.p95),
-      [`slow frames ${small} / ${large}`]: `${pct(slow(a))} / ${pct(slow(b))}`,
-      [`gesture ${small} / ${large}`]: `${duration(small).toFixed(0)} / ${duration(large).toFixed(0)} ms`,
-      frames: `${sa.n} / ${sb.n}`,
-    });
+  for (const s of scenarios) {
+    for (const [gesture, runs] of Object.entries(s.gestures)) {
+      rows.push({
+        journey: `${s.size} nodes`,
+        view: s.view,
+        gesture,
+        busyMs: median(runs.map((r) => r.busyMs)),
+        longestFrameMs: Math.max(...runs.map((r) => r.longestFrameMs)),
+        longestGapMs: Math.max(...runs.map((r) => r.longestGapMs)),
+        framesOver50: runs.reduce((sum, r) => sum + r.framesOver50, 0),
+        longTaskMs: median(runs.map((r) => r.longTaskMs)),
+        slowestEventMs: Math.max(...runs.map((r) => r.slowestEventMs)),
+        gestureMs: median(runs.map((r) => r.durationMs)),
+      });
+    }
   }
+  const drag300 = rows.find((r) => r.journey === '300 nodes' && r.view === '100%' && r.gesture === 'drag');
+  const open300 = scenarios.find((s) => s.size === 300);
+  const targets = [
+    {
+      target: 'no frame over 50 ms dragging a node at 100 % on 300 nodes',
+      value: drag300 ? `longest ${fixed(drag300.longestFrameMs)} ms` : 'not measured',
+      met: drag300 ? drag300.longestFrameMs <= 50 : null,
+    },
+    {
+      target: 'opening a 300-node journey under 1 s',
+      value: open300 ? `${open300.openMs} ms` : 'not measured',
+      met: open300 ? open300.openMs < 1000 : null,
+    },
+  ];
+  return { rows, targets };
+}
+
+export function print({ rows, targets }, scenarios, rounds) {
   console.log(
-    `\nEditor canvas frame times (requestAnimationFrame deltas, ${rounds} rounds of pan, zoom and node drag)`,
+    `\nEditor canvas, ${rounds} rounds; medians over rounds, longest frame and frames over 50 ms over all rounds`,
   );
-  for (const size of sizes)
+  for (const s of scenarios.filter((x) => x.view === 'fitted'))
+    console.log(`  ${s.size} nodes: opened and fitted in ${s.openMs} ms at zoom ${s.fittedZoom.toFixed(2)}`);
+  console.log(
+    '\n| journey | view | gesture | main thread busy ms | longest frame ms | frames > 50 ms | longest rAF gap ms | long tasks ms | slowest input ms | gesture ms |',
+  );
+  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+  for (const r of rows)
     console.log(
-      `  ${size} nodes: opened and fitted in ${results[size].openMs} ms at zoom ${results[size].zoom.toFixed(2)}`,
+      `| ${r.journey} | ${r.view} | ${r.gesture} | ${fixed(r.busyMs)} | ${fixed(r.longestFrameMs)} | ${r.framesOver50} | ${fixed(r.longestGapMs)} | ${fixed(r.longTaskMs)} | ${fixed(r.slowestEventMs)} | ${fixed(r.gestureMs)} |`,
     );
-  console.table(rows);
+  console.log('');
+  for (const t of targets)
+    console.log(
+      `target: ${t.target}: ${t.value} -> ${t.met === null ? 'not measured' : t.met ? 'met' : 'MISSED'}`,
+    );
+}
+
+export function writeJson(file, data) {
+  mkdirSync(dirname(file), { recursive: true });
+  writeFileSync(file, `${JSON.stringify(data, null, 2)}\n`);
 }

@@ -1,5 +1,5 @@
 import { COLLECTIONS, MONGO_MAX_POOL_SIZE } from '@itinera/schemas';
-import { type Db, type IndexSpecification, MongoClient } from 'mongodb';
+import { type Db, type IndexSpecification, MongoClient, type MongoClientOptions } from 'mongodb';
 
 /** The driver's pool: MONGO_MAX_POOL_SIZE unless ITINERA_MONGO_MAX_POOL_SIZE says otherwise. */
 export function mongoPoolSize(env: NodeJS.ProcessEnv = process.env): number {
@@ -21,11 +21,13 @@ const STARTUP_TIMEOUT_MS = 30_000;
 export async function connectDatabase(
   uri: string,
   dbName?: string,
+  options: MongoClientOptions = {},
 ): Promise<{ client: MongoClient; db: Db }> {
   const client = new MongoClient(uri, {
     serverSelectionTimeoutMS: SERVER_SELECTION_TIMEOUT_MS,
     connectTimeoutMS: 2_000,
     maxPoolSize: mongoPoolSize(),
+    ...options,
   });
   const deadline = Date.now() + STARTUP_TIMEOUT_MS;
   for (;;) {

@@ -7,6 +7,7 @@ import { describeTemporal, temporalSettingsFromEnv } from '@itinera/workers/temp
 import { Client, Connection } from '@temporalio/client';
 import { buildApp } from './app.ts';
 import { connectDatabase } from './db.ts';
+import { registerDbOpsCounter } from './db-ops-counter.ts';
 import { createApiKey } from './plugins/auth.ts';
 import { seedExampleJourney } from './seed.ts';
 import { startSweeper } from './services/sweeper.ts';
@@ -15,6 +16,7 @@ const env = process.env;
 const port = Number(env.PORT ?? 3000);
 const host = env.HOST ?? '127.0.0.1';
 const dataDir = env.ITINERA_DATA_DIR ?? '.data';
+const countDbOps = env.ITINERA_COUNT_DB_OPS === '1';
 
 for (const dir of (env.ITINERA_PLUGINS ?? '').split(',').filter(Boolean)) {
   await import(resolve(dir, 'definition.ts'));
@@ -22,6 +24,7 @@ for (const dir of (env.ITINERA_PLUGINS ?? '').split(',').filter(Boolean)) {
 const { client: mongo, db } = await connectDatabase(
   env.MONGODB_URI ?? 'mongodb://127.0.0.1:27017',
   env.MONGODB_DB ?? 'itinera',
+  { monitorCommands: countDbOps },
 );
 const temporal = temporalSettingsFromEnv(env);
 const connection = await Connection.connect(temporal.connection);
@@ -38,6 +41,8 @@ const app = await buildApp({
     redact: ['req.headers.authorization', 'req.headers["x-api-key"]'],
   },
 });
+
+if (countDbOps) registerDbOpsCounter(app, mongo);
 
 if ((await db.collection(COLLECTIONS.apiKeys).countDocuments()) === 0) {
   const key = await createApiKey(db, 'admin', 'local admin (first run)');
