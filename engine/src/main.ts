@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join, resolve } from 'node:path';
 import { COLLECTIONS } from '@itinera/schemas';
@@ -14,7 +15,7 @@ const host = env.HOST ?? '127.0.0.1';
 const dataDir = env.ITINERA_DATA_DIR ?? '.data';
 
 for (const dir of (env.ITINERA_PLUGINS ?? '').split(',').filter(Boolean)) {
-  await import(resolve(dir, 'definition.ts'));
+  await import(resolve(dir, existsSync(resolve(dir, 'definition.js')) ? 'definition.js' : 'definition.ts'));
 }
 const { client: mongo, db } = await connectDatabase(
   env.MONGODB_URI ?? 'mongodb://127.0.0.1:27017',
