@@ -22,7 +22,7 @@ COPY workers/package.json workers/
 COPY engine/package.json engine/
 COPY editor/package.json editor/
 COPY scripts/ scripts/
-# dev dependencies are needed at runtime (tsx) and for the editor build
+# dev dependencies (typescript, tsx, vite) are needed for the build below
 RUN npm ci --include=dev
 
 COPY tsconfig.json ./
@@ -32,9 +32,10 @@ COPY workers/ workers/
 COPY engine/ engine/
 COPY editor/ editor/
 COPY examples/ examples/
-RUN npm run build -w editor --if-present
+# Compiled server code (dist/), the prebuilt workflow bundle and the editor: the image runs plain node.
+RUN npm run build
 
 RUN mkdir -p /data && chown node:node /data
 USER node
 EXPOSE 3000
-CMD ["node", "--import", "tsx", "engine/src/main.ts"]
+CMD ["node", "--conditions=itinera-dist", "engine/dist/main.js"]

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -19,7 +20,7 @@ const dataDir = env.ITINERA_DATA_DIR ?? '.data';
 const countDbOps = env.ITINERA_COUNT_DB_OPS === '1';
 
 for (const dir of (env.ITINERA_PLUGINS ?? '').split(',').filter(Boolean)) {
-  await import(resolve(dir, 'definition.ts'));
+  await import(resolve(dir, existsSync(resolve(dir, 'definition.js')) ? 'definition.js' : 'definition.ts'));
 }
 const { client: mongo, db } = await connectDatabase(
   env.MONGODB_URI ?? 'mongodb://127.0.0.1:27017',

@@ -24,3 +24,24 @@ export const waitThenExit = (event: string, trigger: Record<string, unknown> = {
     ],
     ['start->wait', 'wait->end'],
   );
+
+/** wait 1 hour -> count laps on the profile -> loop while laps < `laps`: long-running and continue-as-new. */
+export const lapsLoop = (laps: number): JourneyGraph =>
+  graph(
+    [
+      { id: 'start', type: 'trigger', config: { kind: 'api', reentry: 'once' } },
+      { id: 'wait', type: 'wait', config: { mode: 'duration', duration: { amount: 1, unit: 'hours' } } },
+      {
+        id: 'count',
+        type: 'update_profile',
+        config: { operations: [{ path: 'laps', op: 'increment', value: 1 }] },
+      },
+      {
+        id: 'more',
+        type: 'condition',
+        config: { combinator: 'and', rules: [{ kind: 'attribute', path: 'laps', op: 'lt', value: laps }] },
+      },
+      { id: 'end', type: 'exit', config: {} },
+    ],
+    ['start->wait', 'wait->count', 'count->more', 'more:yes->wait', 'more:no->end'],
+  );

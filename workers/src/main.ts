@@ -1,9 +1,10 @@
+import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { DefaultLogger, type LogLevel, NativeConnection, Runtime } from '@temporalio/worker';
 import { connectWorkerMongo } from './db.ts';
 import { describeProviders, providersFromEnv } from './providers/from-env.ts';
 import { describeTemporal, temporalSettingsFromEnv } from './temporal/index.ts';
-import { createItineraWorker, type WorkerPlugin } from './worker.ts';
+import { createItineraWorker, journeyWorkflowBundle, type WorkerPlugin } from './worker.ts';
 
 const env = process.env;
 Runtime.install({ logger: new DefaultLogger((env.LOG_LEVEL?.toUpperCase() ?? 'WARN') as LogLevel) });
@@ -15,9 +16,16 @@ const providers = providersFromEnv(env, db);
 console.log(`delivery providers: ${describeProviders(providers, env)}`);
 const plugins: WorkerPlugin[] = [];
 for (const dir of (env.ITINERA_PLUGINS ?? '').split(',').filter(Boolean)) {
-  plugins.push((await import(resolve(dir, 'worker.ts'))).workerPlugin);
+  // A compiled plugin (worker.js) runs under plain node; a TypeScript one needs `--import tsx`.
+  const entry = existsSync(resolve(dir, 'worker.js')) ? 'worker.js' : 'worker.ts';
+  plugins.push((await import(resolve(dir, entry))).workerPlugin);
 }
+const workflowBundle = await journeyWorkflowBundle(plugins);
+console.log(
+  `workflow bundle: ${'codePath' in workflowBundle ? `prebuilt ${workflowBundle.codePath}` : 'bundled at start'}`,
+);
 const worker = await createItineraWorker({
+  workflowBundle,
   connection,
   namespace: temporal.namespace,
   taskQueue: temporal.taskQueue,

@@ -1,10 +1,17 @@
 import { createHash } from 'node:crypto';
+import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { Context } from '@temporalio/activity';
 import type { DataConverter } from '@temporalio/common';
-import { bundleWorkflowCode, type NativeConnection, Worker, type WorkflowBundle } from '@temporalio/worker';
+import {
+  bundleWorkflowCode,
+  type NativeConnection,
+  Worker,
+  type WorkflowBundle,
+  type WorkflowBundleOption,
+} from '@temporalio/worker';
 import type { Db } from 'mongodb';
 import { builtInActivities, defaultProviders } from './activities/index.ts';
 import type { ProviderMap } from './activities/send/index.ts';
@@ -27,12 +34,23 @@ export interface ItineraWorkerOptions {
   db: Db;
   plugins?: WorkerPlugin[];
   providers?: Partial<ProviderMap>;
-  workflowBundle?: WorkflowBundle;
+  workflowBundle?: WorkflowBundleOption;
   /** Must match the clients' (for example the payload codec from `temporalSettingsFromEnv`). */
   dataConverter?: DataConverter;
 }
 
-const WORKFLOWS_ENTRY = fileURLToPath(new URL('./workflows/index.ts', import.meta.url));
+// Running from src/ (tsx, tests) or from the compiled dist/ (production): the entry has this file's extension.
+const EXT = import.meta.url.endsWith('.ts') ? 'ts' : 'js';
+const WORKFLOWS_ENTRY = fileURLToPath(new URL(`./workflows/index.${EXT}`, import.meta.url));
+/** Written by `npm run build` next to the compiled worker; absent when running from source. */
+export const PREBUILT_BUNDLE = fileURLToPath(new URL('./workflow-bundle.js', import.meta.url));
+
+/** The release's prebuilt bundle when present and no plugin adds executors; otherwise bundles now. */
+export async function journeyWorkflowBundle(plugins: WorkerPlugin[] = []): Promise<WorkflowBundleOption> {
+  const extended = plugins.some((p) => p.executorsModule);
+  if (!extended && existsSync(PREBUILT_BUNDLE)) return { codePath: PREBUILT_BUNDLE };
+  return bundleJourneyWorkflows(plugins);
+}
 
 /** Bundles the interpreter with the built-in executors and any plugin executors. */
 export async function bundleJourneyWorkflows(plugins: WorkerPlugin[] = []): Promise<WorkflowBundle> {
@@ -44,7 +62,7 @@ export async function bundleJourneyWorkflows(plugins: WorkerPlugin[] = []): Prom
     await mkdir(dir, { recursive: true });
     workflowsPath = join(
       dir,
-      `workflows-${createHash('sha1').update(modules.join('|')).digest('hex').slice(0, 12)}.ts`,
+      `workflows-${createHash('sha1').update(modules.join('|')).digest('hex').slice(0, 12)}.${EXT}`,
     );
     const lines = [
       `export * from ${JSON.stringify(WORKFLOWS_ENTRY)};`,
@@ -94,7 +112,7 @@ export async function createItineraWorker(options: ItineraWorkerOptions): Promis
     connection: options.connection,
     namespace: options.namespace ?? 'default',
     taskQueue: options.taskQueue,
-    workflowBundle: options.workflowBundle ?? (await bundleJourneyWorkflows(plugins)),
+    workflowBundle: options.workflowBundle ?? (await journeyWorkflowBundle(plugins)),
     activities,
     dataConverter: options.dataConverter,
   });

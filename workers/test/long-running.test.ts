@@ -3,7 +3,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import type { Worker } from '@temporalio/worker';
 import type { Db } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { graph } from '../../test/support/journeys.ts';
+import { lapsLoop } from '../../test/support/journeys.ts';
 import {
   testDatabase,
   timeSkippingEnvironment,
@@ -11,26 +11,6 @@ import {
   workflowBundle,
 } from '../../test/support/servers.ts';
 import { createItineraWorker } from '../src/worker.ts';
-
-const loop = (limit: number): JourneyGraph =>
-  graph(
-    [
-      { id: 'start', type: 'trigger', config: { kind: 'api', reentry: 'once' } },
-      { id: 'wait', type: 'wait', config: { mode: 'duration', duration: { amount: 1, unit: 'hours' } } },
-      {
-        id: 'count',
-        type: 'update_profile',
-        config: { operations: [{ path: 'laps', op: 'increment', value: 1 }] },
-      },
-      {
-        id: 'more',
-        type: 'condition',
-        config: { combinator: 'and', rules: [{ kind: 'attribute', path: 'laps', op: 'lt', value: limit }] },
-      },
-      { id: 'end', type: 'exit', config: {} },
-    ],
-    ['start->wait', 'wait->count', 'count->more', 'more:yes->wait', 'more:no->end'],
-  );
 
 describe('long-running enrollments', () => {
   let env: TestWorkflowEnvironment;
@@ -81,7 +61,7 @@ describe('long-running enrollments', () => {
     const handle = await env.client.workflow.start(ENROLLMENT_WORKFLOW, {
       taskQueue,
       workflowId: 'looper',
-      args: [input('looper', loop(30), 100, 80)],
+      args: [input('looper', lapsLoop(30), 100, 80)],
     });
     const result = await handle.result();
     expect(result).toBe('completed');
@@ -100,7 +80,7 @@ describe('long-running enrollments', () => {
     const result = await env.client.workflow.execute(ENROLLMENT_WORKFLOW, {
       taskQueue,
       workflowId: 'spinner',
-      args: [input('spinner', loop(1_000), 5)],
+      args: [input('spinner', lapsLoop(1_000), 5)],
     });
     expect(result).toBe('exited');
     const last = await db

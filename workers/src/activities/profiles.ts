@@ -40,7 +40,7 @@ function mongoFilterFor(where: PropertyFilter): Record<string, unknown> {
 /** Remembers the key, keeping the most recent ones only: retries come soon after the first attempt. */
 export const appliedKey = (key: string) => ({ $each: [key], $slice: -500 });
 
-interface UpdateInput {
+export interface UpdateInput {
   idempotencyKey: string;
   customerId: string;
   operations: ProfileOperation[];

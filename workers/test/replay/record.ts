@@ -14,10 +14,10 @@ import {
   type Harness,
   timeSkippingHarness,
 } from '../../../test/support/harness.ts';
-import { days } from '../../../test/support/journeys.ts';
+import { days, lapsLoop } from '../../../test/support/journeys.ts';
 import { devServerClient } from '../../../test/support/servers.ts';
 import { HISTORIES_DIR, saveHistories } from './fixtures.ts';
-import { journeys, loop } from './scenarios.ts';
+import { journeys } from './scenarios.ts';
 
 const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
 const setDir = join(HISTORIES_DIR, process.env.ITINERA_HISTORY_SET ?? `v${version}`);
@@ -219,7 +219,7 @@ describe('record histories on the time-skipping server', () => {
         id: 'loop',
         version: 1,
         name: 'Loop',
-        graph: loop(6),
+        graph: lapsLoop(6),
         settings: { defaultTimezone: 'UTC', maxLoopIterations: 100, priority: 5 },
       },
       trigger: null,

@@ -151,24 +151,3 @@ export const journeys: Record<string, JourneyGraph> = {
     ['start->hook', 'hook->end'],
   ),
 };
-
-/** A loop of waits and profile updates that continues as new several times when its history limit is small. */
-export const loop = (laps: number): JourneyGraph =>
-  graph(
-    [
-      { id: 'start', type: 'trigger', config: { kind: 'api', reentry: 'once' } },
-      { id: 'wait', type: 'wait', config: { mode: 'duration', duration: { amount: 1, unit: 'hours' } } },
-      {
-        id: 'count',
-        type: 'update_profile',
-        config: { operations: [{ path: 'laps', op: 'increment', value: 1 }] },
-      },
-      {
-        id: 'more',
-        type: 'condition',
-        config: { combinator: 'and', rules: [{ kind: 'attribute', path: 'laps', op: 'lt', value: laps }] },
-      },
-      exit,
-    ],
-    ['start->wait', 'wait->count', 'count->more', 'more:yes->wait', 'more:no->end'],
-  );
