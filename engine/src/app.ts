@@ -17,6 +17,7 @@ import { linkRoutes } from './routes/links.ts';
 import { metaRoutes } from './routes/meta.ts';
 import { promoCodeRoutes } from './routes/promo-codes.ts';
 import { templateRoutes } from './routes/templates.ts';
+import { capabilityCheck } from './services/capabilities.ts';
 import { enrollmentService, type TemporalTarget } from './services/enrollments.ts';
 import { ingestionService } from './services/ingestion.ts';
 import { journeyService } from './services/journeys.ts';
@@ -34,12 +35,19 @@ export interface Services {
   journeys: ReturnType<typeof journeyService>;
   enrollments: ReturnType<typeof enrollmentService>;
   ingestion: ReturnType<typeof ingestionService>;
+  capabilities: ReturnType<typeof capabilityCheck>;
 }
 
 export function createServices(db: Db, temporal: TemporalTarget): Services {
   const journeys = journeyService(db);
   const enrollments = enrollmentService(db, journeys, temporal);
-  return { db, journeys, enrollments, ingestion: ingestionService(db, journeys, enrollments) };
+  return {
+    db,
+    journeys,
+    enrollments,
+    ingestion: ingestionService(db, journeys, enrollments),
+    capabilities: capabilityCheck(db, temporal.taskQueue),
+  };
 }
 
 const DEFAULT_EDITOR_DIR = resolve(import.meta.dirname, '../../editor/dist');

@@ -27,4 +27,6 @@ export const COLLECTIONS = {
   promoPools: 'promo_pools',
   promoCodes: 'promo_codes',
   promoAssignments: 'promo_assignments',
+  /** One document per running worker: its task queue, the node types it can run, when it was last seen. */
+  workers: 'workers',
 } as const;

@@ -7,6 +7,7 @@ import { bundleWorkflowCode, type NativeConnection, Worker, type WorkflowBundle 
 import type { Db } from 'mongodb';
 import { builtInActivities, defaultProviders } from './activities/index.ts';
 import type { ProviderMap } from './activities/send/index.ts';
+import { executableNodeTypes, reportCapabilities } from './capabilities.ts';
 
 type Activity = (input: never) => Promise<unknown>;
 
@@ -27,6 +28,8 @@ export interface ItineraWorkerOptions {
   plugins?: WorkerPlugin[];
   providers?: Partial<ProviderMap>;
   workflowBundle?: WorkflowBundle;
+  /** The node types this worker reports it can run; default: the built-in and plugin executors. */
+  nodeTypes?: string[];
 }
 
 const WORKFLOWS_ENTRY = fileURLToPath(new URL('./workflows/index.ts', import.meta.url));
@@ -87,11 +90,23 @@ export async function createItineraWorker(options: ItineraWorkerOptions): Promis
   };
   for (const plugin of plugins) Object.assign(activities, plugin.activities?.(options.db));
   for (const [name, activity] of Object.entries(activities)) activities[name] = withHeartbeats(activity);
-  return Worker.create({
+  const worker = await Worker.create({
     connection: options.connection,
     namespace: options.namespace ?? 'default',
     taskQueue: options.taskQueue,
     workflowBundle: options.workflowBundle ?? (await bundleJourneyWorkflows(plugins)),
     activities,
   });
+  const nodeTypes = options.nodeTypes ?? (await executableNodeTypes(plugins));
+  // While it runs, the worker tells the API which node types it can run (publishing checks them).
+  const run = worker.run.bind(worker);
+  worker.run = async () => {
+    const report = reportCapabilities(options.db, options.taskQueue, nodeTypes);
+    try {
+      return await run();
+    } finally {
+      await report.stop();
+    }
+  };
+  return worker;
 }
