@@ -137,6 +137,7 @@ export function enrollmentRouter(db: Db, journeys: JourneyService, temporal: Tem
   };
 
   return {
+    client,
     start,
     bounded,
     reconcileClosedRuns: reconciler.reconcileClosedRuns,
