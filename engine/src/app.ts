@@ -21,6 +21,7 @@ import { linkRoutes } from './routes/links.ts';
 import { metaRoutes } from './routes/meta.ts';
 import { promoCodeRoutes } from './routes/promo-codes.ts';
 import { templateRoutes } from './routes/templates.ts';
+import { capabilityCheck } from './services/capabilities.ts';
 import { enrollmentService, type TemporalTarget } from './services/enrollments.ts';
 import { type ErasureService, erasureService } from './services/erasure.ts';
 import { ingestionService } from './services/ingestion.ts';
@@ -40,13 +41,21 @@ export interface Services {
   enrollments: ReturnType<typeof enrollmentService>;
   ingestion: ReturnType<typeof ingestionService>;
   erasure: ErasureService;
+  capabilities: ReturnType<typeof capabilityCheck>;
 }
 
 export function createServices(db: Db, temporal: TemporalTarget): Services {
   const journeys = journeyService(db);
   const enrollments = enrollmentService(db, journeys, temporal);
   const ingestion = ingestionService(db, journeys, enrollments);
-  return { db, journeys, enrollments, ingestion, erasure: erasureService(db, temporal, enrollments) };
+  return {
+    db,
+    journeys,
+    enrollments,
+    ingestion,
+    erasure: erasureService(db, temporal, enrollments),
+    capabilities: capabilityCheck(db, temporal.taskQueue),
+  };
 }
 
 const DEFAULT_EDITOR_DIR = resolve(import.meta.dirname, '../../editor/dist');

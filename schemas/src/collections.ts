@@ -31,6 +31,8 @@ export const COLLECTIONS = {
   promoAssignments: 'promo_assignments',
   /** Erased customers, by SHA-256 of their id: later events under that id are refused unless re-created. */
   erasedCustomers: 'erased_customers',
+  /** One document per running worker: its task queue, the node types it can run, when it was last seen. */
+  workers: 'workers',
 } as const;
 
 /**

@@ -108,3 +108,13 @@ export interface WaitRecord {
   waitingFor: string;
   nextWakeAt: string | null;
 }
+
+/** How often a running worker refreshes its document in the `workers` collection. */
+export const WORKER_HEARTBEAT_MS = 10_000;
+
+/** What a running worker reports about itself in the `workers` collection. */
+export interface WorkerCapabilities {
+  taskQueue: string;
+  nodeTypes: string[];
+  lastSeen: string;
+}

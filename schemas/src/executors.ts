@@ -55,6 +55,11 @@ export function defineExecutor<C>(type: string, executor: NodeExecutor<C>): Node
   return executor;
 }
 
+/** The node types this process can run (the ones whose executor modules it loaded). */
+export function registeredExecutorTypes(): string[] {
+  return [...executors.keys()].sort();
+}
+
 export function executorFor(type: string): NodeExecutor<unknown> | undefined {
   return executors.get(type);
 }

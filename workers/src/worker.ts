@@ -15,6 +15,7 @@ import {
 import type { Db } from 'mongodb';
 import { builtInActivities, defaultProviders } from './activities/index.ts';
 import type { ProviderMap } from './activities/send/index.ts';
+import { executableNodeTypes, reportCapabilities } from './capabilities.ts';
 
 type Activity = (input: never) => Promise<unknown>;
 
@@ -37,6 +38,8 @@ export interface ItineraWorkerOptions {
   workflowBundle?: WorkflowBundleOption;
   /** Must match the clients' (for example the payload codec from `temporalSettingsFromEnv`). */
   dataConverter?: DataConverter;
+  /** The node types this worker reports it can run; default: the built-in and plugin executors. */
+  nodeTypes?: string[];
 }
 
 // Running from src/ (tsx, tests) or from the compiled dist/ (production): the entry has this file's extension.
@@ -108,7 +111,7 @@ export async function createItineraWorker(options: ItineraWorkerOptions): Promis
   };
   for (const plugin of plugins) Object.assign(activities, plugin.activities?.(options.db));
   for (const [name, activity] of Object.entries(activities)) activities[name] = withHeartbeats(activity);
-  return Worker.create({
+  const worker = await Worker.create({
     connection: options.connection,
     namespace: options.namespace ?? 'default',
     taskQueue: options.taskQueue,
@@ -116,4 +119,16 @@ export async function createItineraWorker(options: ItineraWorkerOptions): Promis
     activities,
     dataConverter: options.dataConverter,
   });
+  const nodeTypes = options.nodeTypes ?? (await executableNodeTypes(plugins));
+  // While it runs, the worker tells the API which node types it can run (publishing checks them).
+  const run = worker.run.bind(worker);
+  worker.run = async () => {
+    const report = reportCapabilities(options.db, options.taskQueue, nodeTypes);
+    try {
+      return await run();
+    } finally {
+      await report.stop();
+    }
+  };
+  return worker;
 }

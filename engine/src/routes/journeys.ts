@@ -28,7 +28,10 @@ const read = { capability: 'journeys:read' } as const;
 const write = { capability: 'journeys:write' } as const;
 const tags = ['journeys'];
 
-export async function journeyRoutes(app: FastifyInstance, { journeys, enrollments, db }: Services) {
+export async function journeyRoutes(
+  app: FastifyInstance,
+  { journeys, enrollments, db, capabilities }: Services,
+) {
   app.get('/journeys', { config: read, schema: { tags } }, async () => {
     const list = await journeys.list();
     return Promise.all(
@@ -78,7 +81,10 @@ export async function journeyRoutes(app: FastifyInstance, { journeys, enrollment
   app.post<{ Params: IdParams; Body: Static<typeof PublishBody> | undefined }>(
     '/journeys/:id/publish',
     { config: write, schema: { tags, params: IdParams, body: Type.Optional(PublishBody) } },
-    async (req, reply) => reply.status(201).send(await journeys.publish(req.params.id, req.body?.note ?? '')),
+    async (req, reply) => {
+      await capabilities.assertExecutable((await journeys.get(req.params.id)).graph);
+      return reply.status(201).send(await journeys.publish(req.params.id, req.body?.note ?? ''));
+    },
   );
   for (const action of ['pause', 'resume', 'archive', 'unarchive', 'duplicate'] as const) {
     app.post<{ Params: IdParams }>(

@@ -37,6 +37,8 @@ export class TemporalUnavailableError extends Error {
   }
 }
 
+/** After a call finds Temporal unreachable, calls fail fast for this long (the sweeper's probe ends it sooner). */
+const DOWN_MEMORY_MS = 10_000;
 const GRPC_DEADLINE_EXCEEDED = 4;
 const GRPC_UNAVAILABLE = 14;
 
@@ -75,8 +77,8 @@ export function enrollmentRouter(db: Db, journeys: JourneyService, temporal: Tem
       return await client.withDeadline(Date.now() + (temporal.callTimeoutMs ?? 3_000), call);
     } catch (error) {
       if (!isUnavailable(error)) throw error;
-      // Later calls in this burst fail at once instead of each waiting out its deadline.
-      downUntil = Date.now() + 1_000;
+      // Later calls fail at once instead of each waiting out its deadline, until a probe finds it back.
+      downUntil = Date.now() + DOWN_MEMORY_MS;
       throw new TemporalUnavailableError(error);
     }
   };
@@ -140,6 +142,7 @@ export function enrollmentRouter(db: Db, journeys: JourneyService, temporal: Tem
   };
 
   return {
+    client,
     start,
     bounded,
     reconcileClosedRuns: reconciler.reconcileClosedRuns,

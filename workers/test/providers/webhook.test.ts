@@ -17,6 +17,7 @@ async function startVerifyingReceiver() {
     const path = request.path.split('?')[0];
     if (path === '/broken') return { status: 503, body: 'down for maintenance' };
     if (path === '/gone') return { status: 404, body: 'no such hook' };
+    if (path === '/huge') return { status: 200, body: JSON.stringify({ rows: 'x'.repeat(100_000) }) };
     const header = request.headers['x-itinera-signature'] as string | undefined;
     const valid = verifyWebhookSignature(SECRET, header, request.body.toString());
     return {
@@ -46,6 +47,13 @@ describe('webhookProvider against a local receiver', () => {
     receiver = await startVerifyingReceiver();
   });
   afterAll(() => receiver.close());
+
+  it('keeps only the first 16 KB of a long reply, which travels in workflow history', async () => {
+    const receipt = await webhookProvider().send(hook(`${receiver.url}/huge`), {
+      idempotencyKey: 'e1:huge:1',
+    });
+    expect(receipt.response).toBe(JSON.stringify({ rows: 'x'.repeat(100_000) }).slice(0, 16_384));
+  });
 
   it('signs the exact body so the receiver can verify it, and keeps the idempotency header', async () => {
     const provider = webhookProvider({ signingSecret: SECRET });

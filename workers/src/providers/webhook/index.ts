@@ -73,7 +73,8 @@ export function webhookProvider(options: WebhookOptions = {}): DeliveryProvider 
       }
       return {
         providerMessageId: response.headers.get('x-request-id') ?? idempotencyKey,
-        response: parseBody(text),
+        // The reply travels in workflow history and journey context: a long one keeps only its first 16 KB.
+        response: text.length > MAX_CAPTURED_BYTES ? text.slice(0, MAX_CAPTURED_BYTES) : parseBody(text),
       };
     },
   };

@@ -1,0 +1,155 @@
+import {
+  COLLECTIONS,
+  type CustomerEvent,
+  ENROLLMENT_WORKFLOW,
+  type EnrollmentInput,
+  QUERIES,
+  SIGNALS,
+  type WaitRecord,
+} from '@itinera/schemas';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import type { Worker } from '@temporalio/worker';
+import type { Db } from 'mongodb';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { days, graph } from '../../test/support/journeys.ts';
+import {
+  testDatabase,
+  timeSkippingEnvironment,
+  uniqueTaskQueue,
+  workflowBundle,
+} from '../../test/support/servers.ts';
+import { bookkeepingActivities } from '../src/activities/bookkeeping.ts';
+import { createItineraWorker } from '../src/worker.ts';
+
+const waitForPaid = graph(
+  [
+    { id: 'start', type: 'trigger', config: { kind: 'api', reentry: 'once' } },
+    {
+      id: 'paid',
+      type: 'wait_for_event',
+      config: {
+        event: 'paid',
+        where: [{ path: 'plan', op: 'eq', value: 'pro' }],
+        timeout: { amount: 10, unit: 'days' },
+      },
+    },
+    { id: 'end', type: 'exit', config: {} },
+  ],
+  ['start->paid', 'paid:happened->end', 'paid:timed_out->end'],
+);
+
+const paid = (customerId: string, messageId: string, plan: string): CustomerEvent => ({
+  messageId,
+  customerId,
+  event: 'paid',
+  properties: { plan },
+  timestamp: new Date().toISOString(),
+  receivedAt: new Date().toISOString(),
+});
+
+describe('waiting for an event', () => {
+  let env: TestWorkflowEnvironment;
+  let db: Db;
+  let closeDb: () => Promise<void>;
+  let worker: Worker;
+  let running: Promise<void>;
+  const taskQueue = uniqueTaskQueue();
+  /** Customers whose "paid" event the test sends while their wait is still being announced. */
+  const payDuringSetup = new Set<string>();
+
+  beforeAll(async () => {
+    env = await timeSkippingEnvironment();
+    ({ db, close: closeDb } = await testDatabase());
+    const real = bookkeepingActivities(db);
+    worker = await createItineraWorker({
+      connection: env.nativeConnection,
+      taskQueue,
+      db,
+      workflowBundle: await workflowBundle(),
+      plugins: [
+        {
+          activities: () => ({
+            async markWaiting(wait: WaitRecord) {
+              if (payDuringSetup.has(wait.enrollmentId)) {
+                const event = paid(wait.enrollmentId, `during-setup-${wait.enrollmentId}`, 'pro');
+                await env.client.workflow.getHandle(wait.enrollmentId).signal(SIGNALS.event, event);
+                // Outlast the workflow task heartbeat, so the signal reaches the workflow mid-setup.
+                await new Promise((resolve) => setTimeout(resolve, 3_000));
+              }
+              await real.markWaiting(wait);
+            },
+          }),
+        },
+      ],
+    });
+    running = worker.run();
+  });
+  afterAll(async () => {
+    worker?.shutdown();
+    await running;
+    await closeDb?.();
+    await env?.teardown();
+  });
+
+  const input = (id: string, historyLimit?: number): EnrollmentInput => ({
+    enrollmentId: id,
+    customerId: id,
+    journey: {
+      id: 'paid',
+      version: 1,
+      name: 'Paid',
+      graph: waitForPaid,
+      settings: { defaultTimezone: 'UTC', maxLoopIterations: 10, priority: 5 },
+    },
+    trigger: null,
+    historyLimit,
+  });
+  const stepAt = (id: string) =>
+    db.collection(COLLECTIONS.steps).findOne({ enrollmentId: id, nodeId: 'paid' });
+  const enrollmentDoc = (id: string) => db.collection(COLLECTIONS.enrollments).findOne({ _id: id as never });
+
+  it('does not miss an event that arrives while the wait is being set up', async () => {
+    payDuringSetup.add('quick');
+    await db.collection(COLLECTIONS.enrollments).insertOne({ _id: 'quick' as never, status: 'active' });
+    const result = await env.client.workflow.execute(ENROLLMENT_WORKFLOW, {
+      taskQueue,
+      workflowId: 'quick',
+      args: [input('quick')],
+      // A short task timeout makes the worker heartbeat the task during the slow markWaiting.
+      workflowTaskTimeout: '2 seconds',
+    });
+    expect(result).toBe('completed');
+    expect(await stepAt('quick')).toMatchObject({ outcome: 'happened', visit: 1 });
+  });
+
+  it('moves a long wait to a fresh run when history grows, keeping its deadline', async () => {
+    await db.collection(COLLECTIONS.enrollments).insertOne({ _id: 'busy' as never, status: 'active' });
+    const handle = await env.client.workflow.start(ENROLLMENT_WORKFLOW, {
+      taskQueue,
+      workflowId: 'busy',
+      args: [input('busy', 40)],
+    });
+    const deadline = await eventuallyValue(async () => (await enrollmentDoc('busy'))?.nextWakeAt);
+    await env.sleep(days(2));
+    // "paid" on another plan reaches the enrollment (the journey listens for "paid") but is no match.
+    for (let i = 0; i < 20; i++) await handle.signal(SIGNALS.event, paid('busy', `basic-${i}`, 'basic'));
+    const firstRun = env.client.workflow.getHandle('busy', handle.firstExecutionRunId);
+    await eventuallyValue(async () => (await firstRun.describe()).status.name === 'CONTINUED_AS_NEW');
+    await eventuallyValue(async () => (await handle.describe()).runId !== handle.firstExecutionRunId);
+    // The fresh run waits until the deadline the first run set, not 10 days from now.
+    const state = await handle.query<{ nextWakeAt: string | null }>(QUERIES.state);
+    expect(state.nextWakeAt).toBe(deadline);
+
+    await env.sleep(days(9));
+    expect(await handle.result()).toBe('completed');
+    expect(await stepAt('busy')).toMatchObject({ outcome: 'timed_out', visit: 1 });
+  });
+});
+
+async function eventuallyValue<T>(read: () => Promise<T | null | undefined>): Promise<T> {
+  for (;;) {
+    const value = await read();
+    if (value) return value;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
+}
