@@ -1,7 +1,5 @@
-import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { mkdir, writeFile } from 'node:fs/promises';
-import { hostname } from 'node:os';
 import { join, resolve } from 'node:path';
 import { COLLECTIONS } from '@itinera/schemas';
 import { describeTemporal, temporalSettingsFromEnv } from '@itinera/workers/temporal';
@@ -56,9 +54,7 @@ if ((await db.collection(COLLECTIONS.apiKeys).countDocuments()) === 0) {
 const seeded = await seedExampleJourney(app.services);
 if (seeded) console.log(`Seeded the example journey "Welcome series (example)" (${seeded}).`);
 
-// Every API process ticks; the period's lease lets one of them sweep, and another takes over if it dies.
 const sweeper = startSweeper(app.services, {
-  holder: `${hostname()}:${process.pid}:${randomUUID()}`,
   onError: (error) => app.log.error({ err: error }, 'sweep failed'),
 });
 

@@ -61,6 +61,14 @@ export function isStoreOutage(error: unknown): boolean {
   return false;
 }
 
+/** Store error codes for a value it cannot represent (bad value, `$`/`.`/empty keys, too large). */
+const UNREPRESENTABLE_CODES = new Set([2, 52, 56, 57, 10334, 17419, 17420]);
+
+function isUnrepresentable(error: unknown): boolean {
+  const e = error as { name?: string; code?: unknown };
+  return e.name === 'MongoServerError' && UNREPRESENTABLE_CODES.has(e.code as number);
+}
+
 export function errorBody(status: number, message: string, field: string) {
   return { error: STATUS_CODES[status] ?? 'Error', message, field };
 }
@@ -102,6 +110,11 @@ export function sendError(error: FastifyError, request: FastifyRequest, reply: F
   if (isStoreOutage(error)) {
     request.log.warn({ err: error }, 'store unavailable');
     return sendError(new UnavailableError('The store') as never, request, reply);
+  }
+  if (isUnrepresentable(error)) {
+    // A backstop: services should refuse such input first, naming the path.
+    const message = `The request holds a value the store cannot keep: ${error.message}`;
+    return reply.status(400).send(errorBody(400, message.slice(0, 500), 'body'));
   }
   const status = error.statusCode ?? 500;
   if (status >= 400 && status < 500) {

@@ -1,6 +1,7 @@
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { Services } from '../app.ts';
+import { renderPool } from '../services/render-pool.ts';
 import { SLUG_PATTERN, templateService } from '../services/templates.ts';
 
 const read = { capability: 'journeys:read' } as const;
@@ -58,7 +59,9 @@ const Rendered = Type.Object({
 
 /** Reusable message templates and their preview against a real customer. */
 export async function templateRoutes(app: FastifyInstance, services: Services) {
-  const templates = templateService(services.db, services.journeys);
+  const pool = renderPool();
+  app.addHook('onClose', () => pool.close());
+  const templates = templateService(services.db, services.journeys, pool.render);
 
   app.get('/templates', { config: read, schema: { tags } }, () => templates.list());
   app.post<{ Body: Static<typeof TemplateBody> }>(

@@ -70,13 +70,15 @@ function graphUses(graph: JourneyGraph | undefined, templateId: string): boolean
 }
 
 /** Renders every present part; the first Liquid error becomes a 422 naming the field. */
-async function renderParts(content: TemplateContent, context: Record<string, unknown>) {
+type Render = (template: string, context: Record<string, unknown>) => Promise<string>;
+
+async function renderParts(content: TemplateContent, context: Record<string, unknown>, render: Render) {
   const out: RenderedTemplate = { subject: null, body: '', text: null };
   for (const field of RENDERED_FIELDS) {
     const source = content[field];
     if (source === undefined || (field !== 'body' && source === '')) continue;
     try {
-      out[field] = await renderTemplate(source, context);
+      out[field] = await render(source, context);
     } catch (error) {
       if (!(error instanceof TemplateError)) throw error;
       throw new HttpError(422, error.message, field);
@@ -89,17 +91,25 @@ async function renderParts(content: TemplateContent, context: Record<string, unk
  * Checks a template before it is stored: the channel's required parts, then every part is parsed and
  * rendered for an empty customer (syntax errors, unknown filters, runaway loops become a 422 naming it).
  */
-export async function checkTemplate(content: TemplateContent): Promise<void> {
+export async function checkTemplate(
+  content: TemplateContent,
+  render: Render = renderTemplate,
+): Promise<void> {
   if (content.channel === 'email' && !content.subject?.trim()) {
     throw new HttpError(422, 'An email template needs a subject', 'subject');
   }
   if (content.channel !== 'email' && content.text) {
     throw new HttpError(422, 'Only email templates have a plain-text alternative', 'text');
   }
-  await renderParts(content, templateContext({ customerId: 'template-check', traits: {} }));
+  await renderParts(content, templateContext({ customerId: 'template-check', traits: {} }), render);
 }
 
-export function templateService(db: Db, journeys: ReturnType<typeof journeyService>) {
+/** `render` runs Liquid; the API passes its worker-thread pool so rendering stays off the event loop. */
+export function templateService(
+  db: Db,
+  journeys: ReturnType<typeof journeyService>,
+  render: Render = renderTemplate,
+) {
   const templates = db.collection<TemplateDoc>(COLLECTIONS.templates);
   const profiles = db.collection(COLLECTIONS.profiles);
 
@@ -160,7 +170,7 @@ export function templateService(db: Db, journeys: ReturnType<typeof journeyServi
       return toTemplate(await load(id));
     },
     async create({ id, ...input }: TemplateInput): Promise<MessageTemplate> {
-      await checkTemplate(input);
+      await checkTemplate(input, render);
       const now = new Date().toISOString();
       const doc = { _id: id ?? slugify(input.name), ...input, createdAt: now, updatedAt: now };
       return toTemplate(await insert(doc, id !== undefined));
@@ -169,7 +179,7 @@ export function templateService(db: Db, journeys: ReturnType<typeof journeyServi
     async update(id: string, patch: TemplatePatch): Promise<MessageTemplate> {
       const { _id, ...current } = await load(id);
       const next = { ...current, ...patch, updatedAt: new Date().toISOString() };
-      await checkTemplate(next);
+      await checkTemplate(next, render);
       await templates.replaceOne({ _id: id }, next);
       return toTemplate({ _id, ...next });
     },
@@ -191,11 +201,11 @@ export function templateService(db: Db, journeys: ReturnType<typeof journeyServi
     /** Renders a stored template for a real customer, optionally with an event as `event` and `trigger`. */
     async preview(id: string, customerId: string, event?: PreviewEvent): Promise<RenderedTemplate> {
       const doc = await load(id);
-      return renderParts(doc, await previewContext(customerId, event));
+      return renderParts(doc, await previewContext(customerId, event), render);
     },
     /** Renders unsaved content (the editor's live preview) for a real customer. */
     async previewContent(content: TemplateContent, customerId: string, event?: PreviewEvent) {
-      return renderParts(content, await previewContext(customerId, event));
+      return renderParts(content, await previewContext(customerId, event), render);
     },
   };
 }
