@@ -9,6 +9,7 @@ import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { firstFreePort, isPortFree, spawnManaged, startMongo, startTemporalDev } from './lib/servers.mjs';
+import { supervise } from './lib/supervise.mjs';
 import { describeFailure, ensureTools, ProvisionError, ROOT } from './lib/tools.mjs';
 
 const DATA_DIR = path.resolve(ROOT, process.env.ITINERA_DATA_DIR ?? '.data');
@@ -47,7 +48,7 @@ for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
   process.on(sig, () => {
     if (shuttingDown) {
       say('forced exit');
-      for (const p of [...apps, ...servers]) {
+      for (const p of [...apps, ...servers].flatMap((part) => part.processes())) {
         try {
           process.kill(-p.pid, 'SIGKILL');
         } catch {
@@ -60,14 +61,14 @@ for (const sig of ['SIGINT', 'SIGTERM', 'SIGHUP']) {
   });
 }
 
-/** Watches a managed child; an unexpected exit takes everything down with exit code 1. */
-function watch(name, proc) {
-  proc.exited.then((info) => {
-    if (shuttingDown) return;
-    const how = info.signal ? `signal ${info.signal}` : `exit code ${info.code}`;
-    void fail(`${name} exited unexpectedly (${how}); see ${rel(proc.logFile)}`);
+/** Supervises a part: a crash restarts it with backoff; only a part that keeps crashing stops everything. */
+const supervised = (name, start, logFileOf) =>
+  supervise(name, start, {
+    isStopping: () => shuttingDown,
+    log: (msg) => process.stderr.write(`[start] ${msg}\n`),
+    giveUp: (msg) => void fail(msg),
+    logFileOf,
   });
-}
 
 function newestMtime(target) {
   let newest = 0;
@@ -113,7 +114,7 @@ function buildEditorIfStale() {
   say(`editor built in ${((Date.now() - t0) / 1000).toFixed(1)} s`);
 }
 
-function startApp(name, entry, env, readiness) {
+async function startApp(name, entry, env, readiness) {
   const file = path.resolve(ROOT, entry);
   if (!fs.existsSync(file)) {
     say(`WARNING: ${entry} does not exist yet; not starting the ${name}`);
@@ -124,20 +125,23 @@ function startApp(name, entry, env, readiness) {
   const ready = new Promise((resolve) => {
     markReady = resolve;
   });
-  const proc = spawnManaged(name, process.execPath, ['--import', 'tsx', file], {
-    cwd: ROOT,
-    env,
-    logFile,
-    onLine: (line, stream) => {
-      (stream === 'stderr' ? process.stderr : process.stdout).write(`[${name}] ${line}\n`);
-      if (readiness.line?.test(line)) markReady();
-    },
-  });
-  apps.push(proc);
-  watch(name, proc);
+  const spawn = async () => {
+    const proc = spawnManaged(name, process.execPath, ['--import', 'tsx', file], {
+      cwd: ROOT,
+      env,
+      logFile,
+      onLine: (line, stream) => {
+        (stream === 'stderr' ? process.stderr : process.stdout).write(`[${name}] ${line}\n`);
+        if (readiness.line?.test(line)) markReady();
+      },
+    });
+    return { processes: [proc], stop: (t) => proc.stop(t) };
+  };
+  const part = await supervised(name, spawn, () => logFile);
+  apps.push(part);
   if (readiness.url) {
     const poll = async () => {
-      while (!proc.exitInfo && !shuttingDown) {
+      while (!part.processes()[0].exitInfo && !shuttingDown) {
         try {
           const res = await fetch(readiness.url, { signal: AbortSignal.timeout(2000) });
           if (res.status === 200) return markReady();
@@ -149,7 +153,7 @@ function startApp(name, entry, env, readiness) {
     };
     void poll();
   }
-  return { name, proc, logFile, ready };
+  return { name, logFile, ready };
 }
 
 async function main() {
@@ -198,15 +202,17 @@ async function main() {
     say(
       `starting Temporal dev server on 127.0.0.1:${tPort} (data ${rel(path.join(DATA_DIR, 'temporal'))})...`,
     );
-    const temporal = await startTemporalDev({
-      dbFile: path.join(DATA_DIR, 'temporal', 'temporal.db'),
-      port: tPort,
-      uiPort,
-      logFile: path.join(LOG_DIR, 'temporal.log'),
+    const temporalPart = await supervised('Temporal dev server', async () => {
+      const started = await startTemporalDev({
+        dbFile: path.join(DATA_DIR, 'temporal', 'temporal.db'),
+        port: tPort,
+        uiPort,
+        logFile: path.join(LOG_DIR, 'temporal.log'),
+      });
+      return { ...started, processes: [started.process] };
     });
-    servers.push(temporal.process);
-    watch('Temporal dev server', temporal.process);
-    temporalAddress = temporal.address;
+    servers.push(temporalPart);
+    temporalAddress = temporalPart.first.address;
     temporalUi = `http://localhost:${uiPort}`;
   }
 
@@ -216,13 +222,15 @@ async function main() {
     say('using MongoDB at MONGODB_URI');
   } else {
     const mPort = await firstFreePort(Number(process.env.MONGO_PORT ?? 27017));
-    const mongo = await startMongo({
-      dataDir: path.join(DATA_DIR, 'mongo'),
-      port: mPort,
-      logFile: path.join(LOG_DIR, 'mongo.log'),
-    });
-    servers.push(mongo);
-    for (const proc of mongo.processes) watch(`MongoDB store (${proc.name})`, proc);
+    const mongoPart = await supervised('MongoDB-wire store', () =>
+      startMongo({
+        dataDir: path.join(DATA_DIR, 'mongo'),
+        port: mPort,
+        logFile: path.join(LOG_DIR, 'mongo.log'),
+      }),
+    );
+    servers.push(mongoPart);
+    const mongo = mongoPart.first;
     mongoUri = `${mongo.url}itinera`;
     const on = mongo.backend ? ` on ${mongo.backend} (${mongo.backendReason})` : '';
     say(`${mongo.kind}${on} listening on ${mongo.url} (data ${rel(path.join(DATA_DIR, 'mongo'))})`);
@@ -238,10 +246,12 @@ async function main() {
     PORT: String(port),
     ITINERA_DATA_DIR: DATA_DIR,
   };
-  const started = [
-    startApp('worker', WORKER_ENTRY, env, { line: /worker ready/i }),
-    startApp('api', API_ENTRY, env, { url: `http://127.0.0.1:${port}/health` }),
-  ].filter((x) => x !== null);
+  const started = (
+    await Promise.all([
+      startApp('worker', WORKER_ENTRY, env, { line: /worker ready/i }),
+      startApp('api', API_ENTRY, env, { url: `http://127.0.0.1:${port}/health` }),
+    ])
+  ).filter((x) => x !== null);
   for (const app of started) {
     let timer;
     const timeout = new Promise((_, reject) => {
