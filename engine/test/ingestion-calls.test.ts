@@ -1,7 +1,7 @@
 import { COLLECTIONS } from '@itinera/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { devServerHarness, type Harness } from '../../test/support/harness.ts';
-import { graph } from '../../test/support/journeys.ts';
+import { graph, leaveUnrouted } from '../../test/support/journeys.ts';
 
 describe('ingestion: batches, the six Segment call types and limits', () => {
   let h: Harness;
@@ -140,17 +140,7 @@ describe('ingestion: batches, the six Segment call types and limits', () => {
     );
     // A live journey whose published version is gone: every routing attempt of its trigger event fails.
     await h.db.collection(COLLECTIONS.versions).deleteMany({ journeyId });
-    const receivedAt = new Date(Date.now() - 60_000).toISOString();
-    await h.db.collection(COLLECTIONS.pendingRoutes).insertOne({ _id: 'poison-1' as never, receivedAt });
-    await h.db.collection(COLLECTIONS.events).insertOne({
-      _id: 'poison-1' as never,
-      type: 'track',
-      customerId: 'poisoned',
-      event: 'poison_evt',
-      properties: {},
-      timestamp: receivedAt,
-      receivedAt,
-    });
+    await leaveUnrouted(h.db, 'poison-1', 'poisoned', 'poison_evt');
     const sweep = () => h.app.services.ingestion.sweepUnrouted();
     expect(await sweep()).toBe(1);
     expect((await h.call('GET', '/v1/events/parked')).body).toEqual([]);
