@@ -2,6 +2,9 @@ import { COLLECTIONS } from '@itinera/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { devServerHarness, type Harness } from '../../test/support/harness.ts';
 import { graph, leaveUnrouted } from '../../test/support/journeys.ts';
+import { eventLimitsFromEnv } from '../src/services/event-limits.ts';
+import { type EventDoc, normalise } from '../src/services/event-parsing.ts';
+import { identityService } from '../src/services/identity.ts';
 
 describe('ingestion: batches, the six Segment call types and limits', () => {
   let h: Harness;
@@ -99,6 +102,24 @@ describe('ingestion: batches, the six Segment call types and limits', () => {
     await ingest('track', { userId: 'device-9', event: 'opened_app', messageId: 'd-1' });
     await ingest('alias', { previousId: 'device-9', userId: 'known-2' });
     expect((await events('known-2')).map((e: { messageId: string }) => e.messageId)).toEqual(['d-1']);
+  });
+
+  it('an anonymous event stored while another process links its id ends up with the known customer', async () => {
+    const limits = eventLimitsFromEnv();
+    const identity = identityService(h.db, limits);
+    const doc = normalise(
+      { type: 'track', anonymousId: 'anon-race', event: 'raced', messageId: 'r-1' },
+      null,
+      limits,
+    );
+    await identity.prepare([doc], false);
+    expect(doc.customerId).toBe('anon-race');
+    // Another API process links the id between this one's look-up and its insert.
+    await ingest('identify', { userId: 'known-race', anonymousId: 'anon-race', traits: {} });
+    await h.db.collection<EventDoc>(COLLECTIONS.events).insertOne(doc);
+    await identity.settle(doc);
+    expect(doc.customerId).toBe('known-race');
+    expect((await events('known-race')).map((e: { messageId: string }) => e.messageId)).toEqual(['r-1']);
   });
 
   it('refuses oversized, too deep and trait-heavy calls with 413/400 naming the field', async () => {

@@ -100,6 +100,7 @@ export function ingestionService(
           duplicates++;
           continue;
         }
+        await identity.settle(doc);
         await route(doc);
       }
       return { accepted: docs.length - duplicates, duplicates };
