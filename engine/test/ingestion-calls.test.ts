@@ -178,9 +178,16 @@ describe('ingestion: batches, the six Segment call types and limits', () => {
     ]);
     expect(parked[0].reason).toMatch(/version/i);
 
+    // An outage is not the event's fault: however often it fails that way, it is not parked.
+    const outage = Object.assign(new Error('14 UNAVAILABLE: No connection established'), { code: 14 });
+    await leaveUnrouted(h.db, 'outage-1', 'patient', 'poison_evt');
+    for (let i = 0; i < 4; i++)
+      expect(await h.app.services.ingestion.parked.recordFailure('outage-1', outage)).toBe(false);
+    expect((await h.call('GET', '/v1/events/parked')).body).toHaveLength(1);
+
     expect((await h.call('POST', '/v1/events/parked/nope/retry')).status).toBe(404);
     expect((await h.call('POST', '/v1/events/parked/poison-1/retry')).body).toEqual({ retrying: true });
     expect((await h.call('GET', '/v1/events/parked')).body).toEqual([]);
-    expect(await sweep()).toBe(1);
+    expect(await sweep()).toBe(2);
   });
 });
