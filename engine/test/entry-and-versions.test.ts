@@ -1,8 +1,7 @@
-import { COLLECTIONS } from '@itinera/schemas';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, timeSkippingHarness } from '../../test/support/harness.ts';
-import { days, graph, waitThenExit } from '../../test/support/journeys.ts';
+import { days, graph, leaveUnrouted, waitThenExit } from '../../test/support/journeys.ts';
 
 describe('entry rules and version pinning', () => {
   let env: TestWorkflowEnvironment;
@@ -98,18 +97,7 @@ describe('entry rules and version pinning', () => {
 
   it('an accepted event whose routing was cut short is routed by the sweeper, once', async () => {
     const id = await h.publish(waitThenExit('swept_evt'));
-    const receivedAt = new Date(Date.now() - 60_000).toISOString();
-    // What a crash right after accepting leaves behind: the event and its "route me" marker.
-    await h.db.collection(COLLECTIONS.pendingRoutes).insertOne({ _id: 'crashed-1' as never, receivedAt });
-    await h.db.collection(COLLECTIONS.events).insertOne({
-      _id: 'crashed-1' as never,
-      type: 'track',
-      customerId: 'swept',
-      event: 'swept_evt',
-      properties: {},
-      timestamp: receivedAt,
-      receivedAt,
-    });
+    await leaveUnrouted(h.db, 'crashed-1', 'swept', 'swept_evt');
     expect(await h.app.services.ingestion.sweepUnrouted()).toBe(1);
     expect(await h.app.services.ingestion.sweepUnrouted()).toBe(0);
     expect(await enrollments(id, 'swept')).toHaveLength(1);

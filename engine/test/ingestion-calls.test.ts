@@ -1,7 +1,10 @@
 import { COLLECTIONS } from '@itinera/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { devServerHarness, type Harness } from '../../test/support/harness.ts';
-import { graph } from '../../test/support/journeys.ts';
+import { graph, leaveUnrouted } from '../../test/support/journeys.ts';
+import { eventLimitsFromEnv } from '../src/services/event-limits.ts';
+import { type EventDoc, normalise } from '../src/services/event-parsing.ts';
+import { identityService } from '../src/services/identity.ts';
 
 describe('ingestion: batches, the six Segment call types and limits', () => {
   let h: Harness;
@@ -101,6 +104,24 @@ describe('ingestion: batches, the six Segment call types and limits', () => {
     expect((await events('known-2')).map((e: { messageId: string }) => e.messageId)).toEqual(['d-1']);
   });
 
+  it('an anonymous event stored while another process links its id ends up with the known customer', async () => {
+    const limits = eventLimitsFromEnv();
+    const identity = identityService(h.db, limits);
+    const doc = normalise(
+      { type: 'track', anonymousId: 'anon-race', event: 'raced', messageId: 'r-1' },
+      null,
+      limits,
+    );
+    await identity.prepare([doc], false);
+    expect(doc.customerId).toBe('anon-race');
+    // Another API process links the id between this one's look-up and its insert.
+    await ingest('identify', { userId: 'known-race', anonymousId: 'anon-race', traits: {} });
+    await h.db.collection<EventDoc>(COLLECTIONS.events).insertOne(doc);
+    await identity.settle(doc);
+    expect(doc.customerId).toBe('known-race');
+    expect((await events('known-race')).map((e: { messageId: string }) => e.messageId)).toEqual(['r-1']);
+  });
+
   it('refuses oversized, too deep and trait-heavy calls with 413/400 naming the field', async () => {
     const big = 'x'.repeat(40 * 1024);
     expect(await ingest('track', { userId: 'lim', event: 'e', properties: { big } })).toMatchObject({
@@ -140,17 +161,7 @@ describe('ingestion: batches, the six Segment call types and limits', () => {
     );
     // A live journey whose published version is gone: every routing attempt of its trigger event fails.
     await h.db.collection(COLLECTIONS.versions).deleteMany({ journeyId });
-    const receivedAt = new Date(Date.now() - 60_000).toISOString();
-    await h.db.collection(COLLECTIONS.pendingRoutes).insertOne({ _id: 'poison-1' as never, receivedAt });
-    await h.db.collection(COLLECTIONS.events).insertOne({
-      _id: 'poison-1' as never,
-      type: 'track',
-      customerId: 'poisoned',
-      event: 'poison_evt',
-      properties: {},
-      timestamp: receivedAt,
-      receivedAt,
-    });
+    await leaveUnrouted(h.db, 'poison-1', 'poisoned', 'poison_evt');
     const sweep = () => h.app.services.ingestion.sweepUnrouted();
     expect(await sweep()).toBe(1);
     expect((await h.call('GET', '/v1/events/parked')).body).toEqual([]);
@@ -167,9 +178,16 @@ describe('ingestion: batches, the six Segment call types and limits', () => {
     ]);
     expect(parked[0].reason).toMatch(/version/i);
 
+    // An outage is not the event's fault: however often it fails that way, it is not parked.
+    const outage = Object.assign(new Error('14 UNAVAILABLE: No connection established'), { code: 14 });
+    await leaveUnrouted(h.db, 'outage-1', 'patient', 'poison_evt');
+    for (let i = 0; i < 4; i++)
+      expect(await h.app.services.ingestion.parked.recordFailure('outage-1', outage)).toBe(false);
+    expect((await h.call('GET', '/v1/events/parked')).body).toHaveLength(1);
+
     expect((await h.call('POST', '/v1/events/parked/nope/retry')).status).toBe(404);
     expect((await h.call('POST', '/v1/events/parked/poison-1/retry')).body).toEqual({ retrying: true });
     expect((await h.call('GET', '/v1/events/parked')).body).toEqual([]);
-    expect(await sweep()).toBe(1);
+    expect(await sweep()).toBe(2);
   });
 });

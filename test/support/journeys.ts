@@ -1,4 +1,5 @@
-import type { JourneyEdge, JourneyGraph, JourneyNode } from '@itinera/schemas';
+import { COLLECTIONS, type JourneyEdge, type JourneyGraph, type JourneyNode } from '@itinera/schemas';
+import type { Db } from 'mongodb';
 
 /** Builds a graph from a compact description: nodes in order, edges as `source:port->target`. */
 export function graph(nodes: Array<Omit<JourneyNode, 'position'>>, edges: string[]): JourneyGraph {
@@ -45,3 +46,18 @@ export const lapsLoop = (laps: number): JourneyGraph =>
     ],
     ['start->wait', 'wait->count', 'count->more', 'more:yes->wait', 'more:no->end'],
   );
+
+/** What a crash right after accepting a track call leaves behind: the event and its "route me" marker. */
+export async function leaveUnrouted(db: Db, messageId: string, customerId: string, event: string) {
+  const receivedAt = new Date(Date.now() - 60_000).toISOString();
+  await db.collection(COLLECTIONS.pendingRoutes).insertOne({ _id: messageId as never, receivedAt });
+  await db.collection(COLLECTIONS.events).insertOne({
+    _id: messageId as never,
+    type: 'track',
+    customerId,
+    event,
+    properties: {},
+    timestamp: receivedAt,
+    receivedAt,
+  });
+}

@@ -102,7 +102,7 @@ export function normalise(call: Call, index: number | null, limits: EventLimits)
     _id: call.messageId ?? randomUUID(),
     type: call.type,
     customerId,
-    ...(call.userId && call.anonymousId ? { anonymousId: call.anonymousId } : {}),
+    ...(call.anonymousId ? { anonymousId: call.anonymousId } : {}),
     ...(call.type === 'alias' ? { previousId: call.previousId } : {}),
     event: eventName(call),
     properties: encoded.properties ?? {},

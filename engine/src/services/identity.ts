@@ -17,6 +17,10 @@ type ProfileDoc = { _id: string; traits?: Record<string, unknown> } & Record<str
 
 const DUPLICATE_KEY = 11000;
 
+/** A call that names one id only, which may since have been linked to a known customer. */
+const underOwnId = (doc: EventDoc) =>
+  doc.type !== 'alias' && (!doc.anonymousId || doc.anonymousId === doc.customerId);
+
 /**
  * Anonymous ids and aliases: a call carrying both `userId` and `anonymousId`, or an `alias` call, links
  * the anonymous id to the known customer once (the first link wins), moves its events (which keep
@@ -68,14 +72,13 @@ export function identityService(db: Db, limits: EventLimits) {
      * and trait-setting calls may not push a profile over the trait limit (400 naming `traits`).
      */
     async prepare(docs: EventDoc[], batch: boolean): Promise<void> {
-      const anonymousOnly = docs.filter((d) => !d.anonymousId && d.type !== 'alias').map((d) => d.customerId);
+      const anonymousOnly = docs.filter(underOwnId).map((d) => d.customerId);
       const known = new Map(
         (await aliases.find({ _id: { $in: [...new Set(anonymousOnly)] } }).toArray()).map((a) => [a._id, a]),
       );
       for (const doc of docs) {
-        const alias = doc.type === 'alias' ? undefined : known.get(doc.customerId);
-        if (alias && !doc.anonymousId)
-          Object.assign(doc, { anonymousId: doc.customerId, customerId: alias.customerId });
+        const alias = underOwnId(doc) ? known.get(doc.customerId) : undefined;
+        if (alias) Object.assign(doc, { anonymousId: doc.customerId, customerId: alias.customerId });
       }
       const traitKeys = new Map<string, Set<string>>();
       for (const [i, doc] of docs.entries()) {
@@ -98,7 +101,19 @@ export function identityService(db: Db, limits: EventLimits) {
       }
     },
 
-    /** After the call is stored: links and merges its anonymous (or previous) id, once. */
+    /**
+     * After an anonymous call is stored: if its id was linked meanwhile (by another process), the call
+     * moves to the known customer. Either this sees the link, or the link's merge sees this event.
+     */
+    async settle(doc: EventDoc): Promise<void> {
+      if (!doc.anonymousId || doc.anonymousId !== doc.customerId) return;
+      const alias = await aliases.findOne({ _id: doc.anonymousId });
+      if (!alias) return;
+      await events.updateOne({ _id: doc._id }, { $set: { customerId: alias.customerId } });
+      doc.customerId = alias.customerId;
+    },
+
+    /** Before the call is stored: links and merges its anonymous (or previous) id, once. */
     async link(doc: EventDoc): Promise<void> {
       const anonymousId = doc.type === 'alias' ? doc.previousId : doc.anonymousId;
       if (!anonymousId || anonymousId === doc.customerId) return;

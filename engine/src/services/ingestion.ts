@@ -122,6 +122,7 @@ export function ingestionService(
           duplicates++;
           continue;
         }
+        await identity.settle(doc);
         try {
           await route(doc);
         } catch (error) {

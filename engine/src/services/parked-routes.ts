@@ -22,6 +22,24 @@ export interface ParkedEvent {
   parkedAt: string;
 }
 
+const OUTAGE_NAMES = new Set(['MongoNetworkError', 'MongoNetworkTimeoutError', 'MongoServerSelectionError']);
+/** gRPC UNAVAILABLE and DEADLINE_EXCEEDED: Temporal could not be reached. */
+const OUTAGE_GRPC_CODES = new Set([14, 4]);
+
+/** True when the failure says a server was unreachable rather than that this event cannot be routed. */
+export function isOutage(error: unknown): boolean {
+  for (
+    let e = error as { name?: string; code?: unknown; cause?: unknown } | undefined, i = 0;
+    e && i < 5;
+    i++
+  ) {
+    if (OUTAGE_NAMES.has(e.name ?? '')) return true;
+    if (typeof e.code === 'number' && OUTAGE_GRPC_CODES.has(e.code)) return true;
+    e = e.cause as typeof e;
+  }
+  return false;
+}
+
 export function maxRouteAttemptsFromEnv(): number {
   const raw = process.env.ITINERA_ROUTE_MAX_ATTEMPTS;
   const value = raw ? Number(raw) : 5;
@@ -38,12 +56,16 @@ export function parkedRoutes(db: Db, maxAttempts = maxRouteAttemptsFromEnv()) {
     /** The filter for routes the sweeper may retry. */
     unparked: { parkedAt: { $exists: false } },
 
-    /** Counts a failed routing attempt; true when this one parked the route. */
+    /**
+     * Counts a failed routing attempt; true when this one parked the route. An outage (store or Temporal
+     * unreachable) is not the event's fault: it is noted but not counted, so an outage parks nothing.
+     */
     async recordFailure(id: string, error: unknown): Promise<boolean> {
       const reason = (error as Error)?.message ?? String(error);
+      const outage = isOutage(error);
       const doc = await pending.findOneAndUpdate(
         { _id: id },
-        { $inc: { attempts: 1 }, $set: { lastError: reason.slice(0, 1000) } },
+        { ...(outage ? {} : { $inc: { attempts: 1 } }), $set: { lastError: reason.slice(0, 1000) } },
         { returnDocument: 'after' },
       );
       if (!doc || (doc.attempts ?? 0) < maxAttempts || doc.parkedAt) return false;
