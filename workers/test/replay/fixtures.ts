@@ -1,7 +1,6 @@
 import { mkdirSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
-
 import type { Client } from '@temporalio/client';
 import { historyToJSON } from './history-json.ts';
 
