@@ -8,35 +8,17 @@ import {
   type WaitRecord,
 } from '@itinera/schemas';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import type { Db } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { days, graph } from '../../test/support/journeys.ts';
-import {
-  testDatabase,
-  timeSkippingEnvironment,
-  uniqueTaskQueue,
-  workflowBundle,
-} from '../../test/support/servers.ts';
+import { days, waitForEventJourney } from '../../test/support/journeys.ts';
+import { timeSkippingWorker } from '../../test/support/servers.ts';
 import { bookkeepingActivities } from '../src/activities/bookkeeping.ts';
-import { createItineraWorker } from '../src/worker.ts';
 
-const waitForPaid = graph(
-  [
-    { id: 'start', type: 'trigger', config: { kind: 'api', reentry: 'once' } },
-    {
-      id: 'paid',
-      type: 'wait_for_event',
-      config: {
-        event: 'paid',
-        where: [{ path: 'plan', op: 'eq', value: 'pro' }],
-        timeout: { amount: 10, unit: 'days' },
-      },
-    },
-    { id: 'end', type: 'exit', config: {} },
-  ],
-  ['start->paid', 'paid:happened->end', 'paid:timed_out->end'],
-);
+const waitForPaid = waitForEventJourney({ kind: 'api' }, 'paid', {
+  event: 'paid',
+  where: [{ path: 'plan', op: 'eq', value: 'pro' }],
+  timeout: { amount: 10, unit: 'days' },
+});
 
 const paid = (customerId: string, messageId: string, plan: string): CustomerEvent => ({
   messageId,
@@ -50,45 +32,28 @@ const paid = (customerId: string, messageId: string, plan: string): CustomerEven
 describe('waiting for an event', () => {
   let env: TestWorkflowEnvironment;
   let db: Db;
-  let closeDb: () => Promise<void>;
-  let worker: Worker;
-  let running: Promise<void>;
-  const taskQueue = uniqueTaskQueue();
+  let taskQueue: string;
+  let close: () => Promise<void>;
   /** Customers whose "paid" event the test sends while their wait is still being announced. */
   const payDuringSetup = new Set<string>();
 
   beforeAll(async () => {
-    env = await timeSkippingEnvironment();
-    ({ db, close: closeDb } = await testDatabase());
-    const real = bookkeepingActivities(db);
-    worker = await createItineraWorker({
-      connection: env.nativeConnection,
-      taskQueue,
-      db,
-      workflowBundle: await workflowBundle(),
-      plugins: [
-        {
-          activities: () => ({
-            async markWaiting(wait: WaitRecord) {
-              if (payDuringSetup.has(wait.enrollmentId)) {
-                const event = paid(wait.enrollmentId, `during-setup-${wait.enrollmentId}`, 'pro');
-                await env.client.workflow.getHandle(wait.enrollmentId).signal(SIGNALS.event, event);
-                // Outlast the workflow task heartbeat, so the signal reaches the workflow mid-setup.
-                await new Promise((resolve) => setTimeout(resolve, 3_000));
-              }
-              await real.markWaiting(wait);
-            },
-          }),
-        },
-      ],
-    });
-    running = worker.run();
+    ({ env, db, taskQueue, close } = await timeSkippingWorker((env, db) => {
+      const real = bookkeepingActivities(db);
+      const markWaiting = async (wait: WaitRecord) => {
+        if (payDuringSetup.has(wait.enrollmentId)) {
+          const event = paid(wait.enrollmentId, `during-setup-${wait.enrollmentId}`, 'pro');
+          await env.client.workflow.getHandle(wait.enrollmentId).signal(SIGNALS.event, event);
+          // Outlast the workflow task heartbeat, so the signal reaches the workflow mid-setup.
+          await new Promise((resolve) => setTimeout(resolve, 3_000));
+        }
+        await real.markWaiting(wait);
+      };
+      return [{ activities: () => ({ markWaiting }) }];
+    }));
   });
   afterAll(async () => {
-    worker?.shutdown();
-    await running;
-    await closeDb?.();
-    await env?.teardown();
+    await close?.();
   });
 
   const input = (id: string, historyLimit?: number): EnrollmentInput => ({
