@@ -8,10 +8,12 @@ import {
   type WaitRecord,
 } from '@itinera/schemas';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { Worker } from '@temporalio/worker';
 import type { Db } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually } from '../../test/support/harness.ts';
 import { days, waitForEventJourney } from '../../test/support/journeys.ts';
-import { timeSkippingWorker } from '../../test/support/servers.ts';
+import { timeSkippingWorker, workflowBundle } from '../../test/support/servers.ts';
 import { bookkeepingActivities } from '../src/activities/bookkeeping.ts';
 
 const waitForPaid = waitForEventJourney({ kind: 'api' }, 'paid', {
@@ -69,6 +71,11 @@ describe('waiting for an event', () => {
     trigger: null,
     historyLimit,
   });
+  /** The recorded history replays against the current workflow code without nondeterminism. */
+  const replays = async (id: string, runId?: string) => {
+    const history = await env.client.workflow.getHandle(id, runId).fetchHistory();
+    await Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history, id);
+  };
   const stepAt = (id: string) =>
     db.collection(COLLECTIONS.steps).findOne({ enrollmentId: id, nodeId: 'paid' });
   const enrollmentDoc = (id: string) => db.collection(COLLECTIONS.enrollments).findOne({ _id: id as never });
@@ -85,6 +92,7 @@ describe('waiting for an event', () => {
     });
     expect(result).toBe('completed');
     expect(await stepAt('quick')).toMatchObject({ outcome: 'happened', visit: 1 });
+    await replays('quick');
   });
 
   it('moves a long wait to a fresh run when history grows, keeping its deadline', async () => {
@@ -92,15 +100,15 @@ describe('waiting for an event', () => {
     const handle = await env.client.workflow.start(ENROLLMENT_WORKFLOW, {
       taskQueue,
       workflowId: 'busy',
-      args: [input('busy', 40)],
+      args: [input('busy', 20)],
     });
-    const deadline = await eventuallyValue(async () => (await enrollmentDoc('busy'))?.nextWakeAt);
+    const deadline = await eventually(async () => (await enrollmentDoc('busy'))?.nextWakeAt || undefined);
     await env.sleep(days(2));
     // "paid" on another plan reaches the enrollment (the journey listens for "paid") but is no match.
-    for (let i = 0; i < 20; i++) await handle.signal(SIGNALS.event, paid('busy', `basic-${i}`, 'basic'));
+    for (let i = 0; i < 30; i++) await handle.signal(SIGNALS.event, paid('busy', `basic-${i}`, 'basic'));
     const firstRun = env.client.workflow.getHandle('busy', handle.firstExecutionRunId);
-    await eventuallyValue(async () => (await firstRun.describe()).status.name === 'CONTINUED_AS_NEW');
-    await eventuallyValue(async () => (await handle.describe()).runId !== handle.firstExecutionRunId);
+    await eventually(async () => (await firstRun.describe()).status.name === 'CONTINUED_AS_NEW');
+    await eventually(async () => (await handle.describe()).runId !== handle.firstExecutionRunId);
     // The fresh run waits until the deadline the first run set, not 10 days from now.
     const state = await handle.query<{ nextWakeAt: string | null }>(QUERIES.state);
     expect(state.nextWakeAt).toBe(deadline);
@@ -108,13 +116,6 @@ describe('waiting for an event', () => {
     await env.sleep(days(9));
     expect(await handle.result()).toBe('completed');
     expect(await stepAt('busy')).toMatchObject({ outcome: 'timed_out', visit: 1 });
+    await replays('busy', handle.firstExecutionRunId);
   });
 });
-
-async function eventuallyValue<T>(read: () => Promise<T | null | undefined>): Promise<T> {
-  for (;;) {
-    const value = await read();
-    if (value) return value;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
