@@ -36,7 +36,11 @@ describe('events go only where they are awaited', () => {
     await h.publish(waitForPurchase('joined_a'));
     await h.track('busy', 'joined_a');
     const { id } = await waitingEnrollment('busy');
-    const before = await historyLength(id);
+    // Settled once the wait's timer is in history (the task that set up the wait has completed).
+    const before = await eventually(async () => {
+      const { events = [] } = await h.env.client.workflow.getHandle(id).fetchHistory();
+      return events.some((e) => e.timerStartedEventAttributes) ? events.length : undefined;
+    });
     for (let i = 0; i < 50; i++) await h.track('busy', 'page_viewed', { i });
     await h.track('busy', 'purchase', { sku: 'basic' });
     const after = await historyLength(id);
