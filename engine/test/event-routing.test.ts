@@ -38,7 +38,7 @@ describe('events go only where they are awaited', () => {
     const { id } = await waitingEnrollment('busy');
     // Settled once the wait's timer is in history (the task that set up the wait has completed).
     const before = await eventually(async () => {
-      const { events = [] } = await h.env.client.workflow.getHandle(id).fetchHistory();
+      const events = (await h.env.client.workflow.getHandle(id).fetchHistory()).events ?? [];
       return events.some((e) => e.timerStartedEventAttributes) ? events.length : undefined;
     });
     for (let i = 0; i < 50; i++) await h.track('busy', 'page_viewed', { i });
