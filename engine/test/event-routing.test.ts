@@ -1,25 +1,18 @@
 import { COLLECTIONS, ENROLLMENT_WORKFLOW } from '@itinera/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, timeSkippingHarness } from '../../test/support/harness.ts';
-import { days, graph } from '../../test/support/journeys.ts';
+import { days, waitForEventJourney } from '../../test/support/journeys.ts';
 
 const waitForPurchase = (trigger: string) =>
-  graph(
-    [
-      { id: 'start', type: 'trigger', config: { kind: 'event', event: trigger, reentry: 'once' } },
-      {
-        id: 'bought',
-        type: 'wait_for_event',
-        config: {
-          event: 'purchase',
-          where: [{ path: 'sku', op: 'eq', value: 'pro' }],
-          timeout: { amount: 30, unit: 'days' },
-        },
-      },
-      { id: 'goal', type: 'goal', config: { event: 'upgraded' } },
-      { id: 'end', type: 'exit', config: {} },
-    ],
-    ['start->bought', 'bought:happened->end', 'bought:timed_out->end'],
+  waitForEventJourney(
+    { kind: 'event', event: trigger },
+    'bought',
+    {
+      event: 'purchase',
+      where: [{ path: 'sku', op: 'eq', value: 'pro' }],
+      timeout: { amount: 30, unit: 'days' },
+    },
+    [{ id: 'goal', type: 'goal', config: { event: 'upgraded' } }],
   );
 
 describe('events go only where they are awaited', () => {
@@ -43,7 +36,11 @@ describe('events go only where they are awaited', () => {
     await h.publish(waitForPurchase('joined_a'));
     await h.track('busy', 'joined_a');
     const { id } = await waitingEnrollment('busy');
-    const before = await historyLength(id);
+    // Settled once the wait's timer is in history (the task that set up the wait has completed).
+    const before = await eventually(async () => {
+      const events = (await h.env.client.workflow.getHandle(id).fetchHistory()).events ?? [];
+      return events.some((e) => e.timerStartedEventAttributes) ? events.length : undefined;
+    });
     for (let i = 0; i < 50; i++) await h.track('busy', 'page_viewed', { i });
     await h.track('busy', 'purchase', { sku: 'basic' });
     const after = await historyLength(id);

@@ -8,17 +8,13 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type StartedTemporal, startTemporalDev } from '../../scripts/lib/servers.mjs';
 import { PATHS_FILE } from '../../scripts/lib/tools.mjs';
 import { eventually, type Harness, startHarness } from '../../test/support/harness.ts';
-import { graph } from '../../test/support/journeys.ts';
+import { waitForEventJourney } from '../../test/support/journeys.ts';
 import { startSweeper } from '../src/services/sweeper.ts';
 
-const journey = graph(
-  [
-    { id: 'start', type: 'trigger', config: { kind: 'event', event: 'signed_up', reentry: 'once' } },
-    { id: 'paid', type: 'wait_for_event', config: { event: 'paid', timeout: { amount: 30, unit: 'days' } } },
-    { id: 'end', type: 'exit', config: {} },
-  ],
-  ['start->paid', 'paid:happened->end', 'paid:timed_out->end'],
-);
+const journey = waitForEventJourney({ kind: 'event', event: 'signed_up' }, 'paid', {
+  event: 'paid',
+  timeout: { amount: 30, unit: 'days' },
+});
 
 describe('while Temporal is down, events are accepted and delivered once it is back', () => {
   const dir = mkdtempSync(join(process.env.ITINERA_TEST_DATA_DIR ?? tmpdir(), 'temporal-outage-'));

@@ -61,3 +61,21 @@ export async function leaveUnrouted(db: Db, messageId: string, customerId: strin
     receivedAt,
   });
 }
+
+/** trigger -> wait_for_event `waitId` -> exit on either port, plus any journey-wide nodes (goals). */
+export function waitForEventJourney(
+  trigger: Record<string, unknown>,
+  waitId: string,
+  wait: Record<string, unknown>,
+  extra: Array<Omit<JourneyNode, 'position'>> = [],
+): JourneyGraph {
+  return graph(
+    [
+      { id: 'start', type: 'trigger', config: { reentry: 'once', ...trigger } },
+      { id: waitId, type: 'wait_for_event', config: wait },
+      ...extra,
+      { id: 'end', type: 'exit', config: {} },
+    ],
+    [`start->${waitId}`, `${waitId}:happened->end`, `${waitId}:timed_out->end`],
+  );
+}

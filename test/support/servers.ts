@@ -5,7 +5,7 @@ import { DefaultLogger, Runtime, type WorkflowBundle } from '@temporalio/worker'
 import type { Db } from 'mongodb';
 import { inject } from 'vitest';
 import { connectDatabase } from '../../engine/src/db.ts';
-import { bundleJourneyWorkflows, type WorkerPlugin } from '../../workers/src/worker.ts';
+import { bundleJourneyWorkflows, createItineraWorker, type WorkerPlugin } from '../../workers/src/worker.ts';
 
 Runtime.install({ logger: new DefaultLogger('WARN') });
 
@@ -50,4 +50,32 @@ export function workflowBundle(plugins: WorkerPlugin[] = []): Promise<WorkflowBu
 
 export function uniqueTaskQueue(): string {
   return `test-${randomUUID()}`;
+}
+
+/** A worker on a fresh database and task queue of the run's time-skipping server, for tests that start workflows directly. */
+export async function timeSkippingWorker(
+  plugins: (env: TestWorkflowEnvironment, db: Db) => WorkerPlugin[] = () => [],
+) {
+  const env = await timeSkippingEnvironment();
+  const { db, close: closeDb } = await testDatabase();
+  const taskQueue = uniqueTaskQueue();
+  const worker = await createItineraWorker({
+    connection: env.nativeConnection,
+    taskQueue,
+    db,
+    plugins: plugins(env, db),
+    workflowBundle: await workflowBundle(),
+  });
+  const running = worker.run();
+  return {
+    env,
+    db,
+    taskQueue,
+    async close() {
+      worker.shutdown();
+      await running;
+      await closeDb();
+      await env.teardown();
+    },
+  };
 }

@@ -1,41 +1,21 @@
 import { COLLECTIONS, ENROLLMENT_WORKFLOW, type EnrollmentInput, type JourneyGraph } from '@itinera/schemas';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
 import type { Db } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { lapsLoop } from '../../test/support/journeys.ts';
-import {
-  testDatabase,
-  timeSkippingEnvironment,
-  uniqueTaskQueue,
-  workflowBundle,
-} from '../../test/support/servers.ts';
-import { createItineraWorker } from '../src/worker.ts';
+import { timeSkippingWorker } from '../../test/support/servers.ts';
 
 describe('long-running enrollments', () => {
   let env: TestWorkflowEnvironment;
   let db: Db;
-  let closeDb: () => Promise<void>;
-  let worker: Worker;
-  let running: Promise<void>;
-  const taskQueue = uniqueTaskQueue();
+  let taskQueue: string;
+  let close: () => Promise<void>;
 
   beforeAll(async () => {
-    env = await timeSkippingEnvironment();
-    ({ db, close: closeDb } = await testDatabase());
-    worker = await createItineraWorker({
-      connection: env.nativeConnection,
-      taskQueue,
-      db,
-      workflowBundle: await workflowBundle(),
-    });
-    running = worker.run();
+    ({ env, db, taskQueue, close } = await timeSkippingWorker());
   });
   afterAll(async () => {
-    worker?.shutdown();
-    await running;
-    await closeDb?.();
-    await env?.teardown();
+    await close?.();
   });
 
   const input = (

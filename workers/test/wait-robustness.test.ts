@@ -8,35 +8,19 @@ import {
   type WaitRecord,
 } from '@itinera/schemas';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import type { Worker } from '@temporalio/worker';
+import { Worker } from '@temporalio/worker';
 import type { Db } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { days, graph } from '../../test/support/journeys.ts';
-import {
-  testDatabase,
-  timeSkippingEnvironment,
-  uniqueTaskQueue,
-  workflowBundle,
-} from '../../test/support/servers.ts';
+import { eventually } from '../../test/support/harness.ts';
+import { days, waitForEventJourney } from '../../test/support/journeys.ts';
+import { timeSkippingWorker, workflowBundle } from '../../test/support/servers.ts';
 import { bookkeepingActivities } from '../src/activities/bookkeeping.ts';
-import { createItineraWorker } from '../src/worker.ts';
 
-const waitForPaid = graph(
-  [
-    { id: 'start', type: 'trigger', config: { kind: 'api', reentry: 'once' } },
-    {
-      id: 'paid',
-      type: 'wait_for_event',
-      config: {
-        event: 'paid',
-        where: [{ path: 'plan', op: 'eq', value: 'pro' }],
-        timeout: { amount: 10, unit: 'days' },
-      },
-    },
-    { id: 'end', type: 'exit', config: {} },
-  ],
-  ['start->paid', 'paid:happened->end', 'paid:timed_out->end'],
-);
+const waitForPaid = waitForEventJourney({ kind: 'api' }, 'paid', {
+  event: 'paid',
+  where: [{ path: 'plan', op: 'eq', value: 'pro' }],
+  timeout: { amount: 10, unit: 'days' },
+});
 
 const paid = (customerId: string, messageId: string, plan: string): CustomerEvent => ({
   messageId,
@@ -50,45 +34,28 @@ const paid = (customerId: string, messageId: string, plan: string): CustomerEven
 describe('waiting for an event', () => {
   let env: TestWorkflowEnvironment;
   let db: Db;
-  let closeDb: () => Promise<void>;
-  let worker: Worker;
-  let running: Promise<void>;
-  const taskQueue = uniqueTaskQueue();
+  let taskQueue: string;
+  let close: () => Promise<void>;
   /** Customers whose "paid" event the test sends while their wait is still being announced. */
   const payDuringSetup = new Set<string>();
 
   beforeAll(async () => {
-    env = await timeSkippingEnvironment();
-    ({ db, close: closeDb } = await testDatabase());
-    const real = bookkeepingActivities(db);
-    worker = await createItineraWorker({
-      connection: env.nativeConnection,
-      taskQueue,
-      db,
-      workflowBundle: await workflowBundle(),
-      plugins: [
-        {
-          activities: () => ({
-            async markWaiting(wait: WaitRecord) {
-              if (payDuringSetup.has(wait.enrollmentId)) {
-                const event = paid(wait.enrollmentId, `during-setup-${wait.enrollmentId}`, 'pro');
-                await env.client.workflow.getHandle(wait.enrollmentId).signal(SIGNALS.event, event);
-                // Outlast the workflow task heartbeat, so the signal reaches the workflow mid-setup.
-                await new Promise((resolve) => setTimeout(resolve, 3_000));
-              }
-              await real.markWaiting(wait);
-            },
-          }),
-        },
-      ],
-    });
-    running = worker.run();
+    ({ env, db, taskQueue, close } = await timeSkippingWorker((env, db) => {
+      const real = bookkeepingActivities(db);
+      const markWaiting = async (wait: WaitRecord) => {
+        if (payDuringSetup.has(wait.enrollmentId)) {
+          const event = paid(wait.enrollmentId, `during-setup-${wait.enrollmentId}`, 'pro');
+          await env.client.workflow.getHandle(wait.enrollmentId).signal(SIGNALS.event, event);
+          // Outlast the workflow task heartbeat, so the signal reaches the workflow mid-setup.
+          await new Promise((resolve) => setTimeout(resolve, 3_000));
+        }
+        await real.markWaiting(wait);
+      };
+      return [{ activities: () => ({ markWaiting }) }];
+    }));
   });
   afterAll(async () => {
-    worker?.shutdown();
-    await running;
-    await closeDb?.();
-    await env?.teardown();
+    await close?.();
   });
 
   const input = (id: string, historyLimit?: number): EnrollmentInput => ({
@@ -104,6 +71,11 @@ describe('waiting for an event', () => {
     trigger: null,
     historyLimit,
   });
+  /** The recorded history replays against the current workflow code without nondeterminism. */
+  const replays = async (id: string, runId?: string) => {
+    const history = await env.client.workflow.getHandle(id, runId).fetchHistory();
+    await Worker.runReplayHistory({ workflowBundle: await workflowBundle() }, history, id);
+  };
   const stepAt = (id: string) =>
     db.collection(COLLECTIONS.steps).findOne({ enrollmentId: id, nodeId: 'paid' });
   const enrollmentDoc = (id: string) => db.collection(COLLECTIONS.enrollments).findOne({ _id: id as never });
@@ -120,6 +92,7 @@ describe('waiting for an event', () => {
     });
     expect(result).toBe('completed');
     expect(await stepAt('quick')).toMatchObject({ outcome: 'happened', visit: 1 });
+    await replays('quick');
   });
 
   it('moves a long wait to a fresh run when history grows, keeping its deadline', async () => {
@@ -127,15 +100,15 @@ describe('waiting for an event', () => {
     const handle = await env.client.workflow.start(ENROLLMENT_WORKFLOW, {
       taskQueue,
       workflowId: 'busy',
-      args: [input('busy', 40)],
+      args: [input('busy', 20)],
     });
-    const deadline = await eventuallyValue(async () => (await enrollmentDoc('busy'))?.nextWakeAt);
+    const deadline = await eventually(async () => (await enrollmentDoc('busy'))?.nextWakeAt || undefined);
     await env.sleep(days(2));
     // "paid" on another plan reaches the enrollment (the journey listens for "paid") but is no match.
-    for (let i = 0; i < 20; i++) await handle.signal(SIGNALS.event, paid('busy', `basic-${i}`, 'basic'));
+    for (let i = 0; i < 30; i++) await handle.signal(SIGNALS.event, paid('busy', `basic-${i}`, 'basic'));
     const firstRun = env.client.workflow.getHandle('busy', handle.firstExecutionRunId);
-    await eventuallyValue(async () => (await firstRun.describe()).status.name === 'CONTINUED_AS_NEW');
-    await eventuallyValue(async () => (await handle.describe()).runId !== handle.firstExecutionRunId);
+    await eventually(async () => (await firstRun.describe()).status.name === 'CONTINUED_AS_NEW');
+    await eventually(async () => (await handle.describe()).runId !== handle.firstExecutionRunId);
     // The fresh run waits until the deadline the first run set, not 10 days from now.
     const state = await handle.query<{ nextWakeAt: string | null }>(QUERIES.state);
     expect(state.nextWakeAt).toBe(deadline);
@@ -143,13 +116,6 @@ describe('waiting for an event', () => {
     await env.sleep(days(9));
     expect(await handle.result()).toBe('completed');
     expect(await stepAt('busy')).toMatchObject({ outcome: 'timed_out', visit: 1 });
+    await replays('busy', handle.firstExecutionRunId);
   });
 });
-
-async function eventuallyValue<T>(read: () => Promise<T | null | undefined>): Promise<T> {
-  for (;;) {
-    const value = await read();
-    if (value) return value;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
