@@ -30,7 +30,7 @@ const settings = {
   rounds: Number(option('rounds', '3', '1')),
   p1: Number(option('p1', '60', '4')),
   p2: Number(option('p2', '150', '6')),
-  p5: option('p5', '2000', '10').split(',').map(Number),
+  p5: option('p5', '250,500', '10').split(',').map(Number),
   concurrency: Number(option('concurrency', '16', '4')),
 };
 const out = resolve(args.get('out') ?? `.artifacts/bench-engine${smoke ? '-smoke' : ''}.json`);

@@ -1,10 +1,16 @@
 // HTTP load over real sockets (Node's fetch, i.e. undici with keep-alive) and the statistics the phases report.
+import { randomUUID } from 'node:crypto';
 
 /** Server errors answered during the run; each request is retried (as a Segment client would) and counted. */
 export const serverErrors: { count: number; last: string | null } = { count: 0, last: null };
 const RETRIES = 5;
 
-export async function post(url: string, body: unknown, key?: string): Promise<unknown> {
+/** A track call (it has a `userId`) gets a messageId, so a retry is deduplicated as a Segment client's is. */
+export async function post(url: string, payload: unknown, key?: string): Promise<unknown> {
+  const body =
+    payload && typeof payload === 'object' && 'userId' in payload && !('messageId' in payload)
+      ? { ...payload, messageId: randomUUID() }
+      : payload;
   for (let attempt = 1; ; attempt++) {
     const res = await fetch(url, {
       method: 'POST',
