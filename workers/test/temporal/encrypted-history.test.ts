@@ -90,10 +90,17 @@ interface RawPayload {
   data?: Uint8Array | null;
 }
 
+/** Temporal's own bookkeeping: local-activity markers, `patched()` markers and the patch ids search attribute. */
 function isMarkerMeta(payload: RawPayload): boolean {
   if (new TextDecoder().decode(payload.metadata?.encoding) !== 'json/plain') return false;
   const meta = JSON.parse(Buffer.from(payload.data ?? []).toString('utf8'));
-  return typeof meta?.activity_type === 'string' && typeof meta?.seq === 'number' && 'complete_time' in meta;
+  const localActivity =
+    typeof meta?.activity_type === 'string' && typeof meta?.seq === 'number' && 'complete_time' in meta;
+  const patchMarker = typeof meta?.id === 'string' && typeof meta?.deprecated === 'boolean';
+  // The TemporalChangeVersion search attribute lists the patch ids the run has seen.
+  const patchIds =
+    Array.isArray(meta) && meta.every((id) => typeof id === 'string' && /^[a-z0-9-]+$/.test(id));
+  return localActivity || patchMarker || patchIds;
 }
 
 /** Every payload anywhere in the history events (inputs, signals, activity and marker data, results). */
