@@ -1,4 +1,11 @@
-import { COLLECTIONS } from '@itinera/schemas';
+import {
+  AnyObject,
+  COLLECTIONS,
+  CustomerEventRow,
+  CustomerSummary,
+  EnrollmentRow,
+  MessageRow,
+} from '@itinera/schemas';
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { Services } from '../app.ts';
@@ -26,7 +33,7 @@ export async function customerRoutes(
 
   app.get<{ Querystring: Static<typeof SearchQuery> }>(
     '/customers',
-    { config, schema: { tags, querystring: SearchQuery } },
+    { config, schema: { tags, querystring: SearchQuery, response: { 200: Type.Array(CustomerSummary) } } },
     async (req) => {
       const search = req.query.search?.trim();
       const filter = search
@@ -40,17 +47,21 @@ export async function customerRoutes(
       return docs.map(toProfile);
     },
   );
-  app.get('/customers/attributes', { config, schema: { tags } }, async () => {
-    const sample = await profiles
-      .find({}, { projection: { traits: 1 } })
-      .sort({ updatedAt: -1 })
-      .limit(200)
-      .toArray();
-    return [...new Set(sample.flatMap((p) => Object.keys(p.traits ?? {})))].sort();
-  });
+  app.get(
+    '/customers/attributes',
+    { config, schema: { tags, response: { 200: Type.Array(Type.String()) } } },
+    async () => {
+      const sample = await profiles
+        .find({}, { projection: { traits: 1 } })
+        .sort({ updatedAt: -1 })
+        .limit(200)
+        .toArray();
+      return [...new Set(sample.flatMap((p) => Object.keys(p.traits ?? {})))].sort();
+    },
+  );
   app.get<{ Params: IdParams }>(
     '/customers/:id',
-    { config, schema: { tags, params: IdParams } },
+    { config, schema: { tags, params: IdParams, response: { 200: CustomerSummary } } },
     async (req) => {
       const doc = await profiles.findOne({ _id: req.params.id as never });
       if (!doc) throw new HttpError(404, `Customer "${req.params.id}" does not exist`, 'id');
@@ -59,17 +70,17 @@ export async function customerRoutes(
   );
   app.get<{ Params: IdParams }>(
     '/customers/:id/events',
-    { config, schema: { tags, params: IdParams } },
+    { config, schema: { tags, params: IdParams, response: { 200: Type.Array(CustomerEventRow) } } },
     (req) => ingestion.recentForCustomer(req.params.id),
   );
   app.get<{ Params: IdParams }>(
     '/customers/:id/enrollments',
-    { config, schema: { tags, params: IdParams } },
+    { config, schema: { tags, params: IdParams, response: { 200: Type.Array(EnrollmentRow) } } },
     (req) => enrollments.list({ customerId: req.params.id }),
   );
   app.get<{ Params: IdParams }>(
     '/customers/:id/messages',
-    { config, schema: { tags, params: IdParams } },
+    { config, schema: { tags, params: IdParams, response: { 200: Type.Array(MessageRow) } } },
     async (req) => {
       const docs = await db
         .collection(COLLECTIONS.messages)
@@ -82,7 +93,15 @@ export async function customerRoutes(
   );
   app.get<{ Params: IdParams }>(
     '/customers/:id/export',
-    { config, schema: { tags, params: IdParams, description: 'Everything held about the customer' } },
+    {
+      config,
+      schema: {
+        tags,
+        params: IdParams,
+        description: 'Everything held about the customer',
+        response: { 200: AnyObject },
+      },
+    },
     async (req) => {
       const held = await erasure.exportCustomer(req.params.id);
       if (!held) throw new HttpError(404, `Nothing is held about customer "${req.params.id}"`, 'id');
@@ -98,9 +117,14 @@ export async function customerRoutes(
         params: IdParams,
         description:
           'Erases the customer: ends their journeys, deletes everything held and keeps a hashed tombstone',
+        response: {
+          200: Type.Object({ erased: Type.Literal(true), erasedAt: Type.String(), records: Type.Integer() }),
+        },
       },
     },
     (req) => erasure.erase(req.params.id),
   );
-  app.get('/events/names', { config, schema: { tags } }, () => ingestion.eventNames());
+  app.get('/events/names', { config, schema: { tags, response: { 200: Type.Array(Type.String()) } } }, () =>
+    ingestion.eventNames(),
+  );
 }
