@@ -1,28 +1,16 @@
-import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type StartedMongo, startMongo } from '../../scripts/lib/servers.mjs';
+import type { StartedMongo } from '../../scripts/lib/servers.mjs';
 import { eventually } from '../../test/support/harness.ts';
 import { connectDatabase } from '../src/db.ts';
 import { type ApiHarness, apiHarness, isErrorShape } from './support/api.ts';
-
-/** A store of this test's own, so killing it touches no other test. */
-async function ownStore(port?: number): Promise<StartedMongo> {
-  const shared = process.env.MONGODB_URI;
-  delete process.env.MONGODB_URI;
-  try {
-    const dataDir = path.join(process.env.ITINERA_TEST_DATA_DIR ?? '.test-data', 'outage-store');
-    return await startMongo({ dataDir, port });
-  } finally {
-    process.env.MONGODB_URI = shared;
-  }
-}
+import { killStore, ownStore } from './support/own-store.ts';
 
 describe('store outage', () => {
   let store: StartedMongo;
   let h: ApiHarness;
   let closeClient: () => Promise<void>;
   beforeAll(async () => {
-    store = await ownStore();
+    store = await ownStore('outage-store');
     const { client, db } = await connectDatabase(store.url, 'outage');
     closeClient = () => client.close();
     h = await apiHarness({ db });
@@ -37,8 +25,7 @@ describe('store outage', () => {
     expect((await h.call('GET', '/v1/journeys')).status).toBe(200);
     expect((await h.app.inject({ method: 'GET', url: '/health' })).json()).toEqual({ ok: true, store: 'up' });
     const port = store.port!;
-    process.kill(store.pid!, 'SIGKILL');
-    await store.process!.exited;
+    await killStore(store);
 
     const requests = [
       ['GET', '/v1/journeys'],
@@ -62,7 +49,7 @@ describe('store outage', () => {
     const ready = await h.app.inject({ method: 'GET', url: '/ready' });
     expect([ready.statusCode, ready.json()]).toEqual([503, { ok: false, store: 'down', temporal: 'up' }]);
 
-    store = await ownStore(port);
+    store = await ownStore('outage-store', port);
     await eventually(async () => (await h.call('GET', '/v1/journeys')).status === 200);
     const readyAgain = await h.app.inject({ method: 'GET', url: '/ready' });
     expect([readyAgain.statusCode, readyAgain.json()]).toEqual([
