@@ -1,6 +1,9 @@
+import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { StartedMongo } from '../../scripts/lib/servers.mjs';
 import { eventually } from '../../test/support/harness.ts';
+import { testDatabase } from '../../test/support/servers.ts';
+import { buildApp } from '../src/app.ts';
 import { connectDatabase } from '../src/db.ts';
 import { type ApiHarness, apiHarness, isErrorShape } from './support/api.ts';
 import { killStore, ownStore } from './support/own-store.ts';
@@ -56,5 +59,29 @@ describe('store outage', () => {
       200,
       { ok: true, store: 'up', temporal: 'up' },
     ]);
+  });
+});
+
+describe('readiness with Temporal unreachable', () => {
+  it('reports Temporal down on /ready while /health stays ok', async () => {
+    const { db, close } = await testDatabase();
+    const connection = Connection.lazy({ address: '127.0.0.1:1' });
+    const app = await buildApp({
+      db,
+      temporal: { client: new Client({ connection }), taskQueue: 'unused' },
+      editorDir: '/nonexistent',
+    });
+    try {
+      const ready = await app.inject({ method: 'GET', url: '/ready' });
+      expect([ready.statusCode, ready.json(), ready.headers['retry-after']]).toEqual([
+        503,
+        { ok: false, store: 'up', temporal: 'down' },
+        '5',
+      ]);
+      expect((await app.inject({ method: 'GET', url: '/health' })).json()).toEqual({ ok: true, store: 'up' });
+    } finally {
+      await app.close();
+      await close();
+    }
   });
 });

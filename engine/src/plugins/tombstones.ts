@@ -24,8 +24,7 @@ export function refuseErasedCustomers(app: FastifyInstance, erasure: ErasureServ
     const body = request.body as Call & { batch?: Call[] };
     const calls = Array.isArray(body.batch) ? body.batch : [body];
     const ids = [...new Set(calls.map((c) => c.userId).filter((id): id is string => typeof id === 'string'))];
-    const erased = new Set<string>();
-    for (const id of ids) if (await erasure.isErased(id)) erased.add(id);
+    const erased = await erasure.erasedAmong(ids);
     if (erased.size === 0) return;
     if ((request.query as { recreate?: boolean }).recreate === true) {
       for (const id of erased) await erasure.recreate(id);
