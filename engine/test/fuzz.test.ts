@@ -1,3 +1,5 @@
+import Ajv2020 from 'ajv/dist/2020.js';
+import addFormats from 'ajv-formats';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiHarness, apiHarness, isErrorShape } from './support/api.ts';
@@ -13,6 +15,7 @@ interface Parameter {
   schema?: JsonSchema;
 }
 interface Operation {
+  responses?: Record<string, { content?: Record<string, { schema?: JsonSchema }> }>;
   parameters?: Parameter[];
   requestBody?: { content: Record<string, { schema?: JsonSchema }> };
 }
@@ -61,10 +64,25 @@ describe('schema-driven fuzzing of every route in the OpenAPI document', () => {
     await h?.close();
   });
 
+  it('declares a response schema for the success answer of every operation', async () => {
+    const spec = (await h.app.inject({ method: 'GET', url: '/docs/json' })).json();
+    const missing: string[] = [];
+    for (const [path, methods] of Object.entries(spec.paths as Record<string, Record<string, Operation>>))
+      for (const [method, op] of Object.entries(methods)) {
+        const success = Object.entries(op.responses ?? {}).find(([status]) => status.startsWith('2'));
+        if (!success) missing.push(`${method.toUpperCase()} ${path}`);
+      }
+    expect(missing).toEqual([]);
+  });
+
   it(`answers ${RUNS_PER_OPERATION} generated requests per operation without a 5xx, every 4xx in the error shape`, async () => {
     const spec = (await h.app.inject({ method: 'GET', url: '/docs/json' })).json();
     const failures: string[] = [];
     let sent = 0;
+    const ajv = new Ajv2020({ strict: false, allErrors: false });
+    addFormats.default(ajv);
+    const contract = (op: Operation, status: number) =>
+      op.responses?.[String(status)]?.content?.['application/json']?.schema;
     for (const [path, methods] of Object.entries(spec.paths as Record<string, Record<string, Operation>>)) {
       if (!path.startsWith('/v1')) continue;
       for (const [method, op] of Object.entries(methods)) {
@@ -84,6 +102,11 @@ describe('schema-driven fuzzing of every route in the OpenAPI document', () => {
             });
             const status = response.statusCode;
             const bad = status >= 500 || (status >= 400 && !isErrorShape(safeJson(response.body)));
+            const declared = status < 300 && status !== 204 ? contract(op, status) : undefined;
+            if (declared && !ajv.validate(declared, safeJson(response.body)))
+              failures.push(
+                `${method.toUpperCase()} ${req.path} -> ${status} breaks its response schema: ${ajv.errorsText()}`,
+              );
             if (bad)
               failures.push(
                 `${method.toUpperCase()} ${req.path}?${req.query} ${JSON.stringify(req.body)?.slice(0, 300)} -> ${status} ${response.body.slice(0, 200)}`,

@@ -1,28 +1,19 @@
-import path from 'node:path';
+import { Client, Connection } from '@temporalio/client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type StartedMongo, startMongo } from '../../scripts/lib/servers.mjs';
+import type { StartedMongo } from '../../scripts/lib/servers.mjs';
 import { eventually } from '../../test/support/harness.ts';
+import { testDatabase } from '../../test/support/servers.ts';
+import { buildApp } from '../src/app.ts';
 import { connectDatabase } from '../src/db.ts';
 import { type ApiHarness, apiHarness, isErrorShape } from './support/api.ts';
-
-/** A store of this test's own, so killing it touches no other test. */
-async function ownStore(port?: number): Promise<StartedMongo> {
-  const shared = process.env.MONGODB_URI;
-  delete process.env.MONGODB_URI;
-  try {
-    const dataDir = path.join(process.env.ITINERA_TEST_DATA_DIR ?? '.test-data', 'outage-store');
-    return await startMongo({ dataDir, port });
-  } finally {
-    process.env.MONGODB_URI = shared;
-  }
-}
+import { killStore, ownStore } from './support/own-store.ts';
 
 describe('store outage', () => {
   let store: StartedMongo;
   let h: ApiHarness;
   let closeClient: () => Promise<void>;
   beforeAll(async () => {
-    store = await ownStore();
+    store = await ownStore('outage-store');
     const { client, db } = await connectDatabase(store.url, 'outage');
     closeClient = () => client.close();
     h = await apiHarness({ db });
@@ -36,38 +27,61 @@ describe('store outage', () => {
   it('answers 503 with Retry-After on every route while the store is down, and recovers', async () => {
     expect((await h.call('GET', '/v1/journeys')).status).toBe(200);
     expect((await h.app.inject({ method: 'GET', url: '/health' })).json()).toEqual({ ok: true, store: 'up' });
+    const spec = (await h.app.inject({ method: 'GET', url: '/docs/json' })).json();
     const port = store.port!;
-    process.kill(store.pid!, 'SIGKILL');
-    await store.process!.exited;
+    await killStore(store);
 
-    const requests = [
-      ['GET', '/v1/journeys'],
-      ['POST', '/v1/track', { userId: 'u1', event: 'signed_up' }],
-      ['GET', '/v1/customers/u1'],
-      ['GET', '/v1/enrollments?status=active'],
-      ['PUT', '/v1/settings/delivery', { quietHours: null }],
-      ['GET', '/v1/api-keys'],
-    ] as const;
-    const timings: string[] = [];
-    for (const [method, url, body] of requests) {
-      const started = performance.now();
-      const answer = await h.call(method, url, body);
-      timings.push(`${method} ${url}: ${Math.round(performance.now() - started)} ms`);
-      expect([url, answer.status, answer.headers['retry-after']]).toEqual([url, 503, '5']);
-      expect(isErrorShape(answer.body)).toBe(true);
+    const timings: number[] = [];
+    for (const [path, methods] of Object.entries(spec.paths as Record<string, object>)) {
+      if (!path.startsWith('/v1')) continue;
+      for (const method of Object.keys(methods)) {
+        const verb = method.toUpperCase() as 'GET' | 'POST' | 'PUT' | 'DELETE';
+        const url = path.replace(/\{[^}]+\}/g, '0123456789abcdef');
+        const started = performance.now();
+        const answer = await h.call(verb, url, verb === 'GET' || verb === 'DELETE' ? undefined : {});
+        timings.push(performance.now() - started);
+        expect([verb, url, answer.status, answer.headers['retry-after']]).toEqual([verb, url, 503, '5']);
+        expect(isErrorShape(answer.body)).toBe(true);
+      }
     }
-    console.log(`store down, time to 503: ${timings.join('; ')}`);
+    console.log(
+      `store down: ${timings.length} routes answered 503, slowest in ${Math.round(Math.max(...timings))} ms`,
+    );
     const health = await h.app.inject({ method: 'GET', url: '/health' });
     expect([health.statusCode, health.json()]).toEqual([503, { ok: false, store: 'down' }]);
     const ready = await h.app.inject({ method: 'GET', url: '/ready' });
     expect([ready.statusCode, ready.json()]).toEqual([503, { ok: false, store: 'down', temporal: 'up' }]);
 
-    store = await ownStore(port);
+    store = await ownStore('outage-store', port);
     await eventually(async () => (await h.call('GET', '/v1/journeys')).status === 200);
     const readyAgain = await h.app.inject({ method: 'GET', url: '/ready' });
     expect([readyAgain.statusCode, readyAgain.json()]).toEqual([
       200,
       { ok: true, store: 'up', temporal: 'up' },
     ]);
+  });
+});
+
+describe('readiness with Temporal unreachable', () => {
+  it('reports Temporal down on /ready while /health stays ok', async () => {
+    const { db, close } = await testDatabase();
+    const connection = Connection.lazy({ address: '127.0.0.1:1' });
+    const app = await buildApp({
+      db,
+      temporal: { client: new Client({ connection }), taskQueue: 'unused' },
+      editorDir: '/nonexistent',
+    });
+    try {
+      const ready = await app.inject({ method: 'GET', url: '/ready' });
+      expect([ready.statusCode, ready.json(), ready.headers['retry-after']]).toEqual([
+        503,
+        { ok: false, store: 'up', temporal: 'down' },
+        '5',
+      ]);
+      expect((await app.inject({ method: 'GET', url: '/health' })).json()).toEqual({ ok: true, store: 'up' });
+    } finally {
+      await app.close();
+      await close();
+    }
   });
 });

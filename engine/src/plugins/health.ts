@@ -1,7 +1,7 @@
 import type { Client, Connection } from '@temporalio/client';
 import type { FastifyInstance } from 'fastify';
 import type { Db } from 'mongodb';
-import { RETRY_AFTER_SECONDS, UnavailableError } from './errors.ts';
+import { isStoreOutage, RETRY_AFTER_SECONDS, UnavailableError } from './errors.ts';
 
 const PROBE_INTERVAL_MS = 1_000;
 const CHECK_TIMEOUT_MS = 1_000;
@@ -13,14 +13,25 @@ const CHECK_TIMEOUT_MS = 1_000;
 export function storeHealth(db: Db) {
   const serverTypes = new Map<string, string>();
   let lastProbe = 0;
+  /** Set when a request failed for want of the store, before the driver noticed; cleared by a good ping. */
+  let failedAt: number | null = null;
   db.client.on('serverDescriptionChanged', (event) => {
     serverTypes.set(event.address, event.newDescription.type);
   });
   db.client.on('topologyClosed', () => serverTypes.set('closed', 'Unknown'));
-  const isDown = () => serverTypes.size > 0 && [...serverTypes.values()].every((type) => type === 'Unknown');
-  const ping = () => db.command({ ping: 1 });
+  const isDown = () =>
+    failedAt !== null ||
+    (serverTypes.size > 0 && [...serverTypes.values()].every((type) => type === 'Unknown'));
+  const ping = () =>
+    db.command({ ping: 1 }).then(() => {
+      failedAt = null;
+    });
   return {
     isDown,
+    /** A request just failed because the store is unreachable: turn the next ones away at once. */
+    reportFailure() {
+      failedAt ??= Date.now();
+    },
     /** While down, lets one ping per second through so the driver notices when the store is back. */
     probe() {
       if (Date.now() - lastProbe < PROBE_INTERVAL_MS) return;
@@ -28,7 +39,10 @@ export function storeHealth(db: Db) {
       ping().catch(() => undefined);
     },
     async check(): Promise<boolean> {
-      if (isDown()) return false;
+      if (isDown()) {
+        this.probe();
+        return false;
+      }
       return withTimeout(ping().then(() => true));
     },
   };
@@ -76,6 +90,9 @@ export function registerHealth(app: FastifyInstance, db: Db, temporal: () => Cli
     if (!needsStore(request.routeOptions.url) || !store.isDown()) return;
     store.probe();
     throw new UnavailableError('The store');
+  });
+  app.addHook('onError', async (_request, _reply, error) => {
+    if (isStoreOutage(error)) store.reportFailure();
   });
 
   const schema = { tags: ['health'], response: { 200: HealthReport, 503: HealthReport } };

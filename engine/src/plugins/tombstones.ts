@@ -3,7 +3,9 @@ import type { FastifyInstance } from 'fastify';
 import type { ErasureService } from '../services/erasure.ts';
 import { HttpError } from './errors.ts';
 
-const INGESTION_ROUTES = new Set(['/v1/track', '/v1/identify', '/v1/batch']);
+const INGESTION_ROUTES = new Set(
+  ['track', 'identify', 'page', 'screen', 'group', 'alias', 'batch'].map((call) => `/v1/${call}`),
+);
 const RecreateQuery = Type.Object({
   recreate: Type.Optional(
     Type.Boolean({ description: 'Accept events for an erased customer, creating them again' }),
@@ -24,8 +26,7 @@ export function refuseErasedCustomers(app: FastifyInstance, erasure: ErasureServ
     const body = request.body as Call & { batch?: Call[] };
     const calls = Array.isArray(body.batch) ? body.batch : [body];
     const ids = [...new Set(calls.map((c) => c.userId).filter((id): id is string => typeof id === 'string'))];
-    const erased = new Set<string>();
-    for (const id of ids) if (await erasure.isErased(id)) erased.add(id);
+    const erased = await erasure.erasedAmong(ids);
     if (erased.size === 0) return;
     if ((request.query as { recreate?: boolean }).recreate === true) {
       for (const id of erased) await erasure.recreate(id);

@@ -1,4 +1,13 @@
-import { COLLECTIONS, decodeKey, decodeRecord } from '@itinera/schemas';
+import {
+  AnyObject,
+  COLLECTIONS,
+  CustomerEventRow,
+  CustomerSummary,
+  decodeKey,
+  decodeRecord,
+  EnrollmentRow,
+  MessageRow,
+} from '@itinera/schemas';
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { Services } from '../app.ts';
@@ -28,7 +37,7 @@ export async function customerRoutes(
 
   app.get<{ Querystring: Static<typeof SearchQuery> }>(
     '/customers',
-    { config, schema: { tags, querystring: SearchQuery } },
+    { config, schema: { tags, querystring: SearchQuery, response: { 200: Type.Array(CustomerSummary) } } },
     async (req, reply) => {
       const search = req.query.search?.trim();
       const filter = search
@@ -42,17 +51,21 @@ export async function customerRoutes(
       return reply.type('application/json').send(losslessJson(docs.map(toProfile)));
     },
   );
-  app.get('/customers/attributes', { config, schema: { tags } }, async () => {
-    const sample = await profiles
-      .find({}, { projection: { traits: 1 } })
-      .sort({ updatedAt: -1 })
-      .limit(200)
-      .toArray();
-    return [...new Set(sample.flatMap((p) => Object.keys(p.traits ?? {}).map(decodeKey)))].sort();
-  });
+  app.get(
+    '/customers/attributes',
+    { config, schema: { tags, response: { 200: Type.Array(Type.String()) } } },
+    async () => {
+      const sample = await profiles
+        .find({}, { projection: { traits: 1 } })
+        .sort({ updatedAt: -1 })
+        .limit(200)
+        .toArray();
+      return [...new Set(sample.flatMap((p) => Object.keys(p.traits ?? {}).map(decodeKey)))].sort();
+    },
+  );
   app.get<{ Params: IdParams }>(
     '/customers/:id',
-    { config, schema: { tags, params: IdParams } },
+    { config, schema: { tags, params: IdParams, response: { 200: CustomerSummary } } },
     async (req, reply) => {
       const doc = await profiles.findOne({ _id: req.params.id as never });
       if (!doc) throw new HttpError(404, `Customer "${req.params.id}" does not exist`, 'id');
@@ -61,18 +74,18 @@ export async function customerRoutes(
   );
   app.get<{ Params: IdParams }>(
     '/customers/:id/events',
-    { config, schema: { tags, params: IdParams } },
+    { config, schema: { tags, params: IdParams, response: { 200: Type.Array(CustomerEventRow) } } },
     async (req, reply) =>
       reply.type('application/json').send(losslessJson(await ingestion.recentForCustomer(req.params.id))),
   );
   app.get<{ Params: IdParams }>(
     '/customers/:id/enrollments',
-    { config, schema: { tags, params: IdParams } },
+    { config, schema: { tags, params: IdParams, response: { 200: Type.Array(EnrollmentRow) } } },
     (req) => enrollments.list({ customerId: req.params.id }),
   );
   app.get<{ Params: IdParams }>(
     '/customers/:id/messages',
-    { config, schema: { tags, params: IdParams } },
+    { config, schema: { tags, params: IdParams, response: { 200: Type.Array(MessageRow) } } },
     async (req) => {
       const docs = await db
         .collection(COLLECTIONS.messages)
@@ -85,7 +98,15 @@ export async function customerRoutes(
   );
   app.get<{ Params: IdParams }>(
     '/customers/:id/export',
-    { config, schema: { tags, params: IdParams, description: 'Everything held about the customer' } },
+    {
+      config,
+      schema: {
+        tags,
+        params: IdParams,
+        description: 'Everything held about the customer',
+        response: { 200: AnyObject },
+      },
+    },
     async (req) => {
       const held = await erasure.exportCustomer(req.params.id);
       if (!held) throw new HttpError(404, `Nothing is held about customer "${req.params.id}"`, 'id');
@@ -101,9 +122,14 @@ export async function customerRoutes(
         params: IdParams,
         description:
           'Erases the customer: ends their journeys, deletes everything held and keeps a hashed tombstone',
+        response: {
+          200: Type.Object({ erased: Type.Literal(true), erasedAt: Type.String(), records: Type.Integer() }),
+        },
       },
     },
     (req) => erasure.erase(req.params.id),
   );
-  app.get('/events/names', { config, schema: { tags } }, () => ingestion.eventNames());
+  app.get('/events/names', { config, schema: { tags, response: { 200: Type.Array(Type.String()) } } }, () =>
+    ingestion.eventNames(),
+  );
 }

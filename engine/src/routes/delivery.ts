@@ -1,5 +1,5 @@
 import { DEFAULT_DELIVERY_SETTINGS, subscriptionStore } from '@itinera/nodes/send';
-import { COLLECTIONS } from '@itinera/schemas';
+import { AnyObject, COLLECTIONS } from '@itinera/schemas';
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { Services } from '../app.ts';
@@ -75,14 +75,14 @@ export async function deliveryRoutes(app: FastifyInstance, { db }: Services) {
   );
   app.get<{ Params: IdParams }>(
     '/customers/:id/subscriptions',
-    { config: read, schema: { tags, params: IdParams } },
+    { config: read, schema: { tags, params: IdParams, response: { 200: Subscriptions } } },
     (req) => subscriptions.read(req.params.id),
   );
   app.put<{ Params: IdParams; Body: Static<typeof SubscriptionsBody> }>(
     '/customers/:id/subscriptions',
     {
       config: { capability: 'customers:write' },
-      schema: { tags, params: IdParams, body: SubscriptionsBody },
+      schema: { tags, params: IdParams, body: SubscriptionsBody, response: { 200: Subscriptions } },
     },
     async (req) => {
       await subscriptions.update(req.params.id, req.body);
@@ -91,7 +91,7 @@ export async function deliveryRoutes(app: FastifyInstance, { db }: Services) {
   );
   app.get<{ Params: IdParams }>(
     '/customers/:id/deliveries',
-    { config: read, schema: { tags, params: IdParams } },
+    { config: read, schema: { tags, params: IdParams, response: { 200: Type.Array(AnyObject) } } },
     async (req) => {
       const docs = await deliveries
         .find({ customerId: req.params.id })
@@ -103,7 +103,20 @@ export async function deliveryRoutes(app: FastifyInstance, { db }: Services) {
   );
   app.get<{ Params: IdParams }>(
     '/journeys/:id/deliveries',
-    { config: read, schema: { tags, params: IdParams } },
+    {
+      config: read,
+      schema: {
+        tags,
+        params: IdParams,
+        response: {
+          200: Type.Object({
+            nodes: Type.Record(Type.String(), Type.Record(Type.String(), Type.Integer()), {
+              description: 'Per node: deliveries by status, plus opened and clicked',
+            }),
+          }),
+        },
+      },
+    },
     async (req) => {
       const journeyId = req.params.id;
       const groupBy = (match: object, key: object) =>

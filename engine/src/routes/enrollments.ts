@@ -1,4 +1,4 @@
-import { COLLECTIONS } from '@itinera/schemas';
+import { Accepted, COLLECTIONS, EnrollmentDetail, EnrollmentRow } from '@itinera/schemas';
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { Services } from '../app.ts';
@@ -20,7 +20,7 @@ export async function enrollmentRoutes(app: FastifyInstance, { db, enrollments, 
   const read = { capability: 'customers:read' } as const;
   app.get<{ Querystring: Static<typeof ListQuery> }>(
     '/enrollments',
-    { config: read, schema: { tags, querystring: ListQuery } },
+    { config: read, schema: { tags, querystring: ListQuery, response: { 200: Type.Array(EnrollmentRow) } } },
     (req) => {
       const { limit, ...filter } = req.query;
       return enrollments.list(filter, limit);
@@ -28,7 +28,7 @@ export async function enrollmentRoutes(app: FastifyInstance, { db, enrollments, 
   );
   app.get<{ Params: IdParams }>(
     '/enrollments/:id',
-    { config: read, schema: { tags, params: IdParams } },
+    { config: read, schema: { tags, params: IdParams, response: { 200: EnrollmentDetail } } },
     async (req) => {
       const enrollment = await enrollments.get(req.params.id);
       const [timeline, version] = await Promise.all([
@@ -50,7 +50,7 @@ export async function enrollmentRoutes(app: FastifyInstance, { db, enrollments, 
     '/enrollments/:id/exit',
     {
       config: { capability: 'enrollments:exit' },
-      schema: { tags, params: IdParams, body: Type.Optional(ExitBody) },
+      schema: { tags, params: IdParams, body: Type.Optional(ExitBody), response: { 202: Accepted } },
     },
     async (req, reply) => {
       const reason = req.body?.reason ?? `requested by ${req.apiKey?.name ?? 'API'}`;

@@ -1,8 +1,10 @@
 import {
   AliasCall,
+  AnyObject,
   BatchCall,
   GroupCall,
   IdentifyCall,
+  IngestResult,
   PageCall,
   ScreenCall,
   TrackCall,
@@ -17,6 +19,7 @@ import type { Call } from '../services/ingestion.ts';
 const config = { capability: 'events:write' } as const;
 const tags = ['ingestion'];
 const MessageParams = Type.Object({ messageId: Type.String({ minLength: 1 }) });
+const response = { 200: IngestResult, 202: IngestResult };
 
 const SINGLE_CALLS: [Call['type'], TSchema][] = [
   ['track', TrackCall],
@@ -37,7 +40,7 @@ export async function ingestionRoutes(app: FastifyInstance, { ingestion }: Servi
     for (const [type, body] of SINGLE_CALLS) {
       scope.post<{ Body: Record<string, unknown> }>(
         `/${type}`,
-        { config, schema: { tags, body } },
+        { config, schema: { tags, body, response } },
         async (req, reply) => {
           const result = await ingestion.accept([{ ...req.body, type } as unknown as Call], false);
           return reply.status(statusFor(result)).send({ success: true, ...result });
@@ -46,7 +49,7 @@ export async function ingestionRoutes(app: FastifyInstance, { ingestion }: Servi
     }
     scope.post<{ Body: BatchCall }>(
       '/batch',
-      { config, schema: { tags, body: BatchCall } },
+      { config, schema: { tags, body: BatchCall, response } },
       async (req, reply) => {
         const result = await ingestion.accept(req.body.batch as Call[], true);
         return reply.status(statusFor(result)).send({ success: true, ...result });
@@ -54,12 +57,17 @@ export async function ingestionRoutes(app: FastifyInstance, { ingestion }: Servi
     );
   });
 
-  app.get('/events/parked', { config: { capability: 'customers:read' }, schema: { tags } }, () =>
-    ingestion.parked.list(),
+  app.get(
+    '/events/parked',
+    { config: { capability: 'customers:read' }, schema: { tags, response: { 200: Type.Array(AnyObject) } } },
+    () => ingestion.parked.list(),
   );
   app.post<{ Params: Static<typeof MessageParams> }>(
     '/events/parked/:messageId/retry',
-    { config: { capability: 'customers:write' }, schema: { tags, params: MessageParams } },
+    {
+      config: { capability: 'customers:write' },
+      schema: { tags, params: MessageParams, response: { 200: Type.Object({ retrying: Type.Boolean() }) } },
+    },
     async (req) => {
       if (!(await ingestion.parked.retry(req.params.messageId)))
         throw new HttpError(404, `No parked event "${req.params.messageId}"`, 'messageId');

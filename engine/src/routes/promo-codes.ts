@@ -33,6 +33,23 @@ const CodesBody = {
 const read = { capability: 'journeys:read' } as const;
 const write = { capability: 'journeys:write' } as const;
 const tags = ['promo-codes'];
+const PoolView = Type.Object(
+  {
+    id: Type.String(),
+    name: Type.String(),
+    kind: Type.Union([Type.Literal('list'), Type.Literal('pattern')]),
+    createdAt: Type.String({ format: 'date-time' }),
+    total: Type.Union([Type.Integer(), Type.Null()]),
+    assigned: Type.Integer(),
+    remaining: Type.Union([Type.Integer(), Type.Null()]),
+    exhaustedAt: Type.Union([Type.String(), Type.Null()]),
+  },
+  { additionalProperties: true },
+);
+const Added = Type.Object(
+  { added: Type.Integer(), duplicates: Type.Integer() },
+  { additionalProperties: true },
+);
 
 /** Promo-code pools: upload a CSV list or define a generator pattern; see the delivery-layer issue. */
 export async function promoCodeRoutes(app: FastifyInstance, { db }: Services) {
@@ -43,18 +60,22 @@ export async function promoCodeRoutes(app: FastifyInstance, { db }: Services) {
 
     scoped.post<{ Body: Static<typeof PoolInput> }>(
       '/promo-pools',
-      { config: write, schema: { tags, body: PoolInput } },
+      { config: write, schema: { tags, body: PoolInput, response: { 201: PoolView } } },
       async (req, reply) => reply.status(201).send(await promo.create(req.body)),
     );
-    scoped.get('/promo-pools', { config: read, schema: { tags } }, () => promo.list());
+    scoped.get(
+      '/promo-pools',
+      { config: read, schema: { tags, response: { 200: Type.Array(PoolView) } } },
+      () => promo.list(),
+    );
     scoped.get<{ Params: IdParams }>(
       '/promo-pools/:id',
-      { config: read, schema: { tags, params: IdParams } },
+      { config: read, schema: { tags, params: IdParams, response: { 200: PoolView } } },
       (req) => promo.get(req.params.id),
     );
     scoped.post<{ Params: IdParams; Body: Static<typeof CodesJson> | string }>(
       '/promo-pools/:id/codes',
-      { config: write, schema: { tags, params: IdParams, body: CodesBody } },
+      { config: write, schema: { tags, params: IdParams, body: CodesBody, response: { 200: Added } } },
       (req) => {
         const body = req.body;
         if (typeof body === 'string') return promo.addCodes(req.params.id, parseCsvCodes(body));

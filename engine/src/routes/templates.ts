@@ -51,6 +51,15 @@ const target = {
 };
 const PreviewBody = Type.Object(target, { additionalProperties: false });
 const AdHocPreviewBody = Type.Object({ ...parts, ...target }, { additionalProperties: false });
+const Template = Type.Object(
+  {
+    id: Type.String(),
+    ...fields,
+    createdAt: Type.String({ format: 'date-time' }),
+    updatedAt: Type.String({ format: 'date-time' }),
+  },
+  { additionalProperties: true },
+);
 const Rendered = Type.Object({
   subject: Type.Union([Type.String(), Type.Null()]),
   body: Type.String(),
@@ -63,10 +72,12 @@ export async function templateRoutes(app: FastifyInstance, services: Services) {
   app.addHook('onClose', () => pool.close());
   const templates = templateService(services.db, services.journeys, pool.render);
 
-  app.get('/templates', { config: read, schema: { tags } }, () => templates.list());
+  app.get('/templates', { config: read, schema: { tags, response: { 200: Type.Array(Template) } } }, () =>
+    templates.list(),
+  );
   app.post<{ Body: Static<typeof TemplateBody> }>(
     '/templates',
-    { config: write, schema: { tags, body: TemplateBody } },
+    { config: write, schema: { tags, body: TemplateBody, response: { 201: Template } } },
     async (req, reply) => reply.status(201).send(await templates.create(req.body)),
   );
   app.post<{ Body: Static<typeof AdHocPreviewBody> }>(
@@ -79,17 +90,17 @@ export async function templateRoutes(app: FastifyInstance, services: Services) {
   );
   app.get<{ Params: IdParams }>(
     '/templates/:id',
-    { config: read, schema: { tags, params: IdParams } },
+    { config: read, schema: { tags, params: IdParams, response: { 200: Template } } },
     (req) => templates.get(req.params.id),
   );
   app.put<{ Params: IdParams; Body: Static<typeof TemplatePatch> }>(
     '/templates/:id',
-    { config: write, schema: { tags, params: IdParams, body: TemplatePatch } },
+    { config: write, schema: { tags, params: IdParams, body: TemplatePatch, response: { 200: Template } } },
     (req) => templates.update(req.params.id, req.body),
   );
   app.delete<{ Params: IdParams }>(
     '/templates/:id',
-    { config: write, schema: { tags, params: IdParams } },
+    { config: write, schema: { tags, params: IdParams, response: { 204: Type.Null() } } },
     async (req, reply) => {
       await templates.remove(req.params.id);
       return reply.status(204).send();

@@ -46,7 +46,16 @@ export function erasureService(db: Db, temporal: TemporalTarget, enrollments: En
 
   return {
     async isErased(customerId: string): Promise<boolean> {
-      return (await tombstones.countDocuments({ _id: tombstoneId(customerId) }, { limit: 1 })) > 0;
+      return (await this.erasedAmong([customerId])).size > 0;
+    },
+    /** Which of these ids belong to erased customers; one indexed read for a whole batch. */
+    async erasedAmong(customerIds: string[]): Promise<Set<string>> {
+      if (customerIds.length === 0) return new Set();
+      const byHash = new Map(customerIds.map((id) => [tombstoneId(id), id]));
+      const found = await tombstones
+        .find({ _id: { $in: [...byHash.keys()] } }, { projection: { _id: 1 } })
+        .toArray();
+      return new Set(found.map((t) => byHash.get(t._id)!));
     },
     /** Lifts the tombstone so events may create the customer again (an explicit opt-in). */
     async recreate(customerId: string): Promise<void> {
