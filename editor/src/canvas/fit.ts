@@ -18,6 +18,33 @@ const PADDING = { x: 64, y: 88 };
 /** The zoom range of every canvas; low enough that fitting a few hundred nodes is not clamped. */
 export const ZOOM_RANGE = { minZoom: 0.1, maxZoom: 2 };
 
+/**
+ * The viewport that shows all of `nodes` (at their given positions, which may not have reached React Flow
+ * yet) in a `width` x `height` canvas, never zoomed in beyond 100 %.
+ */
+export function viewportFraming(
+  nodes: { position: { x: number; y: number }; measured?: { width?: number; height?: number } }[],
+  width: number,
+  height: number,
+) {
+  const right = (n: (typeof nodes)[number]) => n.position.x + (n.measured?.width ?? 220);
+  const bottom = (n: (typeof nodes)[number]) => n.position.y + (n.measured?.height ?? 90);
+  const minX = Math.min(...nodes.map((n) => n.position.x));
+  const minY = Math.min(...nodes.map((n) => n.position.y));
+  const bw = Math.max(...nodes.map(right)) - minX;
+  const bh = Math.max(...nodes.map(bottom)) - minY;
+  const zoom = Math.max(
+    ZOOM_RANGE.minZoom,
+    Math.min(1, (width - PADDING.x) / Math.max(bw, 1), (height - PADDING.y) / Math.max(bh, 1)),
+  );
+  // Centred, a little lower than the middle to leave room for the toolbar.
+  return {
+    zoom,
+    x: (width - bw * zoom) / 2 - minX * zoom,
+    y: (height - bh * zoom + (PADDING.y - PADDING.x)) / 2 - minY * zoom,
+  };
+}
+
 /** How many nodes the opening view tries to frame when the whole journey cannot be read at once. */
 const OPENING_NODES = 5;
 

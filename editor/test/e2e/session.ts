@@ -41,6 +41,10 @@ export async function startEditorSession(): Promise<EditorSession> {
       const page = await context.newPage();
       page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
       page.on('pageerror', (e) => consoleErrors.push(e.message));
+      page.on(
+        'response',
+        (r) => r.status() >= 500 && consoleErrors.push(`${r.status()} ${r.request().method()} ${r.url()}`),
+      );
       await page.goto(editor.url);
       await page.fill(T('api-key'), h.keys[role]);
       await page.click(T('sign-in'));
