@@ -7,6 +7,12 @@ import { type EditorSession, hasChromium, hasText, startEditorSession, T } from 
 
 const DOCS = path.resolve(import.meta.dirname, '../../../docs');
 
+/** One node under the other, as a top-down layout would place them. */
+const stacked = (g: JourneyGraph): JourneyGraph => ({
+  ...g,
+  nodes: g.nodes.map((n, i) => ({ ...n, position: { x: 0, y: i * 150 } })),
+});
+
 const branching = (): JourneyGraph =>
   graph(
     [
@@ -147,35 +153,38 @@ describe.skipIf(!hasChromium)('a readable canvas and support views that hold up'
 
   it('support: the customer page fits, shows messages safely and says why each message was or was not sent', async () => {
     const journeyId = await s.h.publish(
-      graph(
-        [
-          { id: 'start', type: 'trigger', config: { kind: 'event', event: 'ordered', reentry: 'once' } },
-          {
-            id: 'thanks',
-            type: 'send',
-            label: 'Thank-you email',
-            config: {
-              channel: 'email',
-              subject: 'Thanks, {{ profile.first_name }}',
-              body: '<h1>Thank you!</h1><script>window.parent.document.title = "pwned"</script><p>A very-long-unbroken-word-'.concat(
-                'x'.repeat(300),
-                '</p>',
-              ),
+      stacked(
+        graph(
+          [
+            { id: 'start', type: 'trigger', config: { kind: 'event', event: 'ordered', reentry: 'once' } },
+            {
+              id: 'thanks',
+              type: 'send',
+              label: 'Thank-you email',
+              config: {
+                channel: 'email',
+                subject: 'Thanks, {{ profile.first_name }}',
+                body: '<h1>Thank you!</h1><script>window.parent.document.title = "pwned"</script><p>A very-long-unbroken-word-'.concat(
+                  'x'.repeat(300),
+                  '</p>',
+                ),
+              },
             },
-          },
-          { id: 'text', type: 'send', label: 'Shipping SMS', config: { channel: 'sms', body: 'Shipped!' } },
-          {
-            id: 'later',
-            type: 'wait',
-            label: 'Wait a week',
-            config: { mode: 'duration', duration: { amount: 7, unit: 'days' } },
-          },
-          { id: 'end', type: 'exit', config: {} },
-        ],
-        ['start->thanks', 'thanks->text', 'text->later', 'later->end'],
+            { id: 'text', type: 'send', label: 'Shipping SMS', config: { channel: 'sms', body: 'Shipped!' } },
+            {
+              id: 'later',
+              type: 'wait',
+              label: 'Wait a week',
+              config: { mode: 'duration', duration: { amount: 7, unit: 'days' } },
+            },
+            { id: 'end', type: 'exit', config: {} },
+          ],
+          ['start->thanks', 'thanks->text', 'text->later', 'later->end'],
+        ),
       ),
       'Order follow-up',
     );
+
     await s.h.identify('sup-1', { email: 'grace@example.com', first_name: 'Grace', note: 'y'.repeat(400) });
     await s.h.track('sup-1', 'ordered');
     await eventually(async () => {
