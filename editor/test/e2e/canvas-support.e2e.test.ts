@@ -1,9 +1,9 @@
 import path from 'node:path';
 import type { JourneyGraph } from '@itinera/schemas';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { eventually } from '../../../test/support/harness.ts';
 import { graph } from '../../../test/support/journeys.ts';
-import { type EditorSession, hasChromium, hasText, startEditorSession, T } from './session.ts';
+import { hasChromium, hasText, sharedEditorSession, T } from './session.ts';
 
 const DOCS = path.resolve(import.meta.dirname, '../../../docs');
 
@@ -64,13 +64,7 @@ const branching = (): JourneyGraph =>
   );
 
 describe.skipIf(!hasChromium)('a readable canvas and support views that hold up', () => {
-  let s: EditorSession;
-  beforeAll(async () => {
-    s = await startEditorSession();
-  }, 180_000);
-  afterAll(async () => {
-    await s?.close();
-  });
+  const s = sharedEditorSession();
 
   /** The canvas zoom, read from React Flow's viewport transform. */
   const zoomOf = (page: import('playwright-core').Page) =>
