@@ -31,7 +31,28 @@ export async function openJourney(browser, api, key, journeyId, size) {
     .locator('.react-flow__node')
     .nth(size - 1)
     .waitFor();
-  // Opening fits the whole journey into view (once every node is measured).
+  // Opening frames the trigger and its first steps at a readable zoom (once every node is measured).
+  await page.waitForFunction(
+    () => {
+      const canvas = document.querySelector('[data-testid="canvas"]')?.getBoundingClientRect();
+      const trigger = document.querySelector('.react-flow__node')?.getBoundingClientRect();
+      const viewport = document.querySelector('.react-flow__viewport');
+      if (!canvas || !trigger || !viewport) return false;
+      const zoom = new DOMMatrix(getComputedStyle(viewport).transform).a;
+      const inView =
+        trigger.left >= canvas.left && trigger.top >= canvas.top && trigger.bottom <= canvas.bottom;
+      return inView && zoom >= 0.8;
+    },
+    undefined,
+    { timeout: 30_000 },
+  );
+  const openMs = Date.now() - t0;
+  const zoom = await page.evaluate(() => {
+    const t = getComputedStyle(document.querySelector('.react-flow__viewport')).transform;
+    return new DOMMatrix(t).a;
+  });
+  // The gestures start from the whole journey fitted into view, as before.
+  await page.locator('.react-flow__controls-fitview').click();
   await page.waitForFunction(
     (n) => {
       const canvas = document.querySelector('[data-testid="canvas"]')?.getBoundingClientRect();
@@ -40,22 +61,13 @@ export async function openJourney(browser, api, key, journeyId, size) {
       return [...nodes].every((node) => {
         const b = node.getBoundingClientRect();
         return (
-          b.width > 0 &&
-          b.left >= canvas.left &&
-          b.right <= canvas.right &&
-          b.top >= canvas.top &&
-          b.bottom <= canvas.bottom
+          b.left >= canvas.left && b.right <= canvas.right && b.top >= canvas.top && b.bottom <= canvas.bottom
         );
       });
     },
     size,
     { timeout: 30_000 },
   );
-  const openMs = Date.now() - t0;
-  const zoom = await page.evaluate(() => {
-    const t = getComputedStyle(document.querySelector('.react-flow__viewport')).transform;
-    return new DOMMatrix(t).a;
-  });
   await sleep(300);
   return {
     page,
