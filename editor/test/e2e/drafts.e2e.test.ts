@@ -110,6 +110,12 @@ describe.skipIf(!hasChromium)('drafts in a real browser: nothing lost, two edito
     await hasText(page, T('compare-strip'), '1 changed');
     await page.screenshot({ path: path.join(SCREENSHOTS, 'compare.png') });
 
+    // The versions menu closes on Escape.
+    await page.click(T('versions-button'));
+    await page.locator(T('versions-list')).waitFor();
+    await page.keyboard.press('Escape');
+    await page.locator(T('versions-list')).waitFor({ state: 'detached' });
+
     await page.goto(`${s.url}/#/journeys/${id}/versions/1`);
     await page.click(T('restore-version'));
     await hasText(page, T('draft-diff'), 'Draft differs from live v2: 1 node changed');
