@@ -3,9 +3,8 @@ import type { JourneyGraph } from '@itinera/schemas';
 import { describe, expect, it } from 'vitest';
 import { eventually } from '../../../test/support/harness.ts';
 import { graph } from '../../../test/support/journeys.ts';
+import { SCREENSHOTS } from './servers.ts';
 import { hasChromium, hasText, sharedEditorSession, T } from './session.ts';
-
-const DOCS = path.resolve(import.meta.dirname, '../../../docs');
 
 /** One node under the other, as a top-down layout would place them. */
 const stacked = (g: JourneyGraph): JourneyGraph => ({
@@ -99,7 +98,7 @@ describe.skipIf(!hasChromium)('a readable canvas and support views that hold up'
       (await Promise.all(['start', 'mail_a', 'mail_b', 'done'].map(inView))).every(Boolean),
     );
     await page.locator(`${T('node-is_pro')} .jnode-title`).click();
-    await page.screenshot({ path: path.join(DOCS, 'builder.png') });
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'canvas.png') });
 
     // Left to right stays available.
     await page.selectOption(T('layout-direction'), 'LR');
@@ -200,7 +199,7 @@ describe.skipIf(!hasChromium)('a readable canvas and support views that hold up'
     // Nothing is wider than the window.
     const overflow = await page.$eval('.content', (el) => el.scrollWidth - el.clientWidth);
     expect(overflow).toBeLessThanOrEqual(0);
-    await page.screenshot({ path: path.join(DOCS, 'customer.png'), fullPage: false });
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'customer.png'), fullPage: false });
 
     // Exit with a reason in an in-app dialog; the page updates at once.
     await page
@@ -219,7 +218,7 @@ describe.skipIf(!hasChromium)('a readable canvas and support views that hold up'
     await page.click(T('exit-confirm'));
     await hasText(page, T('enrollment-status'), 'exited', 20_000);
     await hasText(page, T('timeline'), 'Asked by phone to stop', 20_000);
-    await page.screenshot({ path: path.join(DOCS, 'inspector.png') });
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'enrollment.png') });
     await page.context().close();
     expect(journeyId).toBeTruthy();
     // The only complaints: the sandbox refusing the message's script and its remote (tracking) image.
