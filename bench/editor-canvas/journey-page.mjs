@@ -37,6 +37,29 @@ export async function openJourney(browser, api, key, journeyId, size, middleNode
   await page.evaluate((id) => {
     window.location.hash = `#/journeys/${encodeURIComponent(id)}`;
   }, journeyId);
+  await page
+    .locator('.react-flow__node')
+    .nth(size - 1)
+    .waitFor();
+  // Opening frames the trigger and its first steps at a readable zoom (once every node is measured).
+  await page.waitForFunction(
+    () => {
+      const canvas = document.querySelector('[data-testid="canvas"]')?.getBoundingClientRect();
+      const trigger = document.querySelector('.react-flow__node')?.getBoundingClientRect();
+      const viewport = document.querySelector('.react-flow__viewport');
+      if (!canvas || !trigger || !viewport) return false;
+      const zoom = new DOMMatrix(getComputedStyle(viewport).transform).a;
+      const inView =
+        trigger.left >= canvas.left && trigger.top >= canvas.top && trigger.bottom <= canvas.bottom;
+      return inView && zoom >= 0.8;
+    },
+    undefined,
+    { timeout: 30_000 },
+  );
+  const openMs = Date.now() - t0;
+  const openZoom = await zoomOf(page);
+  // The gestures start from the whole journey fitted into view, as before.
+  await page.locator('.react-flow__controls-fitview').click();
   await page.waitForFunction(
     (n) => {
       const canvas = document.querySelector('[data-testid="canvas"]')?.getBoundingClientRect();
@@ -49,21 +72,16 @@ export async function openJourney(browser, api, key, journeyId, size, middleNode
       return [...nodes].every((node) => {
         const b = node.getBoundingClientRect();
         return (
-          b.width > 0 &&
-          b.left >= canvas.left &&
-          b.right <= canvas.right &&
-          b.top >= canvas.top &&
-          b.bottom <= canvas.bottom
+          b.left >= canvas.left && b.right <= canvas.right && b.top >= canvas.top && b.bottom <= canvas.bottom
         );
       });
     },
     size,
     { timeout: 60_000, polling: 'raf' },
   );
-  const openMs = Date.now() - t0;
   const fittedZoom = await zoomOf(page);
   await sleep(300);
-  return { page, cdp, errors, openMs, fittedZoom, nodeId: middleNodeId };
+  return { page, cdp, errors, openMs, openZoom, fittedZoom, nodeId: middleNodeId };
 }
 
 /** Brings the view back: the whole journey fitted, or 100 % zoom with the middle node in the centre. */

@@ -1,7 +1,7 @@
 import { Background, Controls, MiniMap, Panel, ReactFlow, useReactFlow } from '@xyflow/react';
 import { type DragEvent, useCallback, useMemo, useRef } from 'react';
 import { withPortLabels } from '../canvas/edge-labels.ts';
-import { FIT_VIEW, FitOnceMeasured, ZOOM_RANGE } from '../canvas/fit.ts';
+import { FIT_VIEW, FitOnceMeasured, viewportFraming, ZOOM_RANGE } from '../canvas/fit.ts';
 import { flowNodeTypes } from '../canvas/JourneyNodeCard.tsx';
 import { freeSpotNear } from '../graph/free-spot.ts';
 import type { Direction } from '../graph/layout.ts';
@@ -22,7 +22,7 @@ export function FlowCanvas({
   centreRef: React.RefObject<((type: string) => void) | null>;
 }) {
   const wrapper = useRef<HTMLDivElement>(null);
-  const { screenToFlowPosition, fitView } = useReactFlow();
+  const { screenToFlowPosition, setViewport } = useReactFlow();
   const { addNode, history } = editor;
   const structure = useStructureVersion(editor.nodes, editor.edges);
   // biome-ignore lint/correctness/useExhaustiveDependencies: labels depend on ports, not on positions
@@ -31,8 +31,10 @@ export function FlowCanvas({
   /** Lays out and frames the whole result, whatever it looked like before. */
   const layout = async (direction?: Direction) => {
     const laid = await editor.autoLayout(direction);
-    // Runs once the moved nodes are applied (fitView waits for the next node update).
-    await fitView({ ...FIT_VIEW, duration: 300, nodes: laid.map((n) => ({ id: n.id })) });
+    const box = wrapper.current?.getBoundingClientRect();
+    // Framed from the new positions themselves: React Flow may not have applied them yet.
+    if (box && laid.length > 0)
+      await setViewport(viewportFraming(laid, box.width, box.height), { duration: 300 });
   };
 
   centreRef.current = (type: string) => {
@@ -96,7 +98,7 @@ export function FlowCanvas({
         <FitOnceMeasured />
         <Background />
         <Controls />
-        <MiniMap pannable zoomable />
+        <MiniMap pannable zoomable style={{ width: 150, height: 100 }} />
         {!readOnly && (
           <Panel position="top-right" className="canvas-tools">
             <button

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { VersionSummary } from '../api/types.ts';
 import { href } from '../app/router.ts';
 import { formatTime } from '../ui/format.ts';
@@ -10,6 +10,12 @@ export function VersionsMenu({ journeyId }: { journeyId: string }) {
   const { data, error } = useApi<VersionSummary[]>(
     open ? `/v1/journeys/${encodeURIComponent(journeyId)}/versions` : null,
   );
+  useEffect(() => {
+    if (!open) return;
+    const onKey = (e: KeyboardEvent) => e.key === 'Escape' && setOpen(false);
+    document.addEventListener('keydown', onKey);
+    return () => document.removeEventListener('keydown', onKey);
+  }, [open]);
   return (
     <div className="menu">
       <button type="button" onClick={() => setOpen(!open)} aria-expanded={open} data-testid="versions-button">

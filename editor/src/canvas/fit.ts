@@ -18,6 +18,33 @@ const PADDING = { x: 64, y: 88 };
 /** The zoom range of every canvas; low enough that fitting a few hundred nodes is not clamped. */
 export const ZOOM_RANGE = { minZoom: 0.1, maxZoom: 2 };
 
+/**
+ * The viewport that shows all of `nodes` (at their given positions, which may not have reached React Flow
+ * yet) in a `width` x `height` canvas, never zoomed in beyond 100 %.
+ */
+export function viewportFraming(
+  nodes: { position: { x: number; y: number }; measured?: { width?: number; height?: number } }[],
+  width: number,
+  height: number,
+) {
+  const right = (n: (typeof nodes)[number]) => n.position.x + (n.measured?.width ?? 220);
+  const bottom = (n: (typeof nodes)[number]) => n.position.y + (n.measured?.height ?? 90);
+  const minX = Math.min(...nodes.map((n) => n.position.x));
+  const minY = Math.min(...nodes.map((n) => n.position.y));
+  const bw = Math.max(...nodes.map(right)) - minX;
+  const bh = Math.max(...nodes.map(bottom)) - minY;
+  const zoom = Math.max(
+    ZOOM_RANGE.minZoom,
+    Math.min(1, (width - PADDING.x) / Math.max(bw, 1), (height - PADDING.y) / Math.max(bh, 1)),
+  );
+  // Centred, a little lower than the middle to leave room for the toolbar.
+  return {
+    zoom,
+    x: (width - bw * zoom) / 2 - minX * zoom,
+    y: (height - bh * zoom + (PADDING.y - PADDING.x)) / 2 - minY * zoom,
+  };
+}
+
 /** How many nodes the opening view tries to frame when the whole journey cannot be read at once. */
 const OPENING_NODES = 5;
 
@@ -33,14 +60,16 @@ const allMeasured = (s: ReactFlowState): boolean => {
   return true;
 };
 
-/** The entry nodes (nothing leads into them) and the steps right after them, breadth first. */
+/** The entry nodes (nothing leads into them), or a focus, and the steps right after them, breadth first. */
 export function openingNodeIds(
   nodes: { id: string }[],
   edges: { source: string; target: string }[],
   focus?: string | null,
 ): string[] {
   const targets = new Set(edges.map((e) => e.target));
-  const start = focus ? [focus] : nodes.filter((n) => !targets.has(n.id)).map((n) => n.id);
+  // Around a focus (where a customer is): it, the step that led there, then what comes next.
+  const before = focus ? edges.filter((e) => e.target === focus).map((e) => e.source) : [];
+  const start = focus ? [focus, ...before] : nodes.filter((n) => !targets.has(n.id)).map((n) => n.id);
   const seen = new Set(start.slice(0, OPENING_NODES));
   const queue = [...seen];
   while (queue.length > 0 && seen.size < OPENING_NODES) {
@@ -79,8 +108,18 @@ export function FitOnceMeasured({ focus }: { focus?: string | null }) {
       void fitView(FIT_VIEW);
       return;
     }
-    const ids = openingNodeIds(nodes, getEdges(), focus);
-    void fitView({ ...FIT_VIEW, nodes: ids.map((id) => ({ id })), minZoom: READABLE_ZOOM });
+    // As many of the first steps as can be read at once (at least the first one).
+    const byId = new Map(nodes.map((n) => [n.id, n]));
+    const ordered = openingNodeIds(nodes, getEdges(), focus).flatMap((id) => byId.get(id) ?? []);
+    let count = ordered.length;
+    while (count > 1) {
+      const b = getNodesBounds(ordered.slice(0, count));
+      if ((width - PADDING.x) / b.width >= READABLE_ZOOM && (height - PADDING.y) / b.height >= READABLE_ZOOM)
+        break;
+      count--;
+    }
+    const framed = ordered.slice(0, count).map((n) => ({ id: n.id }));
+    void fitView({ ...FIT_VIEW, nodes: framed, minZoom: READABLE_ZOOM });
   }, [ready, fitView, getNodes, getEdges, getNodesBounds, width, height, focus]);
   return null;
 }

@@ -2,9 +2,13 @@ import type { MessageRow } from '../api/types.ts';
 
 const looksLikeHtml = (text: string) => /<\/?[a-z][\s\S]*>/i.test(text);
 
+/** Nothing remote loads: viewing a message must not fire its open-tracking pixel or fetch anything. */
+const NO_REMOTE =
+  '<meta http-equiv="Content-Security-Policy" content="default-src \'none\'; img-src data:; style-src \'unsafe-inline\'">';
+
 /**
- * A sent message as the customer saw it: HTML in a sandboxed frame (no scripts, no same-origin access,
- * never injected into this page), anything else as wrapped text.
+ * A sent message as the customer saw it: HTML in a sandboxed frame (no scripts, no same-origin access, no
+ * remote loads, never injected into this page), anything else as wrapped text.
  */
 export function MessagePreview({ message }: { message: MessageRow }) {
   if (message.channel === 'email' && looksLikeHtml(message.body)) {
@@ -13,7 +17,7 @@ export function MessagePreview({ message }: { message: MessageRow }) {
         className="message-frame"
         title={`Email to ${message.to}${message.subject ? `: ${message.subject}` : ''}`}
         sandbox=""
-        srcDoc={message.body}
+        srcDoc={`${NO_REMOTE}${message.body}`}
         data-testid="message-frame"
       />
     );

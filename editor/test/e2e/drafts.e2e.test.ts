@@ -1,9 +1,9 @@
 import path from 'node:path';
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { graph } from '../../../test/support/journeys.ts';
 import { SCREENSHOTS } from './servers.ts';
-import { type EditorSession, hasChromium, hasText, startEditorSession, T } from './session.ts';
+import { hasChromium, hasText, sharedEditorSession, T } from './session.ts';
 
 const welcome = () =>
   graph(
@@ -16,13 +16,7 @@ const welcome = () =>
   );
 
 describe.skipIf(!hasChromium)('drafts in a real browser: nothing lost, two editors, live vs draft', () => {
-  let s: EditorSession;
-  beforeAll(async () => {
-    s = await startEditorSession();
-  }, 180_000);
-  afterAll(async () => {
-    await s?.close();
-  });
+  const s = sharedEditorSession();
 
   const create = async (name: string) =>
     (await s.h.call('POST', '/v1/journeys', { name, graph: welcome() }, 'marketer')).body.id as string;
@@ -115,6 +109,12 @@ describe.skipIf(!hasChromium)('drafts in a real browser: nothing lost, two edito
     await page.locator(`${T('node-wait_1')}.diff-changed`).waitFor();
     await hasText(page, T('compare-strip'), '1 changed');
     await page.screenshot({ path: path.join(SCREENSHOTS, 'compare.png') });
+
+    // The versions menu closes on Escape.
+    await page.click(T('versions-button'));
+    await page.locator(T('versions-list')).waitFor();
+    await page.keyboard.press('Escape');
+    await page.locator(T('versions-list')).waitFor({ state: 'detached' });
 
     await page.goto(`${s.url}/#/journeys/${id}/versions/1`);
     await page.click(T('restore-version'));

@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type EditorSession, hasChromium, hasText, startEditorSession, T } from './session.ts';
+import { describe, expect, it } from 'vitest';
+import { hasChromium, hasText, sharedEditorSession, T } from './session.ts';
 
 /** Presses Tab until the focused element matches the selector: how a keyboard user gets somewhere. */
 async function tabTo(page: Page, selector: string, limit = 80) {
@@ -12,13 +12,7 @@ async function tabTo(page: Page, selector: string, limit = 80) {
 }
 
 describe.skipIf(!hasChromium)('keyboard only', () => {
-  let s: EditorSession;
-  beforeAll(async () => {
-    s = await startEditorSession();
-  }, 180_000);
-  afterAll(async () => {
-    await s?.close();
-  });
+  const s = sharedEditorSession();
 
   it('builds and publishes a journey without touching the mouse', async () => {
     const page = await s.signedIn();

@@ -2,6 +2,7 @@ import { existsSync, mkdirSync } from 'node:fs';
 import type { Role } from '@itinera/schemas';
 import type { Browser, Page } from 'playwright-core';
 import type { PreviewServer } from 'vite';
+import { afterAll, beforeAll } from 'vitest';
 import { CHROMIUM, launchChromium } from '../../../test/support/browser.ts';
 import { devServerHarness, type Harness } from '../../../test/support/harness.ts';
 import { SCREENSHOTS, serveEditor } from './servers.ts';
@@ -41,6 +42,10 @@ export async function startEditorSession(): Promise<EditorSession> {
       const page = await context.newPage();
       page.on('console', (m) => m.type() === 'error' && consoleErrors.push(m.text()));
       page.on('pageerror', (e) => consoleErrors.push(e.message));
+      page.on(
+        'response',
+        (r) => r.status() >= 500 && consoleErrors.push(`${r.status()} ${r.request().method()} ${r.url()}`),
+      );
       await page.goto(editor.url);
       await page.fill(T('api-key'), h.keys[role]);
       await page.click(T('sign-in'));
@@ -58,3 +63,15 @@ export async function startEditorSession(): Promise<EditorSession> {
 /** Waits until an element matching the selector contains the text. */
 export const hasText = (page: Page, selector: string, text: string, timeout = 10_000) =>
   page.locator(selector, { hasText: text }).first().waitFor({ timeout });
+
+/** Starts a session before the file's tests and closes it after; the object is filled in by then. */
+export function sharedEditorSession(): EditorSession {
+  const session = {} as EditorSession;
+  beforeAll(async () => {
+    Object.assign(session, await startEditorSession());
+  }, 180_000);
+  afterAll(async () => {
+    await session.close?.();
+  });
+  return session;
+}

@@ -26,11 +26,17 @@ export function presenceService(db: Db) {
   return {
     /** Records a heartbeat and returns the others seen within the window. */
     async beat(journeyId: string, name: string, now = new Date()): Promise<PresenceEntry[]> {
-      await presence.updateOne(
-        { _id: key(journeyId, name) },
-        { $set: { journeyId, name, lastSeen: now } },
-        { upsert: true },
-      );
+      const upsert = () =>
+        presence.updateOne(
+          { _id: key(journeyId, name) },
+          { $set: { journeyId, name, lastSeen: now } },
+          { upsert: true },
+        );
+      // Two heartbeats of one key at once may both try to insert; the loser's retry finds the document.
+      await upsert().catch((error) => {
+        if ((error as { code?: number }).code !== 11000) throw error;
+        return upsert();
+      });
       const recent = await presence
         .find({ journeyId, lastSeen: { $gte: new Date(now.getTime() - PRESENCE_WINDOW_MS) } })
         .toArray();
