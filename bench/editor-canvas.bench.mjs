@@ -62,6 +62,7 @@ async function main() {
         view,
         run,
         openMs: run.openMs,
+        openZoom: run.openZoom,
         fittedZoom: run.fittedZoom,
         gestures: {},
       })),

@@ -10,7 +10,7 @@ const zoomOf = (page) =>
     return new DOMMatrix(t).a;
   });
 
-/** Opens a journey in a new page; `openMs` runs until every node is drawn and the journey is fitted into view. */
+/** Opens a journey in a new page; `openMs` runs until every node is drawn and the opening view (trigger at a readable zoom) settles. */
 export async function openJourney(browser, api, key, journeyId, size, middleNodeId) {
   const page = await browser.newPage({ viewport: { width: 1280, height: 800 } });
   const errors = [];

@@ -53,7 +53,9 @@ export function print({ rows, targets }, scenarios, rounds) {
     `\nEditor canvas, ${rounds} rounds; medians over rounds, longest frame and frames over 50 ms over all rounds`,
   );
   for (const s of scenarios.filter((x) => x.view === 'fitted'))
-    console.log(`  ${s.size} nodes: opened in ${s.openMs} ms at zoom ${s.openZoom?.toFixed(2)} (fitted: ${s.fittedZoom.toFixed(2)})`);
+    console.log(
+      `  ${s.size} nodes: opened in ${s.openMs} ms at zoom ${s.openZoom?.toFixed(2)} (fitted: ${s.fittedZoom.toFixed(2)})`,
+    );
   console.log(
     '\n| journey | view | gesture | main thread busy ms | longest frame ms | frames > 50 ms | longest rAF gap ms | long tasks ms | slowest input ms | gesture ms |',
   );
