@@ -28,6 +28,17 @@ export interface WorkerPlugin {
   activities?: (db: Db) => Record<string, Activity>;
 }
 
+/**
+ * Workflows kept in the worker's sticky cache. Waiting customers beyond it are evicted and replayed when they
+ * next wake, so memory stays flat however many wait (ITINERA_MAX_CACHED_WORKFLOWS overrides it).
+ */
+export const DEFAULT_MAX_CACHED_WORKFLOWS = 500;
+
+export function maxCachedWorkflowsFromEnv(env: NodeJS.ProcessEnv = process.env): number {
+  const asked = Number(env.ITINERA_MAX_CACHED_WORKFLOWS);
+  return Number.isInteger(asked) && asked >= 0 ? asked : DEFAULT_MAX_CACHED_WORKFLOWS;
+}
+
 export interface ItineraWorkerOptions {
   connection: NativeConnection;
   namespace?: string;
@@ -40,6 +51,7 @@ export interface ItineraWorkerOptions {
   dataConverter?: DataConverter;
   /** The node types this worker reports it can run; default: the built-in and plugin executors. */
   nodeTypes?: string[];
+  maxCachedWorkflows?: number;
 }
 
 // Running from src/ (tsx, tests) or from the compiled dist/ (production): the entry has this file's extension.
@@ -118,6 +130,7 @@ export async function createItineraWorker(options: ItineraWorkerOptions): Promis
     workflowBundle: options.workflowBundle ?? (await journeyWorkflowBundle(plugins)),
     activities,
     dataConverter: options.dataConverter,
+    maxCachedWorkflows: options.maxCachedWorkflows ?? maxCachedWorkflowsFromEnv(),
   });
   const nodeTypes = options.nodeTypes ?? (await executableNodeTypes(plugins));
   // While it runs, the worker tells the API which node types it can run (publishing checks them).

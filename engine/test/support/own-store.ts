@@ -13,8 +13,9 @@ export async function ownStore(name: string, port?: number): Promise<StartedMong
   }
 }
 
-/** Kills the store as a crash would, and waits until it is gone. */
+/** Kills the store as a crash of its machine would (FerretDB and its PostgreSQL), and waits until it is gone. */
 export async function killStore(store: StartedMongo): Promise<void> {
-  process.kill(store.pid!, 'SIGKILL');
-  await store.process!.exited;
+  const processes = store.processes ?? [store.process!];
+  for (const proc of processes) process.kill(-proc.pid, 'SIGKILL');
+  await Promise.all(processes.map((proc) => proc.exited));
 }
