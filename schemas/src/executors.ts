@@ -28,6 +28,11 @@ export interface ExecutionContext<C = Record<string, unknown>> {
   waitForEvent(matcher: EventMatcher, timeoutMs: number, why: string): Promise<CustomerEvent | null>;
   /** Runs a registered activity (built-in or custom) with retries; its result is recorded in history. */
   activity<T = unknown>(name: string, input: unknown): Promise<T>;
+  /**
+   * Temporal's `patched(id)`: true for enrollments that reach this point on code with the change, false when
+   * replaying one recorded before it. Guard any change to what an executor schedules with it.
+   */
+  patched(id: string): boolean;
 }
 
 export interface ExecutionResult {

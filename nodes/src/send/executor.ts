@@ -24,7 +24,10 @@ export const sendExecutor = defineExecutor<{ channel: string }>('send', async (c
       nodeId: ctx.node.id,
       customerId: ctx.customerId,
       nowMs: ctx.now(),
-      timezone: await ctx.timezone(),
+      // The activity reads the profile anyway; asking it to resolve the timezone saves a history event.
+      ...(ctx.patched('send-resolves-timezone')
+        ? { defaultTimezone: ctx.journey.settings.defaultTimezone }
+        : { timezone: await ctx.timezone() }),
       config: ctx.config,
       vars: ctx.vars,
     });

@@ -1,5 +1,6 @@
 import {
   type CustomerEvent,
+  customerTimezone,
   type EnrollmentInput,
   type EventMatcher,
   type ExecutionContext,
@@ -33,16 +34,6 @@ export class Interrupted extends Error {
   constructor() {
     super('Enrollment interrupted');
     this.name = 'Interrupted';
-  }
-}
-
-export function isValidTimezone(zone: unknown): zone is string {
-  if (typeof zone !== 'string' || zone.length === 0) return false;
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
   }
 }
 
@@ -135,10 +126,7 @@ export function createContext(
     loadProfile,
     async timezone() {
       const { traits } = await loadProfile();
-      if (isValidTimezone(traits.timezone)) return traits.timezone;
-      return isValidTimezone(input.journey.settings.defaultTimezone)
-        ? input.journey.settings.defaultTimezone
-        : 'UTC';
+      return customerTimezone(traits.timezone, input.journey.settings.defaultTimezone);
     },
     async sleepUntil(epochMs, why) {
       const untilMs = takeCarried()?.untilMs ?? epochMs;
@@ -164,6 +152,7 @@ export function createContext(
       return event;
     },
     activity: <T>(name: string, activityInput: unknown) => activities[name](activityInput) as Promise<T>,
+    patched: (id: string) => patched(id),
   };
 }
 

@@ -6,7 +6,7 @@ import {
   quietHoursEnd,
   TemplateError,
 } from '@itinera/nodes/send';
-import { COLLECTIONS, decodeRecord } from '@itinera/schemas';
+import { COLLECTIONS, customerTimezone, decodeRecord } from '@itinera/schemas';
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Db } from 'mongodb';
 import { redactUrl } from '../../providers/redact.ts';
@@ -26,7 +26,9 @@ export interface SendInput {
   customerId: string;
   /** Workflow time: quiet hours and caps are judged against it, so time-skipping tests see the same clock. */
   nowMs?: number;
+  /** Resolved by the workflow (enrollments recorded before `send-resolves-timezone`), else from the profile. */
   timezone?: string;
+  defaultTimezone?: string;
   config: {
     channel: Channel;
     fallbackChannels?: Channel[];
@@ -113,6 +115,7 @@ export function sendActivities(db: Db, providers: ProviderMap, env: NodeJS.Proce
       records.settings(),
     ]);
     const traits = decodeRecord(profile?.traits);
+    const timezone = input.timezone ?? customerTimezone(traits.timezone, input.defaultTimezone);
     // A retry after a crash mid-send resumes that send: same channel, and no second look at quiet hours or caps.
     const resuming = previous?.status === 'sending';
     const candidates: Channel[] = resuming
@@ -139,9 +142,9 @@ export function sendActivities(db: Db, providers: ProviderMap, env: NodeJS.Proce
     const at = { ...base, channel };
 
     if (!transactional && !resuming) {
-      const quietEnd = quietHoursEnd(nowMs, input.timezone ?? 'UTC', settings.quietHours);
+      const quietEnd = quietHoursEnd(nowMs, timezone, settings.quietHours);
       if (quietEnd) {
-        const detail = `quiet hours until ${new Date(quietEnd).toISOString()} (${input.timezone ?? 'UTC'})`;
+        const detail = `quiet hours until ${new Date(quietEnd).toISOString()} (${timezone})`;
         return record(input, { ...at, status: 'deferred', detail, retryAtMs: quietEnd });
       }
       const channelCaps = settings.frequencyCaps.filter((c) => c.channel === channel);
