@@ -26,6 +26,8 @@ export async function connectDatabase(
   const client = new MongoClient(uri, {
     serverSelectionTimeoutMS: SERVER_SELECTION_TIMEOUT_MS,
     connectTimeoutMS: 2_000,
+    // A hung store (no answer, connection still open) is noticed by the monitor within about two seconds.
+    heartbeatFrequencyMS: 1_000,
     maxPoolSize: mongoPoolSize(),
     ...options,
   });

@@ -6,19 +6,19 @@ const welcomeSeries: JourneyGraph = {
     {
       id: 'signup',
       type: 'trigger',
-      position: { x: 0, y: 120 },
+      position: { x: 0, y: 0 },
       config: { kind: 'event', event: 'signed_up', reentry: 'once' },
     },
     {
       id: 'wait_2d',
       type: 'wait',
-      position: { x: 260, y: 120 },
+      position: { x: 0, y: 170 },
       config: { mode: 'duration', duration: { amount: 2, unit: 'days' } },
     },
     {
       id: 'welcome_email',
       type: 'send',
-      position: { x: 520, y: 120 },
+      position: { x: 0, y: 340 },
       config: {
         channel: 'email',
         subject: 'Welcome to Itinera, {{ profile.first_name | default: "friend" }}!',
@@ -28,20 +28,20 @@ const welcomeSeries: JourneyGraph = {
     {
       id: 'wait_purchase',
       type: 'wait_for_event',
-      position: { x: 780, y: 120 },
+      position: { x: 0, y: 510 },
       config: { event: 'order_completed', timeout: { amount: 5, unit: 'days' } },
     },
     {
       id: 'promo_sms',
       type: 'send',
-      position: { x: 1040, y: 220 },
+      position: { x: 160, y: 680 },
       config: { channel: 'sms', body: 'Still thinking it over? WELCOME10 takes 10% off your first order.' },
     },
-    { id: 'done', type: 'exit', position: { x: 1300, y: 120 }, config: {} },
+    { id: 'done', type: 'exit', position: { x: 0, y: 850 }, config: {} },
     {
       id: 'subscribed',
       type: 'goal',
-      position: { x: 780, y: -60 },
+      position: { x: -288, y: 510 },
       config: { event: 'subscription_started' },
     },
   ],

@@ -44,6 +44,14 @@ describe('ingestion: batches, the six Segment call types and limits', () => {
     expect(stored).toEqual(['b-1', 'b-2', 'b-3', 'b-4']);
   });
 
+  it('refuses a NUL character in an identifier with a 400 naming it, and stores nothing of the batch', async () => {
+    const refused = await ingest('batch', { batch: [track(5), { ...track(6), userId: 'bad\u0000id' }] });
+    expect(refused).toMatchObject({ status: 400, body: { field: 'batch.1.userId' } });
+    const named = await ingest('track', { ...track(7), event: 'nul\u0000name' });
+    expect(named).toMatchObject({ status: 400, body: { field: 'event' } });
+    expect((await events('batcher')).map((e: { messageId: string }) => e.messageId)).not.toContain('b-5');
+  });
+
   it('accepts all six call types, alone and in a batch', async () => {
     const base = { userId: 'six' };
     expect(

@@ -3,13 +3,15 @@
  * - keys: `%`, `$`, `.` and NUL become `%25`, `%24`, `%2E`, `%00`; the empty key becomes `%`;
  * - an array directly inside an array becomes `{ "%array": [...] }`;
  * - a number a double cannot hold (`1e400`, `12345678901234567890`) is a {@link RawNumber},
- *   stored as `{ "%number": "1e400" }`.
+ *   stored as `{ "%number": "1e400" }`;
+ * - a string holding NUL (which PostgreSQL's jsonb cannot) is stored as its parts: `{ "%nul": ["a", "b"] }`.
  * Encoded keys only ever hold `%` followed by two upper-case hex digits, so the markers cannot collide.
  */
 
 const ARRAY = '%array';
 const NEEDS_ESCAPE = /[%$.\0]/;
 const NUMBER = '%number';
+const NUL_SPLIT = '%nul';
 /** UTF-16 a store's UTF-8 cannot hold: a surrogate half without its partner. */
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
@@ -74,7 +76,7 @@ export function encodeStored(value: unknown, path: string, options: EncodeOption
     if (v === null || typeof v === 'boolean') return v;
     if (typeof v === 'string') {
       if (LONE_SURROGATE.test(v)) throw refuse('is not valid Unicode (lone surrogate)');
-      return v;
+      return v.includes('\0') ? { [NUL_SPLIT]: v.split('\0') } : v;
     }
     if (typeof v === 'number') {
       if (!Number.isFinite(v)) throw refuse('is not a finite number');
@@ -114,6 +116,8 @@ export function decodeStored(value: unknown): unknown {
     const [[key, inner]] = entries;
     if (key === ARRAY && Array.isArray(inner)) return inner.map(decodeStored);
     if (key === NUMBER && typeof inner === 'string') return new RawNumber(inner);
+    if (key === NUL_SPLIT && Array.isArray(inner) && inner.every((part) => typeof part === 'string'))
+      return inner.join('\0');
   }
   const out: Record<string, unknown> = {};
   for (const [key, inner] of entries) setOwn(out, decodeKey(key), decodeStored(inner));

@@ -27,6 +27,7 @@ describe('stored JSON codec', () => {
     '%array': ['not a marker'],
     '': 'empty key',
     'nul\0key': true,
+    nulValue: ['a\0b', '\0'],
     ключ: 'значение 😀',
     matrix: [
       [1, 2],

@@ -51,11 +51,17 @@ const STORE_OUTAGE_ERRORS = new Set([
 /** Socket errors a dependency's driver may surface unwrapped when its server goes away. */
 const CONNECTION_ERROR_CODES = new Set(['EPIPE', 'ECONNRESET', 'ECONNREFUSED', 'ETIMEDOUT', 'EHOSTUNREACH']);
 
+/** FerretDB answering while its PostgreSQL (or SQLite) backend is gone or shutting down. */
+const BACKEND_DOWN =
+  /failed to connect to|connection refused|SQLSTATE 57P0[1-3]|SQLSTATE 08|terminating connection|database system is (shutting down|starting up|in recovery)|database is locked|closed pool/i;
+
 export function isStoreOutage(error: unknown): boolean {
   let current = error as { name?: string; code?: unknown; cause?: unknown } | undefined;
   for (let depth = 0; current && depth < 5; depth++) {
     if (current.name && STORE_OUTAGE_ERRORS.has(current.name)) return true;
     if (typeof current.code === 'string' && CONNECTION_ERROR_CODES.has(current.code)) return true;
+    if (current.name === 'MongoServerError' && BACKEND_DOWN.test(String((current as Error).message)))
+      return true;
     current = current.cause as typeof current;
   }
   return false;

@@ -66,6 +66,13 @@ export function normalise(call: Call, index: number | null, limits: EventLimits)
   const field = (name: string) => (index === null ? name : `batch.${index}.${name}`);
   const customerId = call.userId ?? call.anonymousId;
   if (!customerId) throw new HttpError(400, `${field('userId')} or anonymousId is required`, field('userId'));
+  // Identifiers and names are stored as they are; PostgreSQL (the embedded store) cannot hold NUL in them.
+  const named = call as Partial<Record<string, unknown>>;
+  for (const name of ['userId', 'anonymousId', 'previousId', 'messageId', 'event', 'name']) {
+    const value = named[name];
+    if (typeof value === 'string' && value.includes('\0'))
+      throw new HttpError(400, `${field(name)} may not contain the NUL character`, field(name));
+  }
   const timestamp = call.timestamp ? new Date(call.timestamp) : new Date();
   if (Number.isNaN(timestamp.getTime()))
     throw new HttpError(400, `${field('timestamp')} is not a date`, field('timestamp'));

@@ -147,15 +147,21 @@ export function enrollmentRouter(db: Db, journeys: JourneyService, temporal: Tem
     bounded,
     reconcileClosedRuns: reconciler.reconcileClosedRuns,
 
-    /** True when Temporal answers now; the sweeper asks before retrying deferred events. */
+    /**
+     * True when Temporal answers now; the sweeper asks before retrying deferred events. Requests keep
+     * failing fast while this probe runs: only an answer clears the memory that Temporal is down.
+     */
     async temporalReachable(): Promise<boolean> {
-      downUntil = 0;
       try {
-        await bounded(() => client.workflowService.getSystemInfo({}));
+        await client.withDeadline(Date.now() + (temporal.callTimeoutMs ?? 3_000), () =>
+          client.workflowService.getSystemInfo({}),
+        );
+        downUntil = 0;
         return true;
       } catch (error) {
-        if (error instanceof TemporalUnavailableError) return false;
-        throw error;
+        if (!isUnavailable(error)) throw error;
+        downUntil = Date.now() + DOWN_MEMORY_MS;
+        return false;
       }
     },
 
