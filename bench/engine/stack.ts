@@ -108,7 +108,7 @@ export async function startStack(dir: string): Promise<Stack> {
       workerPid: processes[2].pid,
     },
     temporal: new Client({ connection }),
-    store: `${mongo.kind}${mongo.kind === 'ferretdb' ? ' (SQLite backend)' : ''}`,
+    store: `${mongo.kind}${mongo.backend ? ` (${mongo.backend} backend)` : ''}`,
     temporalServer: `Temporal dev server ${version} at ${temporalServer.address}`,
     storeDir: join(dir, 'store'),
     async stop() {

@@ -1,7 +1,7 @@
 // P5: a growing population of customers parked on a timer: the time to enroll each step's newcomers, the
 // worker's resident memory and the store's size on disk once they all wait.
-import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import type { Db } from 'mongodb';
 import { allWaiting, chain, publish, routed } from '../journeys.ts';
 import { pool, post } from '../load.ts';
 import type { Stack } from '../stack.ts';
@@ -20,13 +20,11 @@ function rssMb(pid: number): number {
   return line ? Number(line[1]) / 1024 : Number.NaN;
 }
 
-/** Size on disk of the store's data folder (NaN for an external store, which has none here). */
-function diskMb(dir: string): number {
-  try {
-    return Number(execFileSync('du', ['-sk', dir], { encoding: 'utf8' }).split('\t')[0]) / 1024;
-  } catch {
-    return Number.NaN;
-  }
+/** The store's own account of the database's size (data and indexes), in MB. */
+async function storeMb(db: Db): Promise<number> {
+  const stats = await db.command({ dbStats: 1 });
+  const bytes = Number(stats.totalSize ?? Number(stats.storageSize ?? 0) + Number(stats.indexSize ?? 0));
+  return bytes / 2 ** 20;
 }
 
 export async function population(
@@ -56,7 +54,7 @@ export async function population(
       enrolledPerSecond: count / enrollSeconds,
       workerRssMb: rssMb(itinera.workerPid),
       apiRssMb: rssMb(itinera.apiPid),
-      storeMb: diskMb(stack.storeDir),
+      storeMb: await storeMb(itinera.db),
     });
   }
   return figures;

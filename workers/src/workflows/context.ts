@@ -8,8 +8,9 @@ import {
   type Profile,
   type WorkflowGraph,
 } from '@itinera/schemas';
-import { condition, patched, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
+import { condition, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { BookkeepingActivities } from '../activities/bookkeeping.ts';
+import type { IsPatched } from './release.ts';
 
 type AnyActivity = (input: unknown) => Promise<unknown>;
 
@@ -69,6 +70,7 @@ export function createContext(
   vars: Record<string, unknown>,
   mailbox: Mailbox,
   status: WaitStatus,
+  isPatched: IsPatched,
   carried?: CarriedWait,
 ): ExecutionContext<Record<string, unknown>> {
   let profile: Promise<Profile> | undefined;
@@ -98,7 +100,7 @@ export function createContext(
   };
   /** Waits until `done` holds or the deadline passes; when history grows too long, moves to a fresh run. */
   const waitUntil = async (done: () => boolean, timeoutMs: number, untilMs: number, fromSeq: number) => {
-    const movable = patched('continue-as-new-mid-wait');
+    const movable = isPatched('continue-as-new-mid-wait');
     const mustMove = () => movable && mailbox.historyFull();
     await condition(() => mailbox.interrupted() || done() || mustMove(), timeoutMs);
     if (!mailbox.interrupted() && !done() && mustMove()) {
@@ -139,7 +141,7 @@ export function createContext(
       const untilMs = resumed?.untilMs ?? Date.now() + timeoutMs;
       const remainingMs = resumed ? Math.max(0, untilMs - Date.now()) : timeoutMs;
       // Events that arrive while the wait is being announced count too.
-      const seesSetup = patched('wait-sees-events-during-setup');
+      const seesSetup = isPatched('wait-sees-events-during-setup');
       const fromBeforeAnnounce = resumed?.fromSeq ?? mailbox.nextSeq();
       await announceWait(why, untilMs);
       const from = seesSetup ? fromBeforeAnnounce : mailbox.nextSeq();
@@ -152,7 +154,7 @@ export function createContext(
       return event;
     },
     activity: <T>(name: string, activityInput: unknown) => activities[name](activityInput) as Promise<T>,
-    patched: (id: string) => patched(id),
+    patched: isPatched,
   };
 }
 

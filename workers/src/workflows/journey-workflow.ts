@@ -19,7 +19,6 @@ import {
   defineQuery,
   defineSignal,
   isCancellation,
-  patched,
   setHandler,
   workflowInfo,
 } from '@temporalio/workflow';
@@ -31,6 +30,7 @@ import {
   type Mailbox,
   type WaitStatus,
 } from './context.ts';
+import { releasePatches } from './release.ts';
 
 export const customerEventSignal = defineSignal<[CustomerEvent]>(SIGNALS.event);
 export const exitSignal = defineSignal<[{ reason?: string }]>(SIGNALS.exit);
@@ -62,6 +62,7 @@ export async function journeyWorkflow(input: EnrollmentInput): Promise<Enrollmen
     pendingEvents: [],
     nextSeq: 0,
   };
+  const isPatched = releasePatches();
   const seen = new Set(state.seenMessageIds);
   const status: WaitStatus = { waitingFor: null, nextWakeAt: null };
   let ending: Ending | null = null;
@@ -149,7 +150,7 @@ export async function journeyWorkflow(input: EnrollmentInput): Promise<Enrollmen
     const executor = executorFor(node.type);
     if (!executor) {
       // A plain Error fails the workflow task, which Temporal retries until a worker that has the executor takes it.
-      if (patched('missing-executor-retries-task'))
+      if (isPatched('missing-executor-retries-task'))
         throw new Error(`This worker has no executor for node type "${node.type}"`);
       return {
         outcome: 'failed',
@@ -157,7 +158,7 @@ export async function journeyWorkflow(input: EnrollmentInput): Promise<Enrollmen
         end: 'exited',
       };
     }
-    const ctx = createContext(input, node, visit, state.vars, mailbox, status, carried);
+    const ctx = createContext(input, node, visit, state.vars, mailbox, status, isPatched, carried);
     const scope = new CancellationScope();
     running = scope;
     try {
@@ -199,7 +200,7 @@ export async function journeyWorkflow(input: EnrollmentInput): Promise<Enrollmen
       result = await runNode(node, visit, carried);
     } catch (error) {
       if ((error instanceof Interrupted || isCancellation(error)) && ending) return finish(ending, visit);
-      if (isCancellation(error) && patched('cancellation-records-end')) {
+      if (isCancellation(error) && isPatched('cancellation-records-end')) {
         const reason = 'Cancelled: the enrollment workflow was cancelled';
         return finish(
           { status: 'exited', reason, nodeId: node.id, nodeType: node.type, outcome: 'cancelled' },

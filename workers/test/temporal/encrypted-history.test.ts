@@ -99,7 +99,7 @@ function isMarkerMeta(payload: RawPayload): boolean {
   const patchMarker = typeof meta?.id === 'string' && typeof meta?.deprecated === 'boolean';
   // The TemporalChangeVersion search attribute lists the patch ids the run has seen.
   const patchIds =
-    Array.isArray(meta) && meta.every((id) => typeof id === 'string' && /^[a-z0-9-]+$/.test(id));
+    Array.isArray(meta) && meta.every((id) => typeof id === 'string' && /^[a-z0-9.-]+$/.test(id));
   return localActivity || patchMarker || patchIds;
 }
 
