@@ -3,6 +3,7 @@ import './styles.css';
 import './collab.css';
 import './canvas/canvas.css';
 import './inspector/support.css';
+import './settings/settings.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app/App.tsx';

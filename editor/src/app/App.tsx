@@ -1,4 +1,4 @@
-import { roleCan } from '@itinera/schemas';
+import { type Capability, roleCan } from '@itinera/schemas';
 import { useCallback, useEffect, useMemo, useState } from 'react';
 import { api, errorMessage, setUnauthorizedHandler, storeApiKey, storedApiKey } from '../api/client.ts';
 import type { Me, NodeTypeInfo } from '../api/types.ts';
@@ -9,6 +9,14 @@ import { Routes } from './Routes.tsx';
 import { href, useRoute } from './router.ts';
 import { SignIn } from './SignIn.tsx';
 import { type Session, SessionContext } from './session.tsx';
+
+/** Settings pages, shown to the roles that may at least read what each one shows. */
+const SETTINGS_PAGES: { id: string; title: string; capability: Capability }[] = [
+  { id: 'delivery', title: 'Delivery', capability: 'customers:read' },
+  { id: 'templates', title: 'Templates', capability: 'journeys:read' },
+  { id: 'promo-pools', title: 'Promo pools', capability: 'journeys:read' },
+  { id: 'api-keys', title: 'API keys', capability: 'keys:manage' },
+];
 
 export function App() {
   const [me, setMe] = useState<Me | null>(null);
@@ -85,15 +93,16 @@ export function App() {
             >
               Customers
             </a>
-            {roleCan(session.role, 'keys:manage') && (
+            {SETTINGS_PAGES.filter((p) => roleCan(session.role, p.capability)).map((p) => (
               <a
-                href={href('settings', 'api-keys')}
-                aria-current={section === 'settings' ? 'page' : undefined}
-                data-testid="nav-api-keys"
+                key={p.id}
+                href={href('settings', p.id)}
+                aria-current={route[0] === 'settings' && route[1] === p.id ? 'page' : undefined}
+                data-testid={`nav-${p.id}`}
               >
-                API keys
+                {p.title}
               </a>
-            )}
+            ))}
           </nav>
           <span className="who" data-testid="who">
             {session.name} · {session.role}

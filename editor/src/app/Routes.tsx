@@ -4,6 +4,9 @@ import { CustomerSearch } from '../inspector/CustomerSearch.tsx';
 import { EnrollmentPage } from '../inspector/EnrollmentPage.tsx';
 import { JourneyList } from '../journeys/JourneyList.tsx';
 import { ApiKeys } from '../settings/ApiKeys.tsx';
+import { DeliverySettingsPage } from '../settings/DeliverySettingsPage.tsx';
+import { PromoPoolsPage } from '../settings/PromoPoolsPage.tsx';
+import { TemplatesPage } from '../settings/TemplatesPage.tsx';
 
 export function Routes({ route }: { route: string[] }) {
   const [section, id, sub, version] = route;
@@ -20,5 +23,8 @@ export function Routes({ route }: { route: string[] }) {
   if (section === 'customers') return <CustomerSearch />;
   if (section === 'enrollments' && id) return <EnrollmentPage key={id} enrollmentId={id} />;
   if (section === 'settings' && id === 'api-keys') return <ApiKeys />;
+  if (section === 'settings' && id === 'delivery') return <DeliverySettingsPage />;
+  if (section === 'settings' && id === 'templates') return <TemplatesPage selected={sub} />;
+  if (section === 'settings' && id === 'promo-pools') return <PromoPoolsPage />;
   return <JourneyList />;
 }

@@ -1,4 +1,4 @@
-import { validateGraph } from '@itinera/schemas';
+import { type JourneySettings, validateGraph } from '@itinera/schemas';
 import { useReactFlow } from '@xyflow/react';
 import { useCallback, useMemo, useRef, useState } from 'react';
 import { ApiError, post } from '../api/client.ts';
@@ -18,6 +18,7 @@ import { ConflictBanner } from './ConflictBanner.tsx';
 import { CompareSelect, CompareStrip, LiveDiffNote, PresenceNote } from './DraftStatus.tsx';
 import { FlowCanvas } from './FlowCanvas.tsx';
 import { JourneyBar } from './JourneyBar.tsx';
+import { JourneySettingsDialog } from './JourneySettingsDialog.tsx';
 import { Palette } from './Palette.tsx';
 import { ProblemsList } from './ProblemsList.tsx';
 import { PublishDialog } from './PublishDialog.tsx';
@@ -45,7 +46,9 @@ export function Editor({ journey, version, onJourneyChanged, onReloadDraft }: Pr
   const [initialGraph] = useState(() => version?.graph ?? journey.graph);
   const editor = useGraphEditor(initialGraph);
   const [name, setName] = useState(journey.name);
+  const [settings, setSettings] = useState<JourneySettings>(() => version?.settings ?? journey.settings);
   const [publishing, setPublishing] = useState(false);
+  const [editingSettings, setEditingSettings] = useState(false);
   const centreRef = useRef<((type: string) => void) | null>(null);
   const { setCenter, getZoom } = useReactFlow();
 
@@ -53,7 +56,7 @@ export function Editor({ journey, version, onJourneyChanged, onReloadDraft }: Pr
   const structure = useStructureVersion(editor.nodes, editor.edges);
   // biome-ignore lint/correctness/useExhaustiveDependencies: revalidate only when the graph's structure changes
   const problems = useMemo(() => validateGraph(editor.graph, nodeTypes), [structure]);
-  const draft = useMemo(() => ({ name, graph: editor.graph }), [name, editor.graph]);
+  const draft = useMemo(() => ({ name, graph: editor.graph, settings }), [name, editor.graph, settings]);
   const autosave = useAutosave(journey.id, draft, journey.revision ?? 0, !readOnly);
   const others = usePresence(journey.id);
   const diff = useDraftDiff(journey.id, version ? null : journey.liveVersion, draft, structure);
@@ -159,7 +162,11 @@ export function Editor({ journey, version, onJourneyChanged, onReloadDraft }: Pr
     try {
       await saveDraft(
         journey.id,
-        { name: (version as PublishedVersion).name ?? journey.name, graph: version.graph },
+        {
+          name: (version as PublishedVersion).name ?? journey.name,
+          graph: version.graph,
+          settings: version.settings,
+        },
         journey.revision ?? 0,
       );
       toast.info(`Version ${version.version} restored as the draft`);
@@ -203,6 +210,9 @@ export function Editor({ journey, version, onJourneyChanged, onReloadDraft }: Pr
             <CompareSelect journeyId={journey.id} value={diff.compareTo} onChange={diff.setCompareTo} />
           )}
           <PresenceNote others={others} />
+          <button type="button" onClick={() => setEditingSettings(true)} data-testid="journey-settings-open">
+            Settings
+          </button>
         </JourneyBar>
         {autosave.conflict && (
           <ConflictBanner
@@ -254,6 +264,14 @@ export function Editor({ journey, version, onJourneyChanged, onReloadDraft }: Pr
             <ProblemsList problems={problems} onPick={focusNode} />
           </aside>
         </div>
+        {editingSettings && (
+          <JourneySettingsDialog
+            settings={settings}
+            readOnly={readOnly}
+            onChange={setSettings}
+            onClose={() => setEditingSettings(false)}
+          />
+        )}
         {publishing && (
           <PublishDialog
             onPublish={publish}

@@ -3,7 +3,7 @@ import { type DragEvent, useCallback, useMemo, useRef } from 'react';
 import { withPortLabels } from '../canvas/edge-labels.ts';
 import { FIT_VIEW, FitOnceMeasured, viewportFraming, ZOOM_RANGE } from '../canvas/fit.ts';
 import { flowNodeTypes } from '../canvas/JourneyNodeCard.tsx';
-import { freeSpotNear } from '../graph/free-spot.ts';
+import { freeSpotFrom, freeSpotNear } from '../graph/free-spot.ts';
 import type { Direction } from '../graph/layout.ts';
 import { useStructureVersion } from '../graph/structure.ts';
 import { DRAG_TYPE } from './Palette.tsx';
@@ -46,11 +46,8 @@ export function FlowCanvas({
     const box = wrapper.current?.getBoundingClientRect();
     if (!box) return;
     const centre = screenToFlowPosition({ x: box.left + box.width / 2, y: box.top + box.height / 2 });
-    const offset = (editor.nodes.length % 5) * 24;
-    addNode(type, {
-      x: centre.x - NODE_SIZE.width / 2 + offset,
-      y: centre.y - NODE_SIZE.height / 2 + offset,
-    });
+    const start = { x: centre.x - NODE_SIZE.width / 2, y: centre.y - NODE_SIZE.height / 2 };
+    addNode(type, freeSpotFrom(start, editor.nodes, editor.direction === 'TB' ? 'across' : 'down'));
   };
 
   const onDragOver = useCallback((event: DragEvent) => {

@@ -1,10 +1,29 @@
-import type { DragEvent } from 'react';
+import { type DragEvent, useState } from 'react';
 import { paletteGroups } from '../graph/node-registry.ts';
 
 export const DRAG_TYPE = 'application/x-itinera-node';
 
-/** Node types by category: drag one onto the canvas, or press Enter/click to drop it at the centre. */
+const matches = (query: string, ...texts: (string | undefined)[]) =>
+  texts.some((text) => text?.toLowerCase().includes(query));
+
+/**
+ * Node types by category: drag one onto the canvas, or press Enter/click to drop it in free space. The search
+ * box narrows the list by name, type or description; Enter in it adds the first match, Escape clears it.
+ */
 export function Palette({ onAdd, disabled }: { onAdd(type: string): void; disabled: boolean }) {
+  const [search, setSearch] = useState('');
+  const query = search.trim().toLowerCase();
+  const groups = paletteGroups()
+    .map(
+      ([category, definitions]) =>
+        [
+          category,
+          query
+            ? definitions.filter((d) => matches(query, d.title, d.type, d.description, category))
+            : definitions,
+        ] as const,
+    )
+    .filter(([, definitions]) => definitions.length > 0);
   const onDragStart = (event: DragEvent, type: string) => {
     event.dataTransfer.setData(DRAG_TYPE, type);
     event.dataTransfer.setData('text/plain', type);
@@ -12,7 +31,28 @@ export function Palette({ onAdd, disabled }: { onAdd(type: string): void; disabl
   };
   return (
     <aside className="palette" aria-label="Node palette">
-      {paletteGroups().map(([category, definitions]) => (
+      <input
+        type="search"
+        className="palette-search"
+        aria-label="Search node types"
+        placeholder="Search steps…"
+        data-testid="palette-search"
+        value={search}
+        disabled={disabled}
+        onChange={(e) => setSearch(e.target.value)}
+        onKeyDown={(e) => {
+          const first = groups[0]?.[1][0];
+          if (e.key === 'Enter' && first) {
+            e.preventDefault();
+            onAdd(first.type);
+          } else if (e.key === 'Escape' && search) {
+            e.stopPropagation();
+            setSearch('');
+          }
+        }}
+      />
+      {groups.length === 0 && <p className="muted">No step matches “{search}”.</p>}
+      {groups.map(([category, definitions]) => (
         <section key={category}>
           <h3>{category}</h3>
           {definitions.map((d) => (

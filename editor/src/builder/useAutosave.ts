@@ -1,4 +1,4 @@
-import type { JourneyGraph } from '@itinera/schemas';
+import type { JourneyGraph, JourneySettings } from '@itinera/schemas';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { ConflictError, type DraftConflict, saveDraft } from '../api/drafts.ts';
 import { useToast } from '../ui/toasts.tsx';
@@ -9,6 +9,7 @@ const DELAY_MS = 800;
 interface Draft {
   name: string;
   graph: JourneyGraph;
+  settings: JourneySettings;
 }
 
 /**

@@ -1,4 +1,4 @@
-import type { JourneyGraph } from '@itinera/schemas';
+import type { JourneyGraph, JourneySettings } from '@itinera/schemas';
 import { useMemo, useState } from 'react';
 import type { PublishedVersion as VersionDetail } from '../api/drafts.ts';
 import { diffGraphs, type GraphDiff } from '../graph/diff.ts';
@@ -11,6 +11,9 @@ function useVersion(journeyId: string, version: number | null) {
   return data && data.version === version ? data : null;
 }
 
+const sameSettings = (a: JourneySettings, b: JourneySettings) =>
+  (Object.keys(b) as (keyof JourneySettings)[]).every((key) => a[key] === b[key]);
+
 /**
  * The draft against the live version (for the bar and to disable a pointless publish) and against a version
  * picked for comparison (highlighted on the canvas). `structure` changes whenever the graph's content does.
@@ -18,7 +21,7 @@ function useVersion(journeyId: string, version: number | null) {
 export function useDraftDiff(
   journeyId: string,
   liveVersion: number | null,
-  draft: { name: string; graph: JourneyGraph },
+  draft: { name: string; graph: JourneyGraph; settings: JourneySettings },
   structure: number,
 ) {
   const [compareTo, setCompareTo] = useState<number | null>(null);
@@ -35,7 +38,7 @@ export function useDraftDiff(
     [compared, structure],
   );
   const unchanged =
-    live && liveDiff?.count === 0 && live.name === draft.name
+    live && liveDiff?.count === 0 && live.name === draft.name && sameSettings(live.settings, draft.settings)
       ? `Nothing changed since live v${live.version}`
       : undefined;
   return { liveDiff, compareTo, setCompareTo, compareDiff, unchanged };

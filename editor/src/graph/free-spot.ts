@@ -31,8 +31,18 @@ export function freeSpotNear(
     direction === 'TB'
       ? { x: source.position.x + slot * (SIZE.width + GAP), y: source.position.y + h + GAP }
       : { x: source.position.x + w + GAP, y: source.position.y + slot * (SIZE.height + GAP) };
+  return freeSpotFrom(spot, nodes, direction === 'TB' ? 'across' : 'down');
+}
+
+/** `start`, or the first place from it (moving across or down a node's size at a time) that no node covers. */
+export function freeSpotFrom(
+  start: { x: number; y: number },
+  nodes: FlowNode[],
+  move: 'across' | 'down',
+): { x: number; y: number } {
+  const spot = { ...start };
   for (let tries = 0; tries < 200 && nodes.some((n) => overlaps(spot, n)); tries++) {
-    if (direction === 'TB') spot.x += SIZE.width + GAP;
+    if (move === 'across') spot.x += SIZE.width + GAP;
     else spot.y += SIZE.height + GAP;
   }
   return spot;

@@ -11,20 +11,30 @@ const NO_REMOTE =
  * remote loads, never injected into this page), anything else as wrapped text.
  */
 export function MessagePreview({ message }: { message: MessageRow }) {
-  if (message.channel === 'email' && looksLikeHtml(message.body)) {
+  return (
+    <RenderedPreview
+      channel={message.channel}
+      body={message.body}
+      title={`Email to ${message.to}${message.subject ? `: ${message.subject}` : ''}`}
+    />
+  );
+}
+
+export function RenderedPreview({ channel, body, title }: { channel: string; body: string; title: string }) {
+  if (channel === 'email' && looksLikeHtml(body)) {
     return (
       <iframe
         className="message-frame"
-        title={`Email to ${message.to}${message.subject ? `: ${message.subject}` : ''}`}
+        title={title}
         sandbox=""
-        srcDoc={`${NO_REMOTE}${message.body}`}
+        srcDoc={`${NO_REMOTE}${body}`}
         data-testid="message-frame"
       />
     );
   }
   return (
     <pre className="message-text" data-testid="message-text">
-      {message.body}
+      {body}
     </pre>
   );
 }

@@ -18,10 +18,29 @@ const config = { capability: 'customers:read' } as const;
 const tags = ['customers'];
 const IdParams = Type.Object({ id: Type.String({ minLength: 1 }) });
 type IdParams = Static<typeof IdParams>;
-const SearchQuery = Type.Object({ search: Type.Optional(Type.String({ maxLength: 200 })) });
+const SearchQuery = Type.Object({
+  search: Type.Optional(Type.String({ maxLength: 200 })),
+  limit: Type.Optional(Type.Integer({ minimum: 1, maximum: 100, default: 50 })),
+});
+const NAME_TRAITS = ['name', 'first_name', 'last_name', 'firstName', 'lastName'];
 
 function escapeRegex(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+/** Customers whose id starts with the text, or whose email, name or phone contains it. */
+export function customerSearchFilter(search: string): Record<string, unknown> {
+  const contains = { $regex: escapeRegex(search), $options: 'i' };
+  const or: Record<string, unknown>[] = [
+    { _id: { $regex: `^${escapeRegex(search)}` } },
+    { 'traits.email': contains },
+    ...NAME_TRAITS.map((key) => ({ [`traits.${key}`]: contains })),
+  ];
+  // Phones are stored as typed ("+44 7700 900123"): match the digits whatever separates them.
+  const digits = search.replace(/\D/g, '');
+  if (digits.length >= 3 && /^[\d\s()+.-]+$/.test(search))
+    or.push({ 'traits.phone': { $regex: digits.split('').join('\\D*') } });
+  return { $or: or };
 }
 
 export async function customerRoutes(
@@ -37,16 +56,22 @@ export async function customerRoutes(
 
   app.get<{ Querystring: Static<typeof SearchQuery> }>(
     '/customers',
-    { config, schema: { tags, querystring: SearchQuery, response: { 200: Type.Array(CustomerSummary) } } },
+    {
+      config,
+      schema: {
+        tags,
+        description:
+          'Customers whose id starts with, or whose email, name or phone contains, the search; the most recently active first (all customers when the search is empty)',
+        querystring: SearchQuery,
+        response: { 200: Type.Array(CustomerSummary) },
+      },
+    },
     async (req, reply) => {
       const search = req.query.search?.trim();
-      const filter = search
-        ? { $or: [{ _id: search }, { 'traits.email': { $regex: `^${escapeRegex(search)}`, $options: 'i' } }] }
-        : {};
       const docs = await profiles
-        .find(filter as never)
+        .find((search ? customerSearchFilter(search) : {}) as never)
         .sort({ updatedAt: -1 })
-        .limit(50)
+        .limit(req.query.limit ?? 50)
         .toArray();
       return reply.type('application/json').send(losslessJson(docs.map(toProfile)));
     },

@@ -1,5 +1,5 @@
 import { DEFAULT_DELIVERY_SETTINGS, subscriptionStore } from '@itinera/nodes/send';
-import { AnyObject, COLLECTIONS } from '@itinera/schemas';
+import { AnyObject, COLLECTIONS, DeliverySettings } from '@itinera/schemas';
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { Services } from '../app.ts';
@@ -7,28 +7,6 @@ import type { Services } from '../app.ts';
 const tags = ['delivery'];
 const IdParams = Type.Object({ id: Type.String({ minLength: 1 }) });
 type IdParams = Static<typeof IdParams>;
-const Channel = Type.Union(['email', 'sms', 'push', 'webhook'].map((c) => Type.Literal(c)));
-const HHMM = Type.String({ pattern: '^([01]\\d|2[0-3]):[0-5]\\d$' });
-const DeliverySettings = Type.Object(
-  {
-    quietHours: Type.Union([
-      Type.Object({ start: HHMM, end: HHMM }, { additionalProperties: false }),
-      Type.Null(),
-    ]),
-    frequencyCaps: Type.Array(
-      Type.Object(
-        {
-          channel: Channel,
-          max: Type.Integer({ minimum: 1 }),
-          windowHours: Type.Number({ minimum: 0.01, maximum: 24 * 31 }),
-        },
-        { additionalProperties: false },
-      ),
-      { maxItems: 20 },
-    ),
-  },
-  { additionalProperties: false },
-);
 /** A partial update: only the halves sent are replaced. */
 const DeliverySettingsPatch = Type.Partial(DeliverySettings, {
   additionalProperties: false,

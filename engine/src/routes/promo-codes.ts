@@ -1,3 +1,4 @@
+import { PromoPoolView } from '@itinera/schemas';
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { Services } from '../app.ts';
@@ -33,19 +34,6 @@ const CodesBody = {
 const read = { capability: 'journeys:read' } as const;
 const write = { capability: 'journeys:write' } as const;
 const tags = ['promo-codes'];
-const PoolView = Type.Object(
-  {
-    id: Type.String(),
-    name: Type.String(),
-    kind: Type.Union([Type.Literal('list'), Type.Literal('pattern')]),
-    createdAt: Type.String({ format: 'date-time' }),
-    total: Type.Union([Type.Integer(), Type.Null()]),
-    assigned: Type.Integer(),
-    remaining: Type.Union([Type.Integer(), Type.Null()]),
-    exhaustedAt: Type.Union([Type.String(), Type.Null()]),
-  },
-  { additionalProperties: true },
-);
 const Added = Type.Object(
   { added: Type.Integer(), duplicates: Type.Integer() },
   { additionalProperties: true },
@@ -60,17 +48,17 @@ export async function promoCodeRoutes(app: FastifyInstance, { db }: Services) {
 
     scoped.post<{ Body: Static<typeof PoolInput> }>(
       '/promo-pools',
-      { config: write, schema: { tags, body: PoolInput, response: { 201: PoolView } } },
+      { config: write, schema: { tags, body: PoolInput, response: { 201: PromoPoolView } } },
       async (req, reply) => reply.status(201).send(await promo.create(req.body)),
     );
     scoped.get(
       '/promo-pools',
-      { config: read, schema: { tags, response: { 200: Type.Array(PoolView) } } },
+      { config: read, schema: { tags, response: { 200: Type.Array(PromoPoolView) } } },
       () => promo.list(),
     );
     scoped.get<{ Params: IdParams }>(
       '/promo-pools/:id',
-      { config: read, schema: { tags, params: IdParams, response: { 200: PoolView } } },
+      { config: read, schema: { tags, params: IdParams, response: { 200: PromoPoolView } } },
       (req) => promo.get(req.params.id),
     );
     scoped.post<{ Params: IdParams; Body: Static<typeof CodesJson> | string }>(

@@ -1,3 +1,4 @@
+import { MessageChannel, RenderedMessage, TemplateView } from '@itinera/schemas';
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { Services } from '../app.ts';
@@ -10,14 +11,8 @@ const tags = ['templates'];
 
 const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 100 }) });
 type IdParams = Static<typeof IdParams>;
-const Channel = Type.Union([
-  Type.Literal('email'),
-  Type.Literal('sms'),
-  Type.Literal('push'),
-  Type.Literal('webhook'),
-]);
 const parts = {
-  channel: Channel,
+  channel: MessageChannel,
   subject: Type.Optional(
     Type.String({ maxLength: 2_000, description: 'Liquid; email subject or push title' }),
   ),
@@ -51,38 +46,23 @@ const target = {
 };
 const PreviewBody = Type.Object(target, { additionalProperties: false });
 const AdHocPreviewBody = Type.Object({ ...parts, ...target }, { additionalProperties: false });
-const Template = Type.Object(
-  {
-    id: Type.String(),
-    ...fields,
-    createdAt: Type.String({ format: 'date-time' }),
-    updatedAt: Type.String({ format: 'date-time' }),
-  },
-  { additionalProperties: true },
-);
-const Rendered = Type.Object({
-  subject: Type.Union([Type.String(), Type.Null()]),
-  body: Type.String(),
-  text: Type.Union([Type.String(), Type.Null()]),
-});
-
 /** Reusable message templates and their preview against a real customer. */
 export async function templateRoutes(app: FastifyInstance, services: Services) {
   const pool = renderPool();
   app.addHook('onClose', () => pool.close());
   const templates = templateService(services.db, services.journeys, pool.render);
 
-  app.get('/templates', { config: read, schema: { tags, response: { 200: Type.Array(Template) } } }, () =>
+  app.get('/templates', { config: read, schema: { tags, response: { 200: Type.Array(TemplateView) } } }, () =>
     templates.list(),
   );
   app.post<{ Body: Static<typeof TemplateBody> }>(
     '/templates',
-    { config: write, schema: { tags, body: TemplateBody, response: { 201: Template } } },
+    { config: write, schema: { tags, body: TemplateBody, response: { 201: TemplateView } } },
     async (req, reply) => reply.status(201).send(await templates.create(req.body)),
   );
   app.post<{ Body: Static<typeof AdHocPreviewBody> }>(
     '/templates/preview',
-    { config: read, schema: { tags, body: AdHocPreviewBody, response: { 200: Rendered } } },
+    { config: read, schema: { tags, body: AdHocPreviewBody, response: { 200: RenderedMessage } } },
     (req) => {
       const { customerId, event, ...content } = req.body;
       return templates.previewContent(content, customerId, event);
@@ -90,12 +70,15 @@ export async function templateRoutes(app: FastifyInstance, services: Services) {
   );
   app.get<{ Params: IdParams }>(
     '/templates/:id',
-    { config: read, schema: { tags, params: IdParams, response: { 200: Template } } },
+    { config: read, schema: { tags, params: IdParams, response: { 200: TemplateView } } },
     (req) => templates.get(req.params.id),
   );
   app.put<{ Params: IdParams; Body: Static<typeof TemplatePatch> }>(
     '/templates/:id',
-    { config: write, schema: { tags, params: IdParams, body: TemplatePatch, response: { 200: Template } } },
+    {
+      config: write,
+      schema: { tags, params: IdParams, body: TemplatePatch, response: { 200: TemplateView } },
+    },
     (req) => templates.update(req.params.id, req.body),
   );
   app.delete<{ Params: IdParams }>(
@@ -108,7 +91,10 @@ export async function templateRoutes(app: FastifyInstance, services: Services) {
   );
   app.post<{ Params: IdParams; Body: Static<typeof PreviewBody> }>(
     '/templates/:id/preview',
-    { config: read, schema: { tags, params: IdParams, body: PreviewBody, response: { 200: Rendered } } },
+    {
+      config: read,
+      schema: { tags, params: IdParams, body: PreviewBody, response: { 200: RenderedMessage } },
+    },
     (req) => templates.preview(req.params.id, req.body.customerId, req.body.event),
   );
 }

@@ -1,2 +1,3 @@
 export * from './keys.ts';
 export * from './responses.ts';
+export * from './settings.ts';
