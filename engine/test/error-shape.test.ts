@@ -41,6 +41,16 @@ describe('API errors follow { error, message, field }', () => {
     }
   });
 
+  it("reads a text/plain body on the tracking routes as JSON, as browsers' sendBeacon sends it", async () => {
+    const beacon = await raw('POST', '/v1/track', '{"userId":"beacon","event":"Page Left"}', {
+      'content-type': 'text/plain;charset=UTF-8',
+    });
+    expect(beacon.statusCode, beacon.body).toBe(200);
+    expect(beacon.json()).toMatchObject({ accepted: 1 });
+    const broken = await raw('POST', '/v1/track', 'not json', { 'content-type': 'text/plain' });
+    expect([broken.statusCode, broken.json().field]).toEqual([400, 'body']);
+  });
+
   it('refuses unknown query-string keys on every route with a 400 naming the key', async () => {
     const where = await h.call('GET', '/v1/enrollments?$where=1');
     expect(where).toMatchObject({ status: 400, body: { field: '$where' } });

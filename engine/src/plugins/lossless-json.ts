@@ -13,24 +13,30 @@ const MAY_LOSE_DIGITS = /\d{16}|[eE][+-]?\d{3}/;
 
 /**
  * JSON bodies in this scope keep numbers a double cannot hold as {@link RawNumber}s. The default parser
- * runs first, so prototype-poisoning checks and its error answers are unchanged.
+ * runs first, so prototype-poisoning checks and its error answers are unchanged. `text/plain` bodies are
+ * read as JSON too: browsers' `sendBeacon` (analytics.js on page unload) sends them so.
  */
 export function registerLosslessJsonBodies(app: FastifyInstance): void {
   const parseDefault = app.getDefaultJsonParser('error', 'error');
-  app.addContentTypeParser('application/json', { parseAs: 'string' }, (request, body, done) => {
-    parseDefault(request, body as string, (error, value) => {
-      if (error || !MAY_LOSE_DIGITS.test(body as string)) return done(error, value);
-      try {
-        done(null, parse(body as string, null, parseNumber));
-      } catch (cause) {
-        done(
-          Object.assign(new Error(`Body is not storable JSON: ${(cause as Error).message}`), {
-            statusCode: 400,
-          }),
-        );
-      }
-    });
-  });
+  app.removeContentTypeParser('text/plain');
+  app.addContentTypeParser(
+    ['application/json', 'text/plain'],
+    { parseAs: 'string' },
+    (request, body, done) => {
+      parseDefault(request, body as string, (error, value) => {
+        if (error || !MAY_LOSE_DIGITS.test(body as string)) return done(error, value);
+        try {
+          done(null, parse(body as string, null, parseNumber));
+        } catch (cause) {
+          done(
+            Object.assign(new Error(`Body is not storable JSON: ${(cause as Error).message}`), {
+              statusCode: 400,
+            }),
+          );
+        }
+      });
+    },
+  );
 }
 
 /** JSON text in which {@link RawNumber}s are written as the numbers they were sent as. */
