@@ -17,6 +17,9 @@ export type NodeCategory = 'trigger' | 'timing' | 'logic' | 'action' | 'goal' | 
  */
 export type NodeRole = 'trigger' | 'goal' | 'step';
 
+/** A callback taking the node's config, checked bivariantly so a typed definition is a `NodeTypeDefinition`. */
+type ConfigFn<C, R> = { bivarianceHack(config: C): R }['bivarianceHack'];
+
 export interface NodeTypeDefinition<S extends TSchema = TSchema> {
   type: string;
   title: string;
@@ -28,7 +31,7 @@ export interface NodeTypeDefinition<S extends TSchema = TSchema> {
   configSchema: S;
   defaultConfig: Static<S>;
   /** Output ports, fixed or derived from the node's config (split branches). Empty = terminal node. */
-  ports: readonly OutputPort[] | ((config: Static<S>) => OutputPort[]);
+  ports: readonly OutputPort[] | ConfigFn<Static<S>, OutputPort[]>;
   /** True when the node can hold a customer for a while; only such nodes may close a loop. */
   canWait?: boolean;
   /**
@@ -36,9 +39,9 @@ export interface NodeTypeDefinition<S extends TSchema = TSchema> {
    * waiting customer only with events some node of the journey listens for. `'all'` receives every event.
    * Undeclared: a node that `canWait` is assumed to listen to all events, any other node to none.
    */
-  listensFor?: (config: Static<S>) => EventMatcher[] | 'all';
+  listensFor?: ConfigFn<Static<S>, EventMatcher[] | 'all'>;
   /** Checks the schema cannot express; return readable messages. */
-  validate?: (config: Static<S>, graph: JourneyGraph) => string[];
+  validate?(config: Static<S>, graph: JourneyGraph): string[];
 }
 
 export function portsOf(definition: NodeTypeDefinition, config: unknown): OutputPort[] {

@@ -1,4 +1,4 @@
-import { defineNodeType, PropertyFilter } from '@itinera/schemas';
+import { defineNodeType, type NodeTypeDefinition, PropertyFilter } from '@itinera/schemas';
 import { Type } from '@sinclair/typebox';
 
 const Rule = Type.Object(
@@ -54,7 +54,7 @@ const Rule = Type.Object(
   { additionalProperties: false, title: 'Rule' },
 );
 
-export const conditionNode = defineNodeType({
+export const conditionNode: NodeTypeDefinition = defineNodeType({
   type: 'condition',
   title: 'Condition',
   category: 'logic',

@@ -1,10 +1,10 @@
-import { defineNodeType } from '@itinera/schemas';
+import { defineNodeType, type NodeTypeDefinition } from '@itinera/schemas';
 import { Type } from '@sinclair/typebox';
 import { Duration } from '../shared/duration.ts';
 
 const Weekday = Type.Integer({ minimum: 1, maximum: 7 });
 
-export const waitNode = defineNodeType({
+export const waitNode: NodeTypeDefinition = defineNodeType({
   type: 'wait',
   title: 'Wait',
   category: 'timing',
