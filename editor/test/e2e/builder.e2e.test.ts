@@ -1,19 +1,14 @@
-import { existsSync, mkdirSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import type { Browser, Page } from 'playwright-core';
 import type { PreviewServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it, onTestFailed } from 'vitest';
-import { CHROMIUM, launchChromium } from '../../../test/support/browser.ts';
+import { launchChromium } from '../../../test/support/browser.ts';
 import { devServerHarness, eventually, type Harness } from '../../../test/support/harness.ts';
 import { SCREENSHOTS, serveEditor } from './servers.ts';
+import { skipWithoutChromium, T } from './session.ts';
 
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium)
-  console.warn(`Skipping the editor e2e test: ${CHROMIUM} is missing (apt-get install chromium).`);
-
-const T = (id: string) => `[data-testid="${id}"]`;
-
-describe.skipIf(!hasChromium)('journey builder and inspector in a real browser', () => {
+describe.skipIf(skipWithoutChromium)('journey builder and inspector in a real browser', () => {
   let h: Harness;
   let browser: Browser;
   let editor: { url: string; server: PreviewServer };

@@ -4,7 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { eventually } from '../../../test/support/harness.ts';
 import { graph } from '../../../test/support/journeys.ts';
 import { SCREENSHOTS } from './servers.ts';
-import { hasChromium, hasText, sharedEditorSession, T } from './session.ts';
+import { hasText, sharedEditorSession, skipWithoutChromium, T } from './session.ts';
 
 /** One node under the other, as a top-down layout would place them. */
 const stacked = (g: JourneyGraph): JourneyGraph => ({
@@ -62,7 +62,7 @@ const branching = (): JourneyGraph =>
     ],
   );
 
-describe.skipIf(!hasChromium)('a readable canvas and support views that hold up', () => {
+describe.skipIf(skipWithoutChromium)('a readable canvas and support views that hold up', () => {
   const s = sharedEditorSession();
 
   /** The canvas zoom, read from React Flow's viewport transform. */

@@ -1,9 +1,9 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SCREENSHOTS } from './servers.ts';
-import { hasChromium, hasText, sharedEditorSession, T } from './session.ts';
+import { hasText, sharedEditorSession, skipWithoutChromium, T } from './session.ts';
 
-describe.skipIf(!hasChromium)('the customers page in a real browser', () => {
+describe.skipIf(skipWithoutChromium)('the customers page in a real browser', () => {
   const s = sharedEditorSession();
 
   it('lists recently active customers, then finds them by name, email part and phone', async () => {

@@ -3,7 +3,7 @@ import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { graph } from '../../../test/support/journeys.ts';
 import { SCREENSHOTS } from './servers.ts';
-import { hasChromium, hasText, sharedEditorSession, T } from './session.ts';
+import { hasText, sharedEditorSession, skipWithoutChromium, T } from './session.ts';
 
 const simple = () =>
   graph(
@@ -14,7 +14,7 @@ const simple = () =>
     ['trigger_1->exit_1'],
   );
 
-describe.skipIf(!hasChromium)('journey settings in the builder', () => {
+describe.skipIf(skipWithoutChromium)('journey settings in the builder', () => {
   const s = sharedEditorSession();
   const server = async (id: string) => (await s.h.call('GET', `/v1/journeys/${id}`)).body;
   const open = async (page: Page, id: string) => {

@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { hasChromium, hasText, sharedEditorSession, T } from './session.ts';
+import { hasText, sharedEditorSession, skipWithoutChromium, T } from './session.ts';
 
 /** Presses Tab until the focused element matches the selector: how a keyboard user gets somewhere. */
 async function tabTo(page: Page, selector: string, limit = 80) {
@@ -11,7 +11,7 @@ async function tabTo(page: Page, selector: string, limit = 80) {
   throw new Error(`Tab never reached ${selector}`);
 }
 
-describe.skipIf(!hasChromium)('keyboard only', () => {
+describe.skipIf(skipWithoutChromium)('keyboard only', () => {
   const s = sharedEditorSession();
 
   it('builds and publishes a journey without touching the mouse', async () => {

@@ -1,7 +1,7 @@
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { graph } from '../../../test/support/journeys.ts';
-import { hasChromium, hasText, sharedEditorSession, T } from './session.ts';
+import { hasText, sharedEditorSession, skipWithoutChromium, T } from './session.ts';
 
 /** Pairs of node ids whose boxes on screen overlap, where one of them is an added node. */
 const coveredBy = async (page: Page, added: string[]) => {
@@ -18,7 +18,7 @@ const coveredBy = async (page: Page, added: string[]) => {
     .flatMap((a) => boxes.filter((b) => b.id !== a.id && meet(a.box, b.box)).map((b) => `${a.id}/${b.id}`));
 };
 
-describe.skipIf(!hasChromium)('the palette search', () => {
+describe.skipIf(skipWithoutChromium)('the palette search', () => {
   const s = sharedEditorSession();
 
   it('narrows the node types, adds the first match with Enter, each in free space', async () => {

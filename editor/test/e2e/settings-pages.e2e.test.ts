@@ -1,9 +1,9 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { SCREENSHOTS } from './servers.ts';
-import { hasChromium, hasText, sharedEditorSession, T } from './session.ts';
+import { hasText, sharedEditorSession, skipWithoutChromium, T } from './session.ts';
 
-describe.skipIf(!hasChromium)('settings pages: delivery, templates and promo pools', () => {
+describe.skipIf(skipWithoutChromium)('settings pages: delivery, templates and promo pools', () => {
   const s = sharedEditorSession();
   const shot = (name: string) => path.join(SCREENSHOTS, `${name}.png`);
 

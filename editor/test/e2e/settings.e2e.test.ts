@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs';
 import type { Browser, Page } from 'playwright-core';
 import type { PreviewServer } from 'vite';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -6,12 +5,11 @@ import { connectDatabase } from '../../../engine/src/db.ts';
 import { type ApiHarness, apiHarness } from '../../../engine/test/support/api.ts';
 import { killStore, ownStore } from '../../../engine/test/support/own-store.ts';
 import type { StartedMongo } from '../../../scripts/lib/servers.mjs';
-import { CHROMIUM, launchChromium } from '../../../test/support/browser.ts';
+import { launchChromium } from '../../../test/support/browser.ts';
 import { serveEditor } from './servers.ts';
+import { skipWithoutChromium, T } from './session.ts';
 
-const T = (id: string) => `[data-testid="${id}"]`;
-
-describe.skipIf(!existsSync(CHROMIUM))('API keys settings and the outage banner in a real browser', () => {
+describe.skipIf(skipWithoutChromium)('API keys settings and the outage banner in a real browser', () => {
   let store: StartedMongo;
   let closeClient: () => Promise<void>;
   let h: ApiHarness;
