@@ -33,6 +33,10 @@ export const COLLECTIONS = {
   erasedCustomers: 'erased_customers',
   /** One document per running worker: its task queue, the node types it can run, when it was last seen. */
   workers: 'workers',
+  /** One doc per version migration of a journey (from, to, mapping), created by the API that starts it. */
+  migrations: 'journey_migrations',
+  /** One doc per (migration, enrollment): claimed by unique insert before the move; the workflow adds the outcome. */
+  migrationMoves: 'journey_migration_moves',
 } as const;
 
 /**

@@ -40,7 +40,7 @@ export function enrollmentWorkflowId(journeyId: string, customerId: string, entr
 }
 
 export const ENROLLMENT_WORKFLOW = 'journeyWorkflow';
-export const SIGNALS = { event: 'customerEvent', exit: 'exitEnrollment' } as const;
+export const SIGNALS = { event: 'customerEvent', exit: 'exitEnrollment', move: 'moveToVersion' } as const;
 export const QUERIES = { state: 'enrollmentState' } as const;
 
 /** A graph as the workflow needs it: editor-only fields (canvas positions) may be left out. */
@@ -77,6 +77,36 @@ export interface InterpreterState {
   nextSeq: number;
   /** A wait that was in progress when the run continued as new: resumed with the same deadline. */
   wait?: { nodeId: string; visit: number; untilMs: number; fromSeq: number };
+  /** Version migrations this enrollment already answered (moved or refused), so a repeated request is a no-op. */
+  migrations?: string[];
+}
+
+/** Asks a running enrollment to continue on another version of its journey (signal `SIGNALS.move`). */
+export interface VersionMove {
+  migrationId: string;
+  journey: EnrollmentInput['journey'];
+  /** From-version node id to to-version node id; a customer at a node not listed stays where they are. */
+  mapping: Record<string, string>;
+}
+
+/** What the interpreter records when it answers a `VersionMove`. */
+export interface MoveRecord {
+  migrationId: string;
+  enrollmentId: string;
+  journeyId: string;
+  customerId: string;
+  fromVersion: number;
+  toVersion: number;
+  fromNodeId: string;
+  fromNodeType: string;
+  visit: number;
+  at: string;
+  outcome: 'moved' | 'refused';
+  reason: string;
+  /** Set when moved. */
+  toNodeId: string | null;
+  /** The wait deadline carried to the new node, when one was. */
+  keptWakeAt: string | null;
 }
 
 export interface EnrollmentState {

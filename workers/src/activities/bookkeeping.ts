@@ -1,16 +1,25 @@
-import { COLLECTIONS, decodeRecord, type Profile, type StepRecord, type WaitRecord } from '@itinera/schemas';
+import {
+  COLLECTIONS,
+  decodeRecord,
+  type MoveRecord,
+  type Profile,
+  type StepRecord,
+  type WaitRecord,
+} from '@itinera/schemas';
 import type { Db } from 'mongodb';
 
 export interface BookkeepingActivities {
   loadProfile(customerId: string): Promise<Profile>;
   markWaiting(wait: WaitRecord): Promise<void>;
   recordStep(step: StepRecord): Promise<void>;
+  recordMove(move: MoveRecord): Promise<void>;
 }
 
 /** Local activities that keep Mongo's view of each enrollment (timeline, current node, wake-up) current. */
 export function bookkeepingActivities(db: Db): BookkeepingActivities {
   const enrollments = db.collection(COLLECTIONS.enrollments);
   const steps = db.collection(COLLECTIONS.steps);
+  const moves = db.collection(COLLECTIONS.migrationMoves);
   return {
     async loadProfile(customerId) {
       const doc = await db.collection(COLLECTIONS.profiles).findOne({ _id: customerId as never });
@@ -40,6 +49,48 @@ export function bookkeepingActivities(db: Db): BookkeepingActivities {
       await enrollments.updateOne(
         { _id: step.enrollmentId as never },
         { $set: { ...update, waitingFor: null, nextWakeAt: null, updatedAt: step.at } },
+      );
+    },
+
+    /** The timeline line, the migration's answer for this enrollment and, when moved, the enrollment's new place. */
+    async recordMove(move) {
+      const { migrationId, enrollmentId, outcome, reason, toNodeId, keptWakeAt, at } = move;
+      await steps.updateOne(
+        { _id: `${enrollmentId}:move:${migrationId}` as never },
+        {
+          $set: {
+            enrollmentId,
+            journeyId: move.journeyId,
+            customerId: move.customerId,
+            nodeId: move.fromNodeId,
+            nodeType: move.fromNodeType,
+            visit: move.visit,
+            at,
+            outcome,
+            port: null,
+            reason,
+            data: { migrationId, fromVersion: move.fromVersion, toVersion: move.toVersion, toNodeId },
+          },
+        },
+        { upsert: true },
+      );
+      await moves.updateOne(
+        { _id: `${migrationId}:${enrollmentId}` as never },
+        { $set: { migrationId, enrollmentId, outcome, reason, toNodeId, keptWakeAt, answeredAt: at } },
+        { upsert: true },
+      );
+      if (outcome !== 'moved') return;
+      await enrollments.updateOne(
+        { _id: enrollmentId as never },
+        {
+          $set: {
+            version: move.toVersion,
+            currentNodeId: toNodeId,
+            waitingFor: null,
+            nextWakeAt: keptWakeAt,
+            updatedAt: at,
+          },
+        },
       );
     },
   };

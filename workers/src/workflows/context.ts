@@ -38,6 +38,17 @@ export class Interrupted extends Error {
   }
 }
 
+/** Thrown out of a plain wait when the enrollment is asked to move to another version; carries the wait. */
+export class Relocating extends Error {
+  constructor(readonly wait: CarriedWait) {
+    super('Enrollment moving to another version');
+    this.name = 'Relocating';
+  }
+}
+
+/** Node types whose wait a version move may interrupt: they do nothing but wait. Others finish their step. */
+const RELOCATABLE_WAITS = new Set(['wait', 'wait_for_event']);
+
 /** Mutable state the signal handlers and the executors share. */
 export interface Mailbox {
   pendingEvents: (CustomerEvent & { seq: number })[];
@@ -48,6 +59,8 @@ export interface Mailbox {
   historyFull(): boolean;
   /** Continues as new mid-wait (never returns); the new run resumes this wait until the same deadline. */
   moveWait(wait: CarriedWait): Promise<never>;
+  /** True while a request to move to another journey version waits to be answered. */
+  relocating(): boolean;
 }
 
 /** A wait carried across continue-as-new: same node visit, same deadline, same first event considered. */
@@ -102,7 +115,12 @@ export function createContext(
   const waitUntil = async (done: () => boolean, timeoutMs: number, untilMs: number, fromSeq: number) => {
     const movable = isPatched('continue-as-new-mid-wait');
     const mustMove = () => movable && mailbox.historyFull();
-    await condition(() => mailbox.interrupted() || done() || mustMove(), timeoutMs);
+    const leaving = () => RELOCATABLE_WAITS.has(node.type) && mailbox.relocating();
+    await condition(() => mailbox.interrupted() || done() || leaving() || mustMove(), timeoutMs);
+    if (!mailbox.interrupted() && !done() && leaving()) {
+      clearWait();
+      throw new Relocating({ nodeId: node.id, visit, untilMs, fromSeq });
+    }
     if (!mailbox.interrupted() && !done() && mustMove()) {
       await mailbox.moveWait({ nodeId: node.id, visit, untilMs, fromSeq });
     }

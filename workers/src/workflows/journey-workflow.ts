@@ -11,6 +11,7 @@ import {
   QUERIES,
   SIGNALS,
   type StepRecord,
+  type VersionMove,
 } from '@itinera/schemas';
 import {
   ActivityFailure,
@@ -28,9 +29,11 @@ import {
   createContext,
   Interrupted,
   type Mailbox,
+  Relocating,
   type WaitStatus,
 } from './context.ts';
 import { releasePatches } from './release.ts';
+import { decideMove, MAX_ANSWERED_MIGRATIONS, MIGRATE_PATCH, moveSignal } from './version-move.ts';
 
 export const customerEventSignal = defineSignal<[CustomerEvent]>(SIGNALS.event);
 export const exitSignal = defineSignal<[{ reason?: string }]>(SIGNALS.exit);
@@ -50,9 +53,9 @@ interface Ending {
 
 /** Interprets one customer's path through one pinned journey version. */
 export async function journeyWorkflow(input: EnrollmentInput): Promise<EnrollmentStatus> {
-  const { graph } = input.journey;
-  const nodes = new Map(graph.nodes.map((n) => [n.id, n]));
-  const goals = graph.nodes.filter((n) => n.type === 'goal');
+  let { graph } = input.journey;
+  let nodes = new Map(graph.nodes.map((n) => [n.id, n]));
+  let goals = graph.nodes.filter((n) => n.type === 'goal');
   const trigger = graph.nodes.find((n) => n.type === 'trigger');
   const state: InterpreterState = input.resume ?? {
     currentNodeId: trigger?.id ?? '',
@@ -66,6 +69,9 @@ export async function journeyWorkflow(input: EnrollmentInput): Promise<Enrollmen
   const seen = new Set(state.seenMessageIds);
   const status: WaitStatus = { waitingFor: null, nextWakeAt: null };
   let ending: Ending | null = null;
+  /** A request to continue on another version, answered between steps or by leaving a plain wait. */
+  let moveRequest: VersionMove | null = null;
+  const answeredMoves = new Set(state.migrations ?? []);
 
   const historyLimit = input.historyLimit ?? DEFAULT_HISTORY_LIMIT;
   const historyFull = () => {
@@ -82,6 +88,7 @@ export async function journeyWorkflow(input: EnrollmentInput): Promise<Enrollmen
     interrupted: () => ending !== null,
     historyFull,
     moveWait: continueWith,
+    relocating: () => moveRequest !== null,
   };
   /** The node running now; a goal or an exit request cancels it, including an activity mid-retry. */
   let running: CancellationScope | null = null;
@@ -113,6 +120,11 @@ export async function journeyWorkflow(input: EnrollmentInput): Promise<Enrollmen
       outcome: 'exited',
     };
     running?.cancel();
+  });
+  setHandler(moveSignal, (request) => {
+    if (ending || moveRequest || answeredMoves.has(request.migrationId)) return;
+    if (!isPatched(MIGRATE_PATCH)) return;
+    moveRequest = request;
   });
   setHandler(stateQuery, () => ({ currentNodeId: ending ? null : state.currentNodeId, ...status }));
 
@@ -168,7 +180,29 @@ export async function journeyWorkflow(input: EnrollmentInput): Promise<Enrollmen
     }
   };
 
+  /** Answers the pending move: records it, then either switches onto the new graph or stays (resuming `left`). */
+  const answerMove = async (request: VersionMove, left: CarriedWait | undefined) => {
+    moveRequest = null;
+    answeredMoves.add(request.migrationId);
+    state.migrations = [...answeredMoves].slice(-MAX_ANSWERED_MIGRATIONS);
+    const nodeType = nodes.get(state.currentNodeId)?.type ?? 'unknown';
+    const where = { input, nodeId: state.currentNodeId, nodeType, visits: state.visits, left };
+    const { record, resume } = decideMove(request, where);
+    await bookkeeping.recordMove(record);
+    state.wait = resume;
+    if (record.outcome !== 'moved' || !record.toNodeId) return;
+    input.journey = request.journey;
+    graph = request.journey.graph;
+    nodes = new Map(graph.nodes.map((n) => [n.id, n]));
+    goals = graph.nodes.filter((n) => n.type === 'goal');
+    state.currentNodeId = record.toNodeId;
+  };
+  let leftWait: CarriedWait | undefined;
+
   for (;;) {
+    if (moveRequest && !ending) await answerMove(moveRequest, leftWait);
+    else if (leftWait) state.wait = leftWait;
+    leftWait = undefined;
     const node = nodes.get(state.currentNodeId);
     const carried = state.wait?.nodeId === state.currentNodeId ? state.wait : undefined;
     state.wait = undefined;
@@ -200,6 +234,10 @@ export async function journeyWorkflow(input: EnrollmentInput): Promise<Enrollmen
       result = await runNode(node, visit, carried);
     } catch (error) {
       if ((error instanceof Interrupted || isCancellation(error)) && ending) return finish(ending, visit);
+      if (error instanceof Relocating) {
+        leftWait = error.wait;
+        continue;
+      }
       if (isCancellation(error) && isPatched('cancellation-records-end')) {
         const reason = 'Cancelled: the enrollment workflow was cancelled';
         return finish(
