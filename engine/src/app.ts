@@ -19,6 +19,7 @@ import { ingestionRoutes } from './routes/ingestion.ts';
 import { journeyRoutes } from './routes/journeys.ts';
 import { linkRoutes } from './routes/links.ts';
 import { metaRoutes } from './routes/meta.ts';
+import { migrationRoutes } from './routes/migrations.ts';
 import { promoCodeRoutes } from './routes/promo-codes.ts';
 import { templateRoutes } from './routes/templates.ts';
 import { capabilityCheck } from './services/capabilities.ts';
@@ -26,6 +27,7 @@ import { enrollmentService, type TemporalTarget } from './services/enrollments.t
 import { type ErasureService, erasureService } from './services/erasure.ts';
 import { ingestionService } from './services/ingestion.ts';
 import { journeyService } from './services/journeys.ts';
+import { migrationService } from './services/migrations.ts';
 
 export interface AppOptions {
   db: Db;
@@ -42,6 +44,7 @@ export interface Services {
   ingestion: ReturnType<typeof ingestionService>;
   erasure: ErasureService;
   capabilities: ReturnType<typeof capabilityCheck>;
+  migrations: ReturnType<typeof migrationService>;
 }
 
 export function createServices(db: Db, temporal: TemporalTarget): Services {
@@ -55,6 +58,7 @@ export function createServices(db: Db, temporal: TemporalTarget): Services {
     ingestion,
     erasure: erasureService(db, temporal, enrollments),
     capabilities: capabilityCheck(db, temporal.taskQueue),
+    migrations: migrationService(db, journeys, enrollments.router),
   };
 }
 
@@ -122,6 +126,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         templateRoutes,
         deliveryRoutes,
         apiKeyRoutes,
+        migrationRoutes,
       ])
         await routes(v1, services);
       await metaRoutes(v1);

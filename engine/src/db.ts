@@ -65,6 +65,7 @@ export const INDEXES: Record<string, IndexSpecification[]> = {
     { status: 1, enteredAt: -1 }, // enrollment list by status
     { enteredAt: -1 }, // enrollment list
     { journeyId: 1, customerId: 1, entryNumber: -1 }, // a customer's latest entry into a journey
+    { journeyId: 1, version: 1, status: 1, _id: 1 }, // a version's waiting customers, paged (migrations)
   ],
   [COLLECTIONS.steps]: [
     { enrollmentId: 1, at: 1, visit: 1 }, // an enrollment's timeline
@@ -93,6 +94,7 @@ export const INDEXES: Record<string, IndexSpecification[]> = {
   [COLLECTIONS.capSlots]: [{ customerId: 1, channel: 1, at: 1 }],
   [COLLECTIONS.subscriptions]: [{ customerId: 1 }],
   [COLLECTIONS.leases]: [{ name: 1, bucket: 1 }],
+  [COLLECTIONS.migrationMoves]: [{ migrationId: 1, _id: 1 }], // a migration's moves
 };
 
 /** Claims by unique insert rely on these, on every store. */
