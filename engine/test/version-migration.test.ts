@@ -1,0 +1,228 @@
+import type { JourneyGraph, MigrationPreview, MigrationRun, MigrationStatus } from '@itinera/schemas';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually, timeSkippingHarness } from '../../test/support/harness.ts';
+import { days, graph } from '../../test/support/journeys.ts';
+
+const segmentIs = (value: string) => ({
+  combinator: 'and',
+  rules: [{ kind: 'attribute', path: 'segment', op: 'eq', value }],
+});
+const email = (body: string) => ({ channel: 'email', subject: body, body });
+const waitDays = (amount: number) => ({ mode: 'duration', duration: { amount, unit: 'days' } });
+
+/** Welcome, then by segment: a: wait 2 days; b: wait for "purchased"; c: wait 4 days; others: wait 3 days. */
+const v1: JourneyGraph = graph(
+  [
+    { id: 'start', type: 'trigger', config: { kind: 'event', event: 'signed_up', reentry: 'once' } },
+    { id: 'welcome', type: 'send', config: email('v1 welcome') },
+    { id: 'route', type: 'condition', config: segmentIs('a') },
+    { id: 'nap', type: 'wait', config: waitDays(2) },
+    { id: 'route2', type: 'condition', config: segmentIs('b') },
+    {
+      id: 'watch',
+      type: 'wait_for_event',
+      config: { event: 'purchased', timeout: { amount: 5, unit: 'days' } },
+    },
+    { id: 'thanks', type: 'send', config: email('v1 thanks') },
+    { id: 'route3', type: 'condition', config: segmentIs('c') },
+    { id: 'pause', type: 'wait', config: waitDays(4) },
+    { id: 'hold', type: 'wait', config: waitDays(3) },
+    { id: 'remind', type: 'send', config: email('v1 reminder') },
+    { id: 'end', type: 'exit', config: {} },
+  ],
+  [
+    'start->welcome',
+    'welcome->route',
+    'route:yes->nap',
+    'route:no->route2',
+    'nap->remind',
+    'route2:yes->watch',
+    'route2:no->route3',
+    'watch:happened->thanks',
+    'watch:timed_out->end',
+    'thanks->end',
+    'route3:yes->pause',
+    'route3:no->hold',
+    'pause->remind',
+    'hold->remind',
+    'remind->end',
+  ],
+);
+
+/** v2: new message texts, `pause` renamed `linger` (1 day), and `hold` gone. */
+const v2: JourneyGraph = {
+  nodes: v1.nodes
+    .filter((n) => n.id !== 'hold')
+    .map((n) => {
+      if (n.id === 'pause') return { ...n, id: 'linger', config: waitDays(1) };
+      if (n.type === 'send') return { ...n, config: email(String(n.config.body).replace('v1', 'v2')) };
+      return n;
+    }),
+  edges: v1.edges
+    .filter((e) => e.target !== 'hold' && e.source !== 'hold')
+    .map((e) => ({
+      ...e,
+      source: e.source === 'pause' ? 'linger' : e.source,
+      target: e.target === 'pause' ? 'linger' : e.target,
+    }))
+    .concat([{ id: 'e-end', source: 'route3', sourcePort: 'no', target: 'end' }]),
+};
+
+interface Enrollment {
+  id: string;
+  version: number;
+  status: string;
+  currentNodeId: string | null;
+  nextWakeAt: string | null;
+}
+interface Step {
+  nodeId: string;
+  at: string;
+  outcome: string;
+  reason: string;
+}
+
+describe('moving waiting customers to a new version', () => {
+  let h: Awaited<ReturnType<typeof timeSkippingHarness>>;
+  let journeyId: string;
+  const waitingAt: Record<string, Enrollment> = {};
+  const customers = { ann: 'a', bob: 'b', cat: 'c', dan: 'd' } as const;
+  const request = { fromVersion: 1, toVersion: 2, mapping: { pause: 'linger' } };
+
+  const enrollmentOf = async (customerId: string): Promise<Enrollment> =>
+    (await h.call('GET', `/v1/customers/${customerId}/enrollments`)).body[0];
+  const timelineOf = async (id: string): Promise<Step[]> =>
+    (await h.call('GET', `/v1/enrollments/${id}`)).body.timeline;
+  /** The texts sent, without the open-tracking pixel. */
+  const bodiesSent = async (customerId: string) =>
+    (await h.messages<{ body: string }>(customerId)).map((m) => m.body.split('<')[0]).sort();
+
+  beforeAll(async () => {
+    h = await timeSkippingHarness({});
+    journeyId = await h.publish(v1, 'Migration journey');
+    for (const [customerId, segment] of Object.entries(customers)) {
+      await h.identify(customerId, { email: `${customerId}@example.com`, segment });
+      await h.track(customerId, 'signed_up');
+    }
+    const expectedNode = { ann: 'nap', bob: 'watch', cat: 'pause', dan: 'hold' };
+    for (const [customerId, nodeId] of Object.entries(expectedNode)) {
+      waitingAt[customerId] = await eventually(async () => {
+        const e = await enrollmentOf(customerId);
+        return e?.currentNodeId === nodeId && e.nextWakeAt ? e : undefined;
+      });
+    }
+    const saved = await h.call('PUT', `/v1/journeys/${journeyId}`, { graph: v2 });
+    expect(saved.status).toBe(200);
+    expect((await h.call('POST', `/v1/journeys/${journeyId}/publish`, { note: 'v2' })).status).toBe(201);
+  }, 120_000);
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it('previews each waiting group: where it lands, its kept deadline, its next message, who stays', async () => {
+    const { status, body } = await h.call<MigrationPreview>(
+      'POST',
+      `/v1/journeys/${journeyId}/migrations/preview`,
+      request,
+    );
+    expect(status).toBe(200);
+    expect(body.suggestions).toMatchObject({ nap: 'nap', watch: 'watch', remind: 'remind' });
+    expect(body.suggestions.pause).toBeUndefined();
+    expect([body.total, body.moving, body.staying]).toEqual([4, 3, 1]);
+    const group = (id: string) => body.groups.find((g) => g.fromNodeId === id)!;
+    expect(group('nap')).toMatchObject({
+      toNodeId: 'nap',
+      suggested: true,
+      keepsDeadline: true,
+      customers: 1,
+    });
+    expect(group('nap').wakeAt?.earliest).toBe(waitingAt.ann.nextWakeAt);
+    expect(group('nap').next).toMatchObject({ nodeId: 'remind', earliestAt: waitingAt.ann.nextWakeAt });
+    expect(group('watch')).toMatchObject({ toNodeId: 'watch', keepsDeadline: true });
+    expect(group('watch').next).toMatchObject({ nodeId: 'thanks' });
+    expect(group('pause')).toMatchObject({ toNodeId: 'linger', suggested: false, keepsDeadline: true });
+    expect(group('pause').next?.earliestAt).toBe(waitingAt.cat.nextWakeAt);
+    expect(group('hold')).toMatchObject({ toNodeId: null, customers: 1 });
+    expect(group('hold').stayReason).toContain('no counterpart in v2');
+  });
+
+  it('refuses a mapping naming a node that does not exist, naming the field', async () => {
+    const { status, body } = await h.call('POST', `/v1/journeys/${journeyId}/migrations/preview`, {
+      ...request,
+      mapping: { pause: 'nowhere' },
+    });
+    expect(status).toBe(400);
+    expect(body.field).toBe('mapping.pause');
+  });
+
+  it('moves nobody on a dry run', async () => {
+    const { body } = await h.call<MigrationRun>('POST', `/v1/journeys/${journeyId}/migrations`, {
+      ...request,
+      dryRun: true,
+    });
+    expect([body.dryRun, body.signalled, body.migration, body.preview.moving]).toEqual([true, 0, null, 3]);
+    expect((await enrollmentOf('ann')).version).toBe(1);
+  });
+
+  it('moves the waiting customers as previewed, keeping deadlines; the unmapped one stays; re-running is a no-op', async () => {
+    const preview = (
+      await h.call<MigrationPreview>('POST', `/v1/journeys/${journeyId}/migrations/preview`, request)
+    ).body;
+    const run = (await h.call<MigrationRun>('POST', `/v1/journeys/${journeyId}/migrations`, request)).body;
+    expect(run.signalled).toBe(3);
+    const url = `/v1/journeys/${journeyId}/migrations/${run.migration!.id}`;
+    const done = await eventually(async () => {
+      const { body } = await h.call<MigrationStatus>('GET', url);
+      return body.counts.pending === 0 ? body : undefined;
+    });
+    expect(done.counts).toMatchObject({ claimed: 3, moved: 3, refused: 0 });
+    for (const move of done.moves) {
+      const group = preview.groups.find((g) => g.fromNodeId === move.fromNodeId)!;
+      expect(move.toNodeId).toBe(group.toNodeId);
+      expect(move.keptWakeAt).toBe(group.wakeAt?.earliest);
+    }
+
+    const ann = await enrollmentOf('ann');
+    expect([ann.version, ann.currentNodeId, ann.nextWakeAt]).toEqual([2, 'nap', waitingAt.ann.nextWakeAt]);
+    const cat = await eventually(async () => {
+      const e = await enrollmentOf('cat');
+      return e.currentNodeId === 'linger' && e.nextWakeAt ? e : undefined;
+    });
+    expect([cat.version, cat.nextWakeAt]).toEqual([2, waitingAt.cat.nextWakeAt]);
+    const dan = await enrollmentOf('dan');
+    expect([dan.version, dan.currentNodeId]).toEqual([1, 'hold']);
+    const annMoves = (await timelineOf(ann.id)).filter((s) => s.outcome === 'moved');
+    expect(annMoves.map((s) => s.reason)).toEqual([
+      `Moved from v1 node nap to v2 node nap, still waking at ${waitingAt.ann.nextWakeAt}`,
+    ]);
+
+    const again = (await h.call<MigrationRun>('POST', `/v1/journeys/${journeyId}/migrations`, request)).body;
+    const left = again.preview;
+    expect([again.migration!.id, again.signalled, left.total, left.moving]).toEqual([
+      run.migration!.id,
+      0,
+      1,
+      0,
+    ]);
+    expect((await h.call<MigrationStatus>('GET', url)).body.counts).toMatchObject({ claimed: 3, moved: 3 });
+    expect((await timelineOf(ann.id)).filter((s) => s.outcome === 'moved')).toHaveLength(1);
+  });
+
+  it('continues each moved customer on v2 at its kept deadline, with no duplicate sends', async () => {
+    await h.track('bob', 'purchased');
+    await eventually(async () => (await enrollmentOf('bob')).status === 'completed');
+    await h.env.sleep(days(5));
+    for (const customerId of Object.keys(customers))
+      await eventually(async () => (await enrollmentOf(customerId)).status !== 'active');
+
+    expect(await bodiesSent('ann')).toEqual(['v1 welcome', 'v2 reminder']);
+    expect(await bodiesSent('bob')).toEqual(['v1 welcome', 'v2 thanks']);
+    expect(await bodiesSent('cat')).toEqual(['v1 welcome', 'v2 reminder']);
+    expect(await bodiesSent('dan')).toEqual(['v1 reminder', 'v1 welcome']);
+    for (const customerId of ['ann', 'cat']) {
+      const steps = await timelineOf(waitingAt[customerId].id);
+      const remind = steps.find((s) => s.nodeId === 'remind')!;
+      expect(Date.parse(remind.at)).toBeGreaterThanOrEqual(Date.parse(waitingAt[customerId].nextWakeAt!));
+    }
+  });
+});
