@@ -82,20 +82,31 @@ interface Step {
   reason: string;
 }
 
+/** Each describe block runs on its own harness (its own database and settings). */
+let h: Awaited<ReturnType<typeof timeSkippingHarness>>;
+
+const enrollmentOf = async (customerId: string): Promise<Enrollment> =>
+  (await h.call('GET', `/v1/customers/${customerId}/enrollments`)).body[0];
+const timelineOf = async (id: string): Promise<Step[]> =>
+  (await h.call('GET', `/v1/enrollments/${id}`)).body.timeline;
+/** The texts sent, without the open-tracking pixel. */
+const bodiesSent = async (customerId: string) =>
+  (await h.messages<{ body: string }>(customerId)).map((m) => m.body.split('<')[0]).sort();
+const publishNext = async (journeyId: string, next: JourneyGraph) => {
+  expect((await h.call('PUT', `/v1/journeys/${journeyId}`, { graph: next })).status).toBe(200);
+  expect((await h.call('POST', `/v1/journeys/${journeyId}/publish`, { note: 'next' })).status).toBe(201);
+};
+const migrationDone = (url: string) =>
+  eventually(async () => {
+    const { body } = await h.call<MigrationStatus>('GET', url);
+    return body.counts.pending === 0 ? body : undefined;
+  });
+
 describe('moving waiting customers to a new version', () => {
-  let h: Awaited<ReturnType<typeof timeSkippingHarness>>;
   let journeyId: string;
   const waitingAt: Record<string, Enrollment> = {};
   const customers = { ann: 'a', bob: 'b', cat: 'c', dan: 'd' } as const;
   const request = { fromVersion: 1, toVersion: 2, mapping: { pause: 'linger' } };
-
-  const enrollmentOf = async (customerId: string): Promise<Enrollment> =>
-    (await h.call('GET', `/v1/customers/${customerId}/enrollments`)).body[0];
-  const timelineOf = async (id: string): Promise<Step[]> =>
-    (await h.call('GET', `/v1/enrollments/${id}`)).body.timeline;
-  /** The texts sent, without the open-tracking pixel. */
-  const bodiesSent = async (customerId: string) =>
-    (await h.messages<{ body: string }>(customerId)).map((m) => m.body.split('<')[0]).sort();
 
   beforeAll(async () => {
     h = await timeSkippingHarness({});
@@ -111,9 +122,7 @@ describe('moving waiting customers to a new version', () => {
         return e?.currentNodeId === nodeId && e.nextWakeAt ? e : undefined;
       });
     }
-    const saved = await h.call('PUT', `/v1/journeys/${journeyId}`, { graph: v2 });
-    expect(saved.status).toBe(200);
-    expect((await h.call('POST', `/v1/journeys/${journeyId}/publish`, { note: 'v2' })).status).toBe(201);
+    await publishNext(journeyId, v2);
   }, 120_000);
   afterAll(async () => {
     await h?.close();
@@ -171,10 +180,7 @@ describe('moving waiting customers to a new version', () => {
     const run = (await h.call<MigrationRun>('POST', `/v1/journeys/${journeyId}/migrations`, request)).body;
     expect(run.signalled).toBe(3);
     const url = `/v1/journeys/${journeyId}/migrations/${run.migration!.id}`;
-    const done = await eventually(async () => {
-      const { body } = await h.call<MigrationStatus>('GET', url);
-      return body.counts.pending === 0 ? body : undefined;
-    });
+    const done = await migrationDone(url);
     expect(done.counts).toMatchObject({ claimed: 3, moved: 3, refused: 0 });
     for (const move of done.moves) {
       const group = preview.groups.find((g) => g.fromNodeId === move.fromNodeId)!;
@@ -224,5 +230,67 @@ describe('moving waiting customers to a new version', () => {
       const remind = steps.find((s) => s.nodeId === 'remind')!;
       expect(Date.parse(remind.at)).toBeGreaterThanOrEqual(Date.parse(waitingAt[customerId].nextWakeAt!));
     }
+  });
+});
+
+describe('a customer mid-send when the migration starts', () => {
+  const hhmm = (ms: number) => new Date(ms).toISOString().slice(11, 16);
+  const sendThenWait = (text: string) =>
+    graph(
+      [
+        { id: 'start', type: 'trigger', config: { kind: 'event', event: 'joined', reentry: 'once' } },
+        { id: 'ping', type: 'send', config: email(`${text} ping`) },
+        { id: 'after', type: 'wait', config: waitDays(1) },
+        { id: 'bye', type: 'send', config: email(`${text} bye`) },
+        { id: 'end', type: 'exit', config: {} },
+      ],
+      ['start->ping', 'ping->after', 'after->bye', 'bye->end'],
+    );
+
+  beforeAll(async () => {
+    h = await timeSkippingHarness({});
+  }, 120_000);
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it('finishes the send on v1 first, then moves at the next step: one message each', async () => {
+    const now = await h.env.currentTimeMs();
+    const quietHours = { start: hhmm(now - 3_600_000), end: hhmm(now + 3 * 3_600_000) };
+    expect((await h.call('PUT', '/v1/settings/delivery', { quietHours, frequencyCaps: [] })).status).toBe(
+      200,
+    );
+    const journeyId = await h.publish(sendThenWait('v1'), 'Mid-send journey');
+    await h.identify('eve', { email: 'eve@example.com' });
+    await h.track('eve', 'joined');
+    const deferred = await eventually(async () => {
+      const e = await enrollmentOf('eve');
+      return e?.currentNodeId === 'ping' && e.nextWakeAt ? e : undefined;
+    });
+    await publishNext(journeyId, sendThenWait('v2'));
+
+    const run = (
+      await h.call<MigrationRun>('POST', `/v1/journeys/${journeyId}/migrations`, {
+        fromVersion: 1,
+        toVersion: 2,
+      })
+    ).body;
+    expect(run.preview.groups).toMatchObject([
+      { fromNodeId: 'ping', toNodeId: 'ping', keepsDeadline: false },
+    ]);
+    expect(run.signalled).toBe(1);
+    expect((await enrollmentOf('eve')).version).toBe(1);
+    expect(await bodiesSent('eve')).toEqual([]);
+
+    await h.env.sleep(4 * 3_600_000);
+    const done = await migrationDone(`/v1/journeys/${journeyId}/migrations/${run.migration!.id}`);
+    expect(done.moves).toMatchObject([{ fromNodeId: 'ping', outcome: 'moved', toNodeId: 'after' }]);
+    expect(await bodiesSent('eve')).toEqual(['v1 ping']);
+    const moved = await enrollmentOf('eve');
+    expect([moved.version, moved.id]).toEqual([2, deferred.id]);
+
+    await h.env.sleep(days(2));
+    await eventually(async () => (await enrollmentOf('eve')).status === 'completed');
+    expect(await bodiesSent('eve')).toEqual(['v1 ping', 'v2 bye']);
   });
 });
