@@ -11,6 +11,7 @@ import { nodeName } from '../graph/labels.ts';
 import { INPUT_HANDLE } from '../graph/mapping.ts';
 import { nodeTypes } from '../graph/node-registry.ts';
 import { useStructureVersion } from '../graph/structure.ts';
+import { customersWaitIn, MigrationDialog } from '../migrations/MigrationDialog.tsx';
 import { useToast } from '../ui/toasts.tsx';
 import { useApi } from '../ui/useApi.ts';
 import { ConfigPanel } from './ConfigPanel.tsx';
@@ -48,6 +49,7 @@ export function Editor({ journey, version, onJourneyChanged, onReloadDraft }: Pr
   const [name, setName] = useState(journey.name);
   const [settings, setSettings] = useState<JourneySettings>(() => version?.settings ?? journey.settings);
   const [publishing, setPublishing] = useState(false);
+  const [migrating, setMigrating] = useState<{ from: number; to: number } | null>(null);
   const [editingSettings, setEditingSettings] = useState(false);
   const centreRef = useRef<((type: string) => void) | null>(null);
   const { setCenter, getZoom } = useReactFlow();
@@ -150,6 +152,9 @@ export function Editor({ journey, version, onJourneyChanged, onReloadDraft }: Pr
       toast.info(`Published version ${result.version}`);
       setPublishing(false);
       onJourneyChanged();
+      const from = journey.liveVersion;
+      if (from && (await customersWaitIn(journey.id, from, result.version)))
+        setMigrating({ from, to: result.version });
     } catch (e) {
       const detail =
         e instanceof ApiError && e.problems?.length ? `: ${e.problems.map((p) => p.message).join('; ')}` : '';
@@ -281,6 +286,14 @@ export function Editor({ journey, version, onJourneyChanged, onReloadDraft }: Pr
                 ? `${diff.liveDiff.count} node(s) changed since live v${journey.liveVersion}`
                 : undefined
             }
+          />
+        )}
+        {migrating && (
+          <MigrationDialog
+            journeyId={journey.id}
+            fromVersion={migrating.from}
+            toVersion={migrating.to}
+            onClose={() => setMigrating(null)}
           />
         )}
       </div>
