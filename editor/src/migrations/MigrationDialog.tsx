@@ -4,6 +4,7 @@ import { errorMessage, post } from '../api/client.ts';
 import type { VersionDetail } from '../api/types.ts';
 import { Dialog } from '../ui/Dialog.tsx';
 import { useApi } from '../ui/useApi.ts';
+import './migration.css';
 
 const STAY = '';
 

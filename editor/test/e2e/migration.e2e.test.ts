@@ -1,0 +1,63 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { eventually } from '../../../test/support/harness.ts';
+import { graph } from '../../../test/support/journeys.ts';
+import { SCREENSHOTS } from './servers.ts';
+import { hasText, sharedEditorSession, skipWithoutChromium, T } from './session.ts';
+
+const waitDays = (amount: number) =>
+  graph(
+    [
+      { id: 'trigger_1', type: 'trigger', config: { kind: 'event', event: 'signed_up', reentry: 'once' } },
+      { id: 'wait_1', type: 'wait', config: { mode: 'duration', duration: { amount, unit: 'days' } } },
+      { id: 'exit_1', type: 'exit', config: {} },
+    ],
+    ['trigger_1->wait_1', 'wait_1->exit_1'],
+  );
+
+describe.skipIf(skipWithoutChromium)('the migration preview at publish time, in a real browser', () => {
+  const s = sharedEditorSession();
+
+  it('offers to move the waiting customer, previews where they land, and moves them on confirm', async () => {
+    const id = await s.h.publish(waitDays(2), 'Migrate me');
+    await s.h.identify('mig-ann', { email: 'ann@example.com' });
+    await s.h.track('mig-ann', 'signed_up');
+    const enrollmentOf = async () => (await s.h.call('GET', '/v1/customers/mig-ann/enrollments')).body[0];
+    const waiting = await eventually(async () => {
+      const e = await enrollmentOf();
+      return e?.currentNodeId === 'wait_1' && e.nextWakeAt ? e : undefined;
+    });
+    expect((await s.h.call('PUT', `/v1/journeys/${id}`, { graph: waitDays(3) })).status).toBe(200);
+
+    const page = await s.signedIn('marketer');
+    await page.goto(`${s.url}/#/journeys/${id}`);
+    await page.locator(T('node-wait_1')).waitFor();
+    await page.click(T('publish-button'));
+    await page.fill(T('publish-note'), 'Longer wait');
+    await page.click(T('publish-confirm'));
+
+    await page.locator(T('migration-dialog')).waitFor();
+    await hasText(page, T('migration-summary'), '1 of 1 customer(s) waiting in v1 would move');
+    expect(await page.inputValue(T('migration-target-wait_1'))).toBe('wait_1');
+    await hasText(page, T('migration-then-wait_1'), 'keeps its wake-up');
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'migration-preview.png') });
+
+    await page.selectOption(T('migration-target-wait_1'), '');
+    await hasText(page, T('migration-summary'), '0 of 1');
+    await hasText(page, T('migration-then-wait_1'), 'no counterpart in v2');
+    expect(await page.isDisabled(T('migration-confirm'))).toBe(true);
+    await page.selectOption(T('migration-target-wait_1'), 'wait_1');
+    await hasText(page, T('migration-summary'), '1 of 1');
+    await page.click(T('migration-confirm'));
+    await hasText(page, T('migration-result'), 'Asked 1 enrollment(s) to move');
+
+    const moved = await eventually(async () => {
+      const e = await enrollmentOf();
+      return e.version === 2 && e.nextWakeAt ? e : undefined;
+    });
+    expect([moved.currentNodeId, moved.nextWakeAt]).toEqual(['wait_1', waiting.nextWakeAt]);
+    await page.click(T('migration-close'));
+    await page.locator(T('migration-dialog')).waitFor({ state: 'detached' });
+    expect(s.consoleErrors).toEqual([]);
+  });
+});
