@@ -63,10 +63,11 @@ export const MigrationGroup = open({
 });
 export type MigrationGroup = Static<typeof MigrationGroup>;
 
+/** Which journey and versions a preview or a migration is about. */
+const versionPair = { journeyId: Type.String(), fromVersion: Type.Integer(), toVersion: Type.Integer() };
+
 export const MigrationPreview = open({
-  journeyId: Type.String(),
-  fromVersion: Type.Integer(),
-  toVersion: Type.Integer(),
+  ...versionPair,
   /** Suggested targets: nodes with the same id and type in both versions. */
   suggestions: MigrationMapping,
   /** The mapping that applies: the suggestions with the request's entries over them. */
@@ -93,9 +94,7 @@ export type MigrationMove = Static<typeof MigrationMove>;
 
 export const MigrationStatus = open({
   id: Type.String(),
-  journeyId: Type.String(),
-  fromVersion: Type.Integer(),
-  toVersion: Type.Integer(),
+  ...versionPair,
   mapping: MigrationMapping,
   createdAt: Time,
   counts: open({
