@@ -1,4 +1,10 @@
-import type { JourneyGraph, MigrationPreview, MigrationRun, MigrationStatus } from '@itinera/schemas';
+import {
+  COLLECTIONS,
+  type JourneyGraph,
+  type MigrationPreview,
+  type MigrationRun,
+  type MigrationStatus,
+} from '@itinera/schemas';
 import { Worker } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, timeSkippingHarness } from '../../test/support/harness.ts';
@@ -123,14 +129,24 @@ describe('moving waiting customers to a new version', () => {
     });
     expect([body.dryRun, body.signalled, body.migration, body.preview.moving]).toEqual([true, 0, null, 3]);
     expect((await enrollmentOf('ann')).version).toBe(1);
+    // What a driver that died after claiming cat's move, before signalling it, leaves behind: the run resumes it.
+    await h.db.collection(COLLECTIONS.migrationMoves).insertOne({
+      _id: `${body.migrationId}:${waitingAt.cat.id}` as never,
+      migrationId: body.migrationId,
+      enrollmentId: waitingAt.cat.id,
+      customerId: 'cat',
+      fromNodeId: 'pause',
+      plannedToNodeId: 'linger',
+      claimedAt: new Date().toISOString(),
+    });
   });
 
-  it('moves the waiting customers as previewed, keeping deadlines; the unmapped one stays; re-running is a no-op', async () => {
+  it('moves the waiting customers as previewed, keeping deadlines (resuming a claimed move); the unmapped one stays; re-running is a no-op', async () => {
     const preview = (
       await h.call<MigrationPreview>('POST', `/v1/journeys/${journeyId}/migrations/preview`, request)
     ).body;
     const run = (await h.call<MigrationRun>('POST', `/v1/journeys/${journeyId}/migrations`, request)).body;
-    expect(run.signalled).toBe(3);
+    expect([run.signalled, run.migration!.id]).toEqual([3, run.migrationId]);
     const url = `/v1/journeys/${journeyId}/migrations/${run.migration!.id}`;
     const done = await migrationDone(url);
     expect(done.counts).toMatchObject({ claimed: 3, moved: 3, refused: 0 });

@@ -191,8 +191,8 @@ export function migrationService(db: Db, journeys: JourneyService, router: Enrol
      */
     async run(journeyId: string, request: MigrationRequest, by: string): Promise<MigrationRun> {
       const { preview, to, mapping, waiting } = await plan(journeyId, request);
-      if (request.dryRun) return { dryRun: true, preview, migration: null, signalled: 0 };
       const id = migrationIdOf(journeyId, preview.fromVersion, to.version, mapping);
+      if (request.dryRun) return { dryRun: true, migrationId: id, preview, migration: null, signalled: 0 };
       const createdAt = new Date().toISOString();
       await migrations
         .insertOne({
@@ -223,7 +223,7 @@ export function migrationService(db: Db, journeys: JourneyService, router: Enrol
         });
         if (claimed && (await signal(enrollment._id, move))) signalled++;
       }
-      return { dryRun: false, preview, migration: await status(journeyId, id), signalled };
+      return { dryRun: false, migrationId: id, preview, migration: await status(journeyId, id), signalled };
     },
   };
 }

@@ -110,6 +110,8 @@ export type MigrationStatus = Static<typeof MigrationStatus>;
 
 export const MigrationRun = open({
   dryRun: Type.Boolean(),
+  /** The same journey, versions and mapping always give this id; a dry run tells it too. */
+  migrationId: Type.String(),
   preview: MigrationPreview,
   /** Null on a dry run. */
   migration: orNull(MigrationStatus),
