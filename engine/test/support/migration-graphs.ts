@@ -47,12 +47,13 @@ export const v1: JourneyGraph = graph(
   ],
 );
 
-/** v2: new message texts, `pause` renamed `linger` (1 day), and `hold` gone. */
+/** v2: new message texts, `watch` waits for "ordered", `pause` renamed `linger` (1 day), `hold` gone. */
 export const v2: JourneyGraph = {
   nodes: v1.nodes
     .filter((n) => n.id !== 'hold')
     .map((n) => {
       if (n.id === 'pause') return { ...n, id: 'linger', config: waitDays(1) };
+      if (n.id === 'watch') return { ...n, config: { ...n.config, event: 'ordered' } };
       if (n.type === 'send') return { ...n, config: email(String(n.config.body).replace('v1', 'v2')) };
       return n;
     }),
