@@ -160,8 +160,11 @@ export function MigrationDialog({
   );
 }
 
-/** True when customers wait in `fromVersion`: only then is the dialog worth showing. */
+/** True when customers wait in `fromVersion`: only then is the dialog worth showing (not when unknown). */
 export async function customersWaitIn(journeyId: string, fromVersion: number, toVersion: number) {
   const url = `/v1/journeys/${encodeURIComponent(journeyId)}/migrations/preview`;
-  return (await post<MigrationPreview>(url, { fromVersion, toVersion })).total > 0;
+  return post<MigrationPreview>(url, { fromVersion, toVersion }).then(
+    (preview) => preview.total > 0,
+    () => false,
+  );
 }
