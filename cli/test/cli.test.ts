@@ -2,7 +2,6 @@ import { execFile } from 'node:child_process';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { COLLECTIONS } from '@itinera/schemas';
 import type { Db } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
@@ -10,8 +9,12 @@ import { createApiKey } from '../../engine/src/plugins/auth.ts';
 import { ROOT } from '../../scripts/lib/tools.mjs';
 import { eventually } from '../../test/support/harness.ts';
 import { graph } from '../../test/support/journeys.ts';
-import { type ProductProcesses, startProductProcesses } from '../../test/support/processes.ts';
-import { devServerClient, testDatabase, uniqueTaskQueue } from '../../test/support/servers.ts';
+import {
+  type ProductProcesses,
+  startProductProcesses,
+  terminateActiveEnrollments,
+} from '../../test/support/processes.ts';
+import { testDatabase, uniqueTaskQueue } from '../../test/support/servers.ts';
 
 const BIN = join(ROOT, 'node_modules/.bin/itinera');
 
@@ -77,17 +80,7 @@ describe('the itinera CLI against a running API process, worker, store and Tempo
     journeyId = (await call('POST', '/v1/journeys', { name: 'CLI welcome', graph: welcome })).body.id;
   }, 180_000);
   afterAll(async () => {
-    const { client, connection } = await devServerClient();
-    const active = await db.collection(COLLECTIONS.enrollments).find({ status: 'active' }).toArray();
-    await Promise.all(
-      active.map((e) =>
-        client.workflow
-          .getHandle(String(e._id))
-          .terminate('test finished')
-          .catch(() => undefined),
-      ),
-    );
-    await connection.close();
+    await terminateActiveEnrollments(db);
     await product?.stop();
     await closeDb?.();
     await rm(dir, { recursive: true, force: true });
