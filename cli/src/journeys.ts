@@ -122,6 +122,10 @@ export async function push(
     const id = answer.body.journey.id;
     io.out(`${path}: ${options.dryRun ? 'would import' : 'imported'} (${summary(answer.body)})`);
     if (options.dryRun) continue;
+    if (!file.document.journey.id)
+      io.err(
+        `warning: ${path} has no journey.id; add \`id: ${id}\` under \`journey:\` so the next push updates this journey`,
+      );
     await saveScenarios(api, io, id, file.document.scenarios);
     if (options.publish) await publish(api, io, id, options.note);
   }

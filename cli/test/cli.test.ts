@@ -168,6 +168,7 @@ describe('the itinera CLI against a running API process, worker, store and Tempo
     const newId = /journey ([\w-]+): create/.exec(created.stdout)?.[1];
     expect(newId).toBeDefined();
     expect(newId).not.toBe(journeyId);
+    expect(created.stderr).toContain(`add \`id: ${newId}\``);
     expect((await call('GET', `/v1/journeys/${newId}`)).body.name).toBe('CLI welcome (copy)');
 
     const all = await itinera(['journeys', 'pull', '--dir', 'pulled']);
@@ -189,6 +190,10 @@ describe('the itinera CLI against a running API process, worker, store and Tempo
     ];
     await writeFile(file('tested.yaml'), stringify(document));
     expect(await itinera(['journeys', 'validate', 'tested.yaml'])).toMatchObject({ code: 0 });
+    expect(await itinera(['journeys', 'push', 'tested.yaml'])).toMatchObject({
+      code: 0,
+      stderr: expect.stringContaining('no scenarios API; the 1 scenario(s) were not saved'),
+    });
     const tested = await itinera(['journeys', 'test', 'tested.yaml']);
     expect(tested.code).toBe(2);
     expect(tested.stderr).toContain('no test-run API');
