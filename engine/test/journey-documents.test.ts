@@ -146,6 +146,9 @@ describe('journeys as code: export and import', () => {
   }, 120_000);
 
   it('updates the draft from an edited document; a dry run reports the same and writes nothing', async () => {
+    // The draft was saved with its nodes in another order than the document's: that is no change.
+    const unedited = (await exportText(source, journeyId)).text;
+    expect((await importText(source, unedited)).body.journey).toEqual({ id: journeyId, action: 'unchanged' });
     const document = parse((await exportText(source, journeyId, '?layout=false')).text);
     document.journey.nodes.find((n: { id: string }) => n.id === 'wait').config.duration.amount = 5;
     document.templates[0].body = 'Hello again {{ profile.first_name }}';

@@ -12,7 +12,7 @@ import {
 } from '@itinera/schemas';
 import type { Db } from 'mongodb';
 import { HttpError } from '../plugins/errors.ts';
-import { journeyExporter, referencedIds, templateFields } from './journey-export.ts';
+import { canonicalDocument, journeyExporter, referencedIds, templateFields } from './journey-export.ts';
 import type { JourneyService, JourneyWithRevision } from './journeys.ts';
 import { checkPattern, promoCodeService } from './promo-codes.ts';
 import { checkTemplate, templateService } from './templates.ts';
@@ -152,11 +152,14 @@ export function journeyImporter(db: Db, journeys: JourneyService) {
     if (current.status === 'archived')
       throw new HttpError(409, `Journey "${current.id}" is archived; unarchive it to import`, 'journey.id');
     const settings = { ...DEFAULT_SETTINGS, ...document.journey.settings };
-    const unchanged =
-      current.name === document.journey.name &&
-      same(current.settings, settings) &&
-      same(current.graph, graph);
-    return unchanged ? 'unchanged' : 'update';
+    // Compared in canonical order: a draft saved by the editor in another node order is not a change.
+    const wanted = canonicalDocument({ name: document.journey.name, settings, graph });
+    const stored = canonicalDocument({
+      name: current.name,
+      settings: current.settings,
+      graph: current.graph,
+    });
+    return same(stored, wanted) ? 'unchanged' : 'update';
   };
 
   const writeTemplate = async (template: DocumentTemplate, action: ImportAction) => {
