@@ -21,6 +21,7 @@ COPY nodes/package.json nodes/
 COPY workers/package.json workers/
 COPY engine/package.json engine/
 COPY editor/package.json editor/
+COPY cli/package.json cli/
 COPY scripts/ scripts/
 # dev dependencies (typescript, tsx, vite) are needed for the build below
 RUN npm ci --include=dev
@@ -31,6 +32,7 @@ COPY nodes/ nodes/
 COPY workers/ workers/
 COPY engine/ engine/
 COPY editor/ editor/
+COPY cli/ cli/
 COPY examples/ examples/
 # Compiled server code (dist/), the prebuilt workflow bundle and the editor: the image runs plain node.
 RUN npm run build

@@ -5,8 +5,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createApiKey } from '../engine/src/plugins/auth.ts';
 import { eventually } from './support/harness.ts';
 import { graph, waitThenExit } from './support/journeys.ts';
-import { type ProductProcesses, startProductProcesses } from './support/processes.ts';
-import { devServerClient, testDatabase, uniqueTaskQueue } from './support/servers.ts';
+import {
+  type ProductProcesses,
+  startProductProcesses,
+  terminateActiveEnrollments,
+} from './support/processes.ts';
+import { testDatabase, uniqueTaskQueue } from './support/servers.ts';
 
 interface Enrollment {
   id: string;
@@ -68,17 +72,7 @@ describe('two API processes and two workers on one store', () => {
     });
   });
   afterAll(async () => {
-    const { client, connection } = await devServerClient();
-    const active = await db.collection(COLLECTIONS.enrollments).find({ status: 'active' }).toArray();
-    await Promise.all(
-      active.map((e) =>
-        client.workflow
-          .getHandle(String(e._id))
-          .terminate('test finished')
-          .catch(() => undefined),
-      ),
-    );
-    await connection.close();
+    await terminateActiveEnrollments(db);
     await product?.stop();
     await closeDb?.();
   });

@@ -16,6 +16,7 @@ import { customerRoutes } from './routes/customers.ts';
 import { deliveryRoutes } from './routes/delivery.ts';
 import { enrollmentRoutes } from './routes/enrollments.ts';
 import { ingestionRoutes } from './routes/ingestion.ts';
+import { journeyDocumentRoutes } from './routes/journey-documents.ts';
 import { journeyRoutes } from './routes/journeys.ts';
 import { linkRoutes } from './routes/links.ts';
 import { metaRoutes } from './routes/meta.ts';
@@ -119,6 +120,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     async (v1) => {
       for (const routes of [
         journeyRoutes,
+        journeyDocumentRoutes,
         ingestionRoutes,
         customerRoutes,
         enrollmentRoutes,

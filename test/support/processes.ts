@@ -1,7 +1,10 @@
 import path from 'node:path';
+import { COLLECTIONS } from '@itinera/schemas';
+import type { Db } from 'mongodb';
 import { inject } from 'vitest';
 import { freePort, type ManagedProcess, spawnManaged } from '../../scripts/lib/servers.mjs';
 import { ROOT } from '../../scripts/lib/tools.mjs';
+import { devServerClient } from './servers.ts';
 
 export interface ProductProcesses {
   /** Base URLs of the API processes, e.g. http://127.0.0.1:43123 */
@@ -88,4 +91,19 @@ export async function startProductProcesses(options: {
     await stop();
     throw error;
   }
+}
+
+/** Ends the workflows of the database's active enrollments, so no test leaves timers running on the dev server. */
+export async function terminateActiveEnrollments(db: Db): Promise<void> {
+  const { client, connection } = await devServerClient();
+  const active = await db.collection(COLLECTIONS.enrollments).find({ status: 'active' }).toArray();
+  await Promise.all(
+    active.map((e) =>
+      client.workflow
+        .getHandle(String(e._id))
+        .terminate('test finished')
+        .catch(() => undefined),
+    ),
+  );
+  await connection.close();
 }

@@ -90,10 +90,11 @@ export function journeyService(db: Db) {
     async get(id: string): Promise<JourneyWithRevision> {
       return toJourney(await load(id));
     },
-    async create(input: JourneyInput): Promise<JourneyWithRevision> {
+    /** `id`: a journey imported from a document keeps the id it has there. */
+    async create(input: JourneyInput, id: string = randomUUID()): Promise<JourneyWithRevision> {
       const now = new Date().toISOString();
       const doc: JourneyDoc = {
-        _id: randomUUID(),
+        _id: id,
         name: input.name,
         status: 'draft',
         graph: input.graph,

@@ -1,3 +1,4 @@
+export * from './journey-document.ts';
 export * from './keys.ts';
 export * from './migrations.ts';
 export * from './responses.ts';
