@@ -15,6 +15,7 @@ import { apiKeyRoutes } from './routes/api-keys.ts';
 import { customerRoutes } from './routes/customers.ts';
 import { deliveryRoutes } from './routes/delivery.ts';
 import { enrollmentRoutes } from './routes/enrollments.ts';
+import { experimentRoutes } from './routes/experiments.ts';
 import { ingestionRoutes } from './routes/ingestion.ts';
 import { journeyRoutes } from './routes/journeys.ts';
 import { linkRoutes } from './routes/links.ts';
@@ -122,6 +123,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         templateRoutes,
         deliveryRoutes,
         apiKeyRoutes,
+        experimentRoutes,
       ])
         await routes(v1, services);
       await metaRoutes(v1);

@@ -63,7 +63,6 @@ export const ExperimentResults = Type.Composite(
     Type.Object({
       journeyId: Type.String(),
       nodeId: Type.String(),
-      versions: Type.Array(Type.Integer()),
     }),
   ],
   { additionalProperties: true },

@@ -30,6 +30,7 @@ import {
   type Mailbox,
   type WaitStatus,
 } from './context.ts';
+import { holdoutRule } from './holdout.ts';
 import { releasePatches } from './release.ts';
 
 export const customerEventSignal = defineSignal<[CustomerEvent]>(SIGNALS.event);
@@ -63,6 +64,7 @@ export async function journeyWorkflow(input: EnrollmentInput): Promise<Enrollmen
     nextSeq: 0,
   };
   const isPatched = releasePatches();
+  const heldOut = holdoutRule(input);
   const seen = new Set(state.seenMessageIds);
   const status: WaitStatus = { waitingFor: null, nextWakeAt: null };
   let ending: Ending | null = null;
@@ -147,6 +149,8 @@ export async function journeyWorkflow(input: EnrollmentInput): Promise<Enrollmen
     visit: number,
     carried: CarriedWait | undefined,
   ): Promise<ExecutionResult> => {
+    const skipped = heldOut?.(node);
+    if (skipped) return skipped;
     const executor = executorFor(node.type);
     if (!executor) {
       // A plain Error fails the workflow task, which Temporal retries until a worker that has the executor takes it.
