@@ -58,9 +58,8 @@ export function experimentService(db: Db, journeys: JourneyService) {
 
   const splitNode = (version: JourneyVersion, nodeId: string) => {
     const node = version.graph.nodes.find((n) => n.id === nodeId);
-    if (!node || node.type !== 'split')
-      throw new HttpError(404, `Journey has no split node "${nodeId}"`, 'nodeId');
-    return node as typeof node & { config: SplitConfig };
+    if (node?.type !== 'split') throw new HttpError(404, `Journey has no split node "${nodeId}"`, 'nodeId');
+    return node as JourneyGraph['nodes'][number] & { config: SplitConfig };
   };
 
   /** Enrollments held out of the journey (they walk it too, but must not count as any variant). */
