@@ -14,25 +14,19 @@ const arm = (id: string, entered: number, converted: number, revenue: number[] =
   },
 });
 
+/** Arm `a` is the control; the minimum sample is 100 unless given. */
+const decide = (arms: ArmCounts[], metric: 'conversion' | 'revenue' = 'conversion', minSample = 100) =>
+  analyseExperiment({ arms, controlId: 'a', metric, minSample });
+
 describe('experiment decision rule', () => {
   it('names no winner before every variant reaches the minimum sample, however large the gap', () => {
-    const result = analyseExperiment({
-      arms: [arm('a', 500, 10), arm('b', 40, 39)],
-      controlId: 'a',
-      metric: 'conversion',
-      minSample: 100,
-    });
+    const result = decide([arm('a', 500, 10), arm('b', 40, 39)]);
     expect(result.winner).toBeNull();
     expect(result.decision).toBe('Collecting data: every variant needs 100 customers; "B" has 40');
   });
 
   it('splits alpha over the comparisons and names the best significant variant', () => {
-    const result = analyseExperiment({
-      arms: [arm('a', 2000, 200), arm('b', 2000, 205), arm('c', 2000, 320)],
-      controlId: 'a',
-      metric: 'conversion',
-      minSample: 100,
-    });
+    const result = decide([arm('a', 2000, 200), arm('b', 2000, 205), arm('c', 2000, 320)]);
     expect(result.winner).toBe('c');
     expect(result.decision).toContain('< 0.025');
     const b = result.arms.find((x) => x.id === 'b')!;
@@ -40,31 +34,16 @@ describe('experiment decision rule', () => {
   });
 
   it('names the control when it beats every variant, and nobody while they are level', () => {
-    const worse = analyseExperiment({
-      arms: [arm('a', 3000, 450), arm('b', 3000, 240)],
-      controlId: 'a',
-      metric: 'conversion',
-      minSample: 100,
-    });
+    const worse = decide([arm('a', 3000, 450), arm('b', 3000, 240)]);
     expect(worse.winner).toBe('a');
-    const level = analyseExperiment({
-      arms: [arm('a', 3000, 300), arm('b', 3000, 305)],
-      controlId: 'a',
-      metric: 'conversion',
-      minSample: 100,
-    });
+    const level = decide([arm('a', 3000, 300), arm('b', 3000, 305)]);
     expect(level.winner).toBeNull();
     expect(level.decision).toContain('No variant differs');
   });
 
   it('compares revenue per customer with a lift relative to the control mean', () => {
     const spend = (n: number, amount: number) => Array.from({ length: n }, () => amount);
-    const result = analyseExperiment({
-      arms: [arm('a', 200, 20, spend(20, 50)), arm('b', 200, 40, spend(40, 50))],
-      controlId: 'a',
-      metric: 'revenue',
-      minSample: 100,
-    });
+    const result = decide([arm('a', 200, 20, spend(20, 50)), arm('b', 200, 40, spend(40, 50))], 'revenue');
     const b = result.arms.find((x) => x.id === 'b')!;
     expect(b.value).toBeCloseTo(10, 10);
     expect(b.versusControl!.difference.estimate).toBeCloseTo(5, 10);
