@@ -1,7 +1,6 @@
 import type { ArmResult, ExperimentAnalysis, PrimaryMetric } from '@itinera/schemas';
 import jstatModule from 'jstat';
 import {
-  credibleInterval,
   differenceInterval,
   type MeanSample,
   meanComparison,
@@ -10,6 +9,7 @@ import {
   proportionPValue,
   relativeLift,
   sampleMean,
+  wilsonInterval,
 } from './statistics.ts';
 
 const { jStat } = jstatModule;
@@ -85,7 +85,7 @@ function armResult(arm: ArmCounts, control: ArmCounts, metric: PrimaryMetric): A
     clicked: arm.clicked,
     revenue: arm.revenue.sum,
     value: metric === 'revenue' ? sampleMean(arm.revenue) : rate.trials ? rate.successes / rate.trials : 0,
-    interval: metric === 'revenue' ? meanInterval(arm.revenue) : credibleInterval(rate, LEVEL),
+    interval: metric === 'revenue' ? meanInterval(arm.revenue) : wilsonInterval(rate, LEVEL),
     versusControl: isControl ? null : compare(arm, control, metric),
   };
 }

@@ -22,7 +22,7 @@ export const ArmResult = Type.Object(
     revenue: Type.Number(),
     /** The primary metric: a rate (conversion, click) or revenue per customer. */
     value: Type.Number(),
-    /** 95% credible interval of a rate (Beta posterior), or the normal interval of a mean. */
+    /** 95% Wilson score interval of a rate (it always contains the observed rate), or the normal interval of a mean. */
     interval: Interval,
     /** Null for the control arm. */
     versusControl: Type.Union([
