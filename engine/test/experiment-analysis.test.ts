@@ -28,7 +28,7 @@ describe('experiment decision rule', () => {
   it('splits alpha over the comparisons and names the best significant variant', () => {
     const result = decide([arm('a', 2000, 200), arm('b', 2000, 205), arm('c', 2000, 320)]);
     expect(result.winner).toBe('c');
-    expect(result.decision).toContain('< 0.025');
+    expect(result.decision).toContain('needed below 0.025');
     const b = result.arms.find((x) => x.id === 'b')!;
     expect(b.versusControl!.pValue).toBeGreaterThan(0.025);
   });

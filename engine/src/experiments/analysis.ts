@@ -34,6 +34,7 @@ export interface ExperimentInput {
 }
 
 const LEVEL = 0.95;
+const showP = (p: number) => (p < 0.001 ? '< 0.001' : `= ${p.toPrecision(2)}`);
 
 const proportion = (arm: ArmCounts, metric: PrimaryMetric): Proportion => ({
   successes: metric === 'click' ? arm.clicked : arm.converted,
@@ -118,7 +119,7 @@ export function analyseExperiment(input: ExperimentInput): ExperimentAnalysis {
     return {
       ...base,
       winner: winner.id,
-      decision: `"${winner.label}" beats "${control.label}" (always-valid p = ${winner.versusControl!.pValue.toPrecision(2)} < ${threshold.toPrecision(2)})`,
+      decision: `"${winner.label}" beats "${control.label}" (always-valid p ${showP(winner.versusControl!.pValue)}, needed below ${threshold.toPrecision(2)})`,
     };
   }
   if (others.length > 0 && significant.length === others.length) {
