@@ -79,4 +79,26 @@ describe.skipIf(skipWithoutChromium)('experiments page: two variants and a holdo
     expect(s.consoleErrors).toEqual([]);
     await page.context().close();
   }, 240_000);
+
+  it('sets a holdout and marks a journey transactional in the journey settings', async () => {
+    const simple = graph(
+      [
+        { id: 'trigger_1', type: 'trigger', config: { kind: 'event', event: 'ui_hold', reentry: 'once' } },
+        { id: 'exit_1', type: 'exit', config: {} },
+      ],
+      ['trigger_1->exit_1'],
+    );
+    const id = (await s.h.call('POST', '/v1/journeys', { name: 'Holdout settings', graph: simple })).body.id;
+    const page = await s.signedIn('marketer');
+    await page.goto(`${s.url}/#/journeys/${id}`);
+    await page.locator(T('node-exit_1')).waitFor();
+    await page.click(T('journey-settings-open'));
+    await page.fill(T('journey-holdout'), '15');
+    await page.check(T('journey-transactional'));
+    await page.keyboard.press('Escape');
+    await hasText(page, T('save-state'), 'All changes saved');
+    const saved = (await s.h.call('GET', `/v1/journeys/${id}`)).body;
+    expect(saved.settings).toMatchObject({ holdoutPercent: 15, transactional: true });
+    await page.context().close();
+  }, 120_000);
 });
