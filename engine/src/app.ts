@@ -15,6 +15,7 @@ import { apiKeyRoutes } from './routes/api-keys.ts';
 import { customerRoutes } from './routes/customers.ts';
 import { deliveryRoutes } from './routes/delivery.ts';
 import { enrollmentRoutes } from './routes/enrollments.ts';
+import { experimentRoutes } from './routes/experiments.ts';
 import { ingestionRoutes } from './routes/ingestion.ts';
 import { journeyDocumentRoutes } from './routes/journey-documents.ts';
 import { journeyRoutes } from './routes/journeys.ts';
@@ -129,6 +130,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         deliveryRoutes,
         apiKeyRoutes,
         migrationRoutes,
+        experimentRoutes,
       ])
         await routes(v1, services);
       await metaRoutes(v1);

@@ -70,6 +70,8 @@ export const INDEXES: Record<string, IndexSpecification[]> = {
   [COLLECTIONS.steps]: [
     { enrollmentId: 1, at: 1, visit: 1 }, // an enrollment's timeline
     { journeyId: 1 }, // journey stats
+    { journeyId: 1, nodeId: 1 }, // experiment assignments at a split, held-out entrants of a journey
+    { nodeId: 1, outcome: 1 }, // global control group size
   ],
   [COLLECTIONS.events]: [
     { customerId: 1, event: 1, timestamp: -1 }, // event counts in a window

@@ -1,3 +1,4 @@
+import type { ControlGroup } from './control-group.ts';
 import type { CustomerEvent } from './events.ts';
 import type { JourneyGraph, JourneyNode, JourneySettings } from './graph.ts';
 
@@ -61,6 +62,8 @@ export interface EnrollmentInput {
     settings: JourneySettings;
   };
   trigger: CustomerEvent | null;
+  /** Set when the entrant is held out: the run walks the journey but sends nothing (see control-group.ts). */
+  control?: ControlGroup;
   /** Present when the workflow continued as new, carrying where it was. */
   resume?: InterpreterState;
   /** History length that triggers continue-as-new (tests lower it). */

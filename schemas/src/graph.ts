@@ -45,6 +45,10 @@ export const JourneySettings = Type.Object(
     maxLoopIterations: Type.Integer({ minimum: 1, maximum: 10_000, default: 100 }),
     /** 1-10; when frequency caps bind, journeys below 5 leave the last slot to higher-priority ones. */
     priority: Type.Integer({ minimum: 1, maximum: 10, default: 5 }),
+    /** Share of entrants (stable per customer) held out: enrolled and counted, sent nothing. */
+    holdoutPercent: Type.Optional(Type.Number({ minimum: 0, maximum: 50 })),
+    /** Transactional journeys ignore the workspace's global control group. */
+    transactional: Type.Optional(Type.Boolean()),
   },
   { additionalProperties: false },
 );

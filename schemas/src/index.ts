@@ -1,6 +1,7 @@
 export * from './api/index.ts';
 export * from './api-keys.ts';
 export * from './collections.ts';
+export * from './control-group.ts';
 export * from './enrollment.ts';
 export * from './events.ts';
 export * from './executors.ts';

@@ -76,7 +76,9 @@ export function App() {
       ? 'settings'
       : route[0] === 'customers' || route[0] === 'enrollments'
         ? 'customers'
-        : 'journeys';
+        : route[0] === 'experiments'
+          ? 'experiments'
+          : 'journeys';
   return (
     <SessionContext.Provider value={session}>
       <div className="shell">
@@ -92,6 +94,13 @@ export function App() {
               data-testid="nav-customers"
             >
               Customers
+            </a>
+            <a
+              href={href('experiments')}
+              aria-current={section === 'experiments' ? 'page' : undefined}
+              data-testid="nav-experiments"
+            >
+              Experiments
             </a>
             {SETTINGS_PAGES.filter((p) => roleCan(session.role, p.capability)).map((p) => (
               <a

@@ -1,4 +1,6 @@
 import { BuilderPage } from '../builder/BuilderPage.tsx';
+import { ExperimentsIndex } from '../experiments/ExperimentsIndex.tsx';
+import { JourneyExperiments } from '../experiments/JourneyExperiments.tsx';
 import { CustomerPage } from '../inspector/CustomerPage.tsx';
 import { CustomerSearch } from '../inspector/CustomerSearch.tsx';
 import { EnrollmentPage } from '../inspector/EnrollmentPage.tsx';
@@ -19,6 +21,8 @@ export function Routes({ route }: { route: string[] }) {
       />
     );
   }
+  if (section === 'experiments' && id) return <JourneyExperiments key={id} journeyId={id} />;
+  if (section === 'experiments') return <ExperimentsIndex />;
   if (section === 'customers' && id) return <CustomerPage key={id} customerId={id} />;
   if (section === 'customers') return <CustomerSearch />;
   if (section === 'enrollments' && id) return <EnrollmentPage key={id} enrollmentId={id} />;

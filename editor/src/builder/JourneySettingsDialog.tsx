@@ -87,6 +87,34 @@ export function JourneySettingsDialog({
             ? 'A customer passing a step more often than this leaves the journey.'
             : `A whole number from 1 to ${MAX_LOOPS}.`}
         </p>
+        <label htmlFor="journey-holdout">Holdout (% of entrants who receive nothing)</label>
+        <input
+          id="journey-holdout"
+          data-testid="journey-holdout"
+          type="number"
+          min={0}
+          max={50}
+          step={1}
+          value={settings.holdoutPercent ?? 0}
+          readOnly={readOnly}
+          onChange={(e) => {
+            const value = Number(e.target.value);
+            if (value >= 0 && value <= 50) set({ holdoutPercent: value });
+          }}
+        />
+        <p className="muted">
+          Held-out customers are counted and their conversions tracked, to measure lift.
+        </p>
+        <label className="check">
+          <input
+            type="checkbox"
+            data-testid="journey-transactional"
+            checked={settings.transactional === true}
+            disabled={readOnly}
+            onChange={(e) => set({ transactional: e.target.checked })}
+          />{' '}
+          Transactional (ignores the global control group)
+        </label>
         <div className="dialog-actions">
           <button type="button" className="primary" onClick={onClose} data-testid="journey-settings-done">
             Done

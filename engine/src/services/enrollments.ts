@@ -1,5 +1,6 @@
 import {
   COLLECTIONS,
+  type ControlGroup,
   type CustomerEvent,
   type Enrollment,
   encodeStored,
@@ -10,6 +11,7 @@ import {
 } from '@itinera/schemas';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import { type Db, MongoServerError } from 'mongodb';
+import { controlGroups } from '../experiments/control-groups.ts';
 import { HttpError } from '../plugins/errors.ts';
 import { entrySlots } from './entry-slots.ts';
 import type { JourneyService } from './journeys.ts';
@@ -22,6 +24,8 @@ type EnrollmentDoc = Omit<Enrollment, 'id'> & {
   journeyName: string;
   /** Stored encoded (see stored-json.ts): event properties may hold any JSON. */
   triggerEvent?: unknown;
+  /** Set when the entrant is held out (journey holdout or global control group). */
+  control?: ControlGroup;
 };
 
 interface TriggerConfig {
@@ -44,6 +48,7 @@ export function enrollmentService(db: Db, journeys: JourneyService, temporal: Te
   const enrollments = db.collection<EnrollmentDoc>(COLLECTIONS.enrollments);
   const slots = entrySlots(db);
   const router = enrollmentRouter(db, journeys, temporal);
+  const control = controlGroups(db);
 
   /**
    * Decides the enrollment id for this entry. Membership is the enrollments collection itself (indexed by
@@ -101,6 +106,8 @@ export function enrollmentService(db: Db, journeys: JourneyService, temporal: Te
         if (existing.triggerMessageId !== entryId)
           return { entered: false, reason: 'customer already entered this journey' };
         // A retry of the same trigger: finish whatever a crash may have left undone.
+        if (existing.control)
+          await control.record(existing, existing.control, version.settings.holdoutPercent ?? 0);
         if (existing.status === 'active') await deliver(existing, null);
         return { entered: true, enrollmentId: id };
       }
@@ -112,6 +119,7 @@ export function enrollmentService(db: Db, journeys: JourneyService, temporal: Te
         if (slot === 'taken') return { entered: false, reason: 'customer entered concurrently' };
       }
       const now = new Date().toISOString();
+      const group = await control.assign({ id: journey.id, settings: version.settings }, customerId);
       const doc: EnrollmentDoc = {
         _id: id,
         journeyId: journey.id,
@@ -128,6 +136,7 @@ export function enrollmentService(db: Db, journeys: JourneyService, temporal: Te
         endReason: null,
         triggerMessageId: entryId,
         triggerEvent: encodeStored(trigger, 'trigger'),
+        ...(group ? { control: group } : {}),
       };
       try {
         await enrollments.insertOne(doc);
@@ -137,6 +146,7 @@ export function enrollmentService(db: Db, journeys: JourneyService, temporal: Te
         if (winner?.triggerMessageId !== entryId)
           return { entered: false, reason: 'customer entered concurrently' };
       }
+      if (group) await control.record(doc, group, version.settings.holdoutPercent ?? 0);
       await deliver(doc, null);
       return { entered: true, enrollmentId: id };
     },

@@ -158,8 +158,10 @@ export function journeyService(db: Db) {
       const doc = await load(id);
       return this.create({ name: `${doc.name} (copy)`, graph: doc.graph, settings: doc.settings });
     },
-    async publish(id: string, note: string): Promise<JourneyVersion> {
-      const doc = await load(id);
+    /** Publishes the draft, or `graph` when given (promoting an experiment's winner leaves the draft alone). */
+    async publish(id: string, note: string, graph?: JourneyGraph): Promise<JourneyVersion> {
+      const loaded = await load(id);
+      const doc = graph ? { ...loaded, graph } : loaded;
       if (doc.status === 'archived')
         throw new HttpError(409, 'Archived journeys cannot be published', 'status');
       const problems = validateGraph(doc.graph);

@@ -1,5 +1,6 @@
 import {
   COLLECTIONS,
+  type ControlGroup,
   type CustomerEvent,
   decodeStored,
   ENROLLMENT_WORKFLOW,
@@ -27,6 +28,7 @@ export type RoutedEnrollment = Pick<Enrollment, 'journeyId' | 'version' | 'custo
   _id: string;
   /** As stored: encoded by the storage codec. */
   triggerEvent?: unknown;
+  control?: ControlGroup;
 };
 
 /** Thrown when Temporal cannot be reached: the caller keeps the event pending for the sweeper. */
@@ -100,6 +102,7 @@ export function enrollmentRouter(db: Db, journeys: JourneyService, temporal: Tem
       customerId: enrollment.customerId,
       journey: workflowJourney(version),
       trigger: await triggerOf(enrollment),
+      ...(enrollment.control ? { control: enrollment.control } : {}),
     };
     return {
       workflowId: enrollment._id,
@@ -173,7 +176,7 @@ export function enrollmentRouter(db: Db, journeys: JourneyService, temporal: Tem
       const active = await enrollments
         .find(
           { customerId: event.customerId, status: 'active' },
-          { projection: { journeyId: 1, version: 1, customerId: 1, status: 1 } },
+          { projection: { journeyId: 1, version: 1, customerId: 1, status: 1, control: 1 } },
         )
         .toArray();
       let signalled = 0;

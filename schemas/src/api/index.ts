@@ -1,4 +1,5 @@
 export * from './journey-document.ts';
+export * from './experiments.ts';
 export * from './keys.ts';
 export * from './migrations.ts';
 export * from './responses.ts';

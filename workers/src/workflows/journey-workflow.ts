@@ -32,6 +32,7 @@ import {
   Relocating,
   type WaitStatus,
 } from './context.ts';
+import { holdoutRule } from './holdout.ts';
 import { releasePatches } from './release.ts';
 import { decideMove, MAX_ANSWERED_MIGRATIONS, MIGRATE_PATCH, moveSignal } from './version-move.ts';
 
@@ -66,6 +67,7 @@ export async function journeyWorkflow(input: EnrollmentInput): Promise<Enrollmen
     nextSeq: 0,
   };
   const isPatched = releasePatches();
+  const heldOut = holdoutRule(input);
   const seen = new Set(state.seenMessageIds);
   const status: WaitStatus = { waitingFor: null, nextWakeAt: null };
   let ending: Ending | null = null;
@@ -159,6 +161,8 @@ export async function journeyWorkflow(input: EnrollmentInput): Promise<Enrollmen
     visit: number,
     carried: CarriedWait | undefined,
   ): Promise<ExecutionResult> => {
+    const skipped = heldOut?.(node);
+    if (skipped) return skipped;
     const executor = executorFor(node.type);
     if (!executor) {
       // A plain Error fails the workflow task, which Temporal retries until a worker that has the executor takes it.

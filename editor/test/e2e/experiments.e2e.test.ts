@@ -1,0 +1,104 @@
+import path from 'node:path';
+import { COLLECTIONS } from '@itinera/schemas';
+import { describe, expect, it } from 'vitest';
+import { eventually } from '../../../test/support/harness.ts';
+import { graph } from '../../../test/support/journeys.ts';
+import { SCREENSHOTS } from './servers.ts';
+import { hasText, sharedEditorSession, skipWithoutChromium, T } from './session.ts';
+
+describe.skipIf(skipWithoutChromium)('experiments page: two variants and a holdout', () => {
+  const s = sharedEditorSession();
+
+  it('shows each variant with its interval, the holdout, and promotes the winner', async () => {
+    const created = await s.h.call('POST', '/v1/journeys', {
+      name: 'Discount test',
+      settings: { holdoutPercent: 20 },
+      graph: graph(
+        [
+          { id: 'start', type: 'trigger', config: { kind: 'event', event: 'ui_exp', reentry: 'once' } },
+          {
+            id: 'ab',
+            type: 'split',
+            config: {
+              branches: [
+                { id: 'a', label: 'No discount', percent: 50 },
+                { id: 'b', label: '10% off', percent: 50 },
+              ],
+              experiment: { primaryMetric: 'conversion', minSample: 10 },
+            },
+          },
+          { id: 'wait', type: 'wait', config: { mode: 'duration', duration: { amount: 7, unit: 'days' } } },
+          { id: 'end', type: 'exit', config: {} },
+          { id: 'goal', type: 'goal', config: { event: 'ui_buy' } },
+        ],
+        ['start->ab', 'ab:a->wait', 'ab:b->wait', 'wait->end'],
+      ),
+    });
+    const journeyId = created.body.id as string;
+    expect((await s.h.call('POST', `/v1/journeys/${journeyId}/publish`, {})).status).toBe(201);
+    const customers = Array.from({ length: 40 }, (_, i) => `ui-exp-${i}`);
+    for (const c of customers) await s.h.track(c, 'ui_exp');
+    const steps = await eventually(async () => {
+      const found = await s.h.db.collection(COLLECTIONS.steps).find({ journeyId, nodeId: 'ab' }).toArray();
+      return found.length === customers.length ? found : undefined;
+    }, 60_000);
+    const held = new Set(
+      (await s.h.db.collection(COLLECTIONS.steps).find({ journeyId, nodeId: '~control' }).toArray()).map(
+        (x) => x.customerId,
+      ),
+    );
+    const buyers = steps.filter((x) => x.port === 'b' && !held.has(x.customerId)).map((x) => x.customerId);
+    for (const c of buyers) await s.h.track(c, 'ui_buy', { amount: 25 });
+    await eventually(async () => {
+      const converted = await s.h.db
+        .collection(COLLECTIONS.enrollments)
+        .countDocuments({ journeyId, status: 'converted' });
+      return converted === buyers.length;
+    }, 60_000);
+
+    const page = await s.signedIn('marketer');
+    await page.click(T('nav-experiments'));
+    await page.click(`a:has-text("Discount test")`);
+    await hasText(page, T('arms-ab-decision'), '"10% off" beats "No discount"');
+    await hasText(page, T('arms-ab-arm-b'), `${buyers.length}`);
+    await hasText(page, T('holdout-arms-arm-holdout'), 'Held out');
+    expect(await page.locator(`${T('arms-ab')} svg`).count()).toBe(2);
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'experiments-report.png'), fullPage: true });
+
+    page.on('dialog', (dialog) => void dialog.accept());
+    await page.click(T('promote-b'));
+    await hasText(page, '.toast', 'Published version 2');
+    const journey = (await s.h.call('GET', `/v1/journeys/${journeyId}`)).body;
+    expect(journey.liveVersion).toBe(2);
+
+    await page.click(T('nav-experiments'));
+    await page.fill(T('global-control-percent'), '5');
+    await page.click(T('global-control-save'));
+    await hasText(page, '.toast', 'Global control group saved');
+    expect((await s.h.call('GET', '/v1/settings/global-control')).body.percent).toBe(5);
+    expect(s.consoleErrors).toEqual([]);
+    await page.context().close();
+  }, 240_000);
+
+  it('sets a holdout and marks a journey transactional in the journey settings', async () => {
+    const simple = graph(
+      [
+        { id: 'trigger_1', type: 'trigger', config: { kind: 'event', event: 'ui_hold', reentry: 'once' } },
+        { id: 'exit_1', type: 'exit', config: {} },
+      ],
+      ['trigger_1->exit_1'],
+    );
+    const id = (await s.h.call('POST', '/v1/journeys', { name: 'Holdout settings', graph: simple })).body.id;
+    const page = await s.signedIn('marketer');
+    await page.goto(`${s.url}/#/journeys/${id}`);
+    await page.locator(T('node-exit_1')).waitFor();
+    await page.click(T('journey-settings-open'));
+    await page.fill(T('journey-holdout'), '15');
+    await page.check(T('journey-transactional'));
+    await page.keyboard.press('Escape');
+    await hasText(page, T('save-state'), 'All changes saved');
+    const saved = (await s.h.call('GET', `/v1/journeys/${id}`)).body;
+    expect(saved.settings).toMatchObject({ holdoutPercent: 15, transactional: true });
+    await page.context().close();
+  }, 120_000);
+});

@@ -1,0 +1,141 @@
+import { COLLECTIONS } from '@itinera/schemas';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually, timeSkippingHarness } from '../../test/support/harness.ts';
+import { graph } from '../../test/support/journeys.ts';
+
+interface Arm {
+  id: string;
+  entered: number;
+  converted: number;
+  revenue: number;
+  isControl: boolean;
+  interval: { low: number; high: number };
+  versusControl: { probabilityToBeat: number; pValue: number } | null;
+}
+
+describe('experiment splits: results per variant and promoting the winner', () => {
+  let h: Awaited<ReturnType<typeof timeSkippingHarness>>;
+  beforeAll(async () => {
+    h = await timeSkippingHarness({});
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  const splitSteps = (journeyId: string, count: number) =>
+    eventually(async () => {
+      const steps = await h.db.collection(COLLECTIONS.steps).find({ journeyId, nodeId: 'ab' }).toArray();
+      return steps.length === count ? steps : undefined;
+    }, 90_000);
+
+  it('counts each variant by hand, names a winner only past the minimum sample, and promotes it', async () => {
+    const journeyId = await h.publish(
+      graph(
+        [
+          { id: 'start', type: 'trigger', config: { kind: 'event', event: 'exp_start', reentry: 'once' } },
+          {
+            id: 'ab',
+            type: 'split',
+            config: {
+              branches: [
+                { id: 'a', label: 'Control', percent: 50 },
+                { id: 'b', label: 'Discount', percent: 50 },
+              ],
+              experiment: { primaryMetric: 'conversion', minSample: 10 },
+            },
+          },
+          { id: 'wait', type: 'wait', config: { mode: 'duration', duration: { amount: 1, unit: 'days' } } },
+          { id: 'end', type: 'exit', config: {} },
+          { id: 'goal', type: 'goal', config: { event: 'exp_buy' } },
+        ],
+        ['start->ab', 'ab:a->wait', 'ab:b->wait', 'wait->end'],
+      ),
+      'Experiment journey',
+    );
+    const customers = Array.from({ length: 40 }, (_, i) => `exp-${i}`);
+    for (const c of customers) await h.track(c, 'exp_start');
+    const steps = await splitSteps(journeyId, customers.length);
+    const inArm = (arm: string) => steps.filter((s) => s.port === arm).map((s) => s.customerId as string);
+    const [a, b] = [inArm('a'), inArm('b')];
+    expect(a.length).toBeGreaterThanOrEqual(10);
+    expect(b.length).toBeGreaterThanOrEqual(10);
+
+    // Before anyone buys the variants do not differ, so no winner is named.
+    const early = (await h.call('GET', `/v1/journeys/${journeyId}/experiments/ab`)).body;
+    expect(early.winner).toBeNull();
+
+    // Every "Discount" customer buys for 30, one "Control" customer for 10.
+    for (const c of b) await h.track(c, 'exp_buy', { amount: 30 });
+    await h.track(a[0], 'exp_buy', { amount: 10 });
+    await eventually(async () => {
+      const converted = await h.db
+        .collection(COLLECTIONS.enrollments)
+        .countDocuments({ journeyId, status: 'converted' });
+      return converted === b.length + 1;
+    }, 60_000);
+
+    const { body, status } = await h.call(
+      'GET',
+      `/v1/journeys/${journeyId}/experiments/ab`,
+      undefined,
+      'support',
+    );
+    expect(status).toBe(200);
+    const arm = (id: string) => (body.arms as Arm[]).find((x) => x.id === id)!;
+    expect(arm('a')).toMatchObject({
+      entered: a.length,
+      converted: 1,
+      revenue: 10,
+      isControl: true,
+      versusControl: null,
+    });
+    expect(arm('b')).toMatchObject({ entered: b.length, converted: b.length, revenue: 30 * b.length });
+    expect(arm('b').interval.low).toBeGreaterThan(arm('a').interval.high);
+    expect(arm('b').versusControl!.probabilityToBeat).toBeGreaterThan(0.99);
+    expect(arm('b').versusControl!.pValue).toBeLessThan(0.05);
+    expect(body).toMatchObject({ metric: 'conversion', minSample: 10, winner: 'b' });
+
+    expect((await h.call('GET', `/v1/journeys/${journeyId}/experiments/nope`)).body).toMatchObject({
+      field: 'nodeId',
+    });
+    const wrong = await h.call('POST', `/v1/journeys/${journeyId}/experiments/ab/promote`, {
+      branchId: 'zz',
+    });
+    expect([wrong.status, wrong.body.field]).toEqual([422, 'branchId']);
+    const denied = await h.call(
+      'POST',
+      `/v1/journeys/${journeyId}/experiments/ab/promote`,
+      { branchId: 'b' },
+      'support',
+    );
+    expect(denied.status).toBe(403);
+
+    const promoted = await h.call('POST', `/v1/journeys/${journeyId}/experiments/ab/promote`, {
+      branchId: 'b',
+    });
+    expect(promoted.status).toBe(201);
+    expect(promoted.body.version).toBe(2);
+    expect(promoted.body.note).toContain('Promoted "Discount"');
+    const split = promoted.body.graph.nodes.find((n: { id: string }) => n.id === 'ab');
+    expect(split.config.branches.map((x: { id: string; percent: number }) => [x.id, x.percent])).toEqual([
+      ['a', 0],
+      ['b', 100],
+    ]);
+    const journey = (await h.call('GET', `/v1/journeys/${journeyId}`)).body;
+    expect(journey.liveVersion).toBe(2);
+    // The draft was changed the same way, so publishing it again keeps the winner.
+    expect(journey.graph.nodes.find((n: { id: string }) => n.id === 'ab').config.branches[1].percent).toBe(
+      100,
+    );
+    // Version 1 is untouched: running enrollments keep their pinned graph.
+    const v1 = (await h.call('GET', `/v1/journeys/${journeyId}/versions/1`)).body;
+    expect(v1.graph.nodes.find((n: { id: string }) => n.id === 'ab').config.branches[0].percent).toBe(50);
+
+    // Everyone entering now, including customers who would have landed in "Control", goes to the winner.
+    const later = Array.from({ length: 12 }, (_, i) => `exp-late-${i}`);
+    for (const c of later) await h.track(c, 'exp_start');
+    const all = await splitSteps(journeyId, customers.length + later.length);
+    const late = all.filter((s) => later.includes(s.customerId));
+    expect(late.map((s) => s.port)).toEqual(later.map(() => 'b'));
+  }, 240_000);
+});
