@@ -11,6 +11,7 @@ import { notFoundBody, registerErrorHandling, sendError } from './plugins/errors
 import { registerHealth } from './plugins/health.ts';
 import { strictQueryStrings } from './plugins/query.ts';
 import { refuseErasedCustomers } from './plugins/tombstones.ts';
+import { analyticsRoutes } from './routes/analytics.ts';
 import { apiKeyRoutes } from './routes/api-keys.ts';
 import { customerRoutes } from './routes/customers.ts';
 import { deliveryRoutes } from './routes/delivery.ts';
@@ -122,6 +123,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         templateRoutes,
         deliveryRoutes,
         apiKeyRoutes,
+        analyticsRoutes,
       ])
         await routes(v1, services);
       await metaRoutes(v1);

@@ -33,6 +33,11 @@ export const COLLECTIONS = {
   erasedCustomers: 'erased_customers',
   /** One document per running worker: its task queue, the node types it can run, when it was last seen. */
   workers: 'workers',
+  /** Journey analytics: one doc per (journey, UTC hour) of counters, recomputed from the facts by the rollup fold. */
+  rollups: 'analytics_rollups',
+  /** Journey analytics: the fold's checkpoint and per-journey settings (revenue attribution). */
+  analyticsState: 'analytics_state',
+  analyticsSettings: 'analytics_settings',
 } as const;
 
 /**

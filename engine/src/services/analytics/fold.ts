@@ -1,0 +1,124 @@
+import { randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
+import { COLLECTIONS } from '@itinera/schemas';
+import type { Db } from 'mongodb';
+import { leases } from '../lease.ts';
+import { recomputeBucket } from './bucket.ts';
+import { analyticsSettings, lastTouch } from './revenue.ts';
+import { hourOf } from './rows.ts';
+
+/**
+ * Facts are found by the time they were recorded; one recorded up to this long before the last fold
+ * started (a slow write, clock skew between processes) is still found by the next one.
+ */
+export const FOLD_MARGIN_MS = 5 * 60_000;
+const CHECKPOINT = 'fold';
+
+/**
+ * Folds facts recorded since the last checkpoint into the hourly rollups: finds every (journey, hour)
+ * bucket such a fact belongs to and recomputes it whole from the facts. Returns the buckets recomputed.
+ *
+ * Guarantee: each bucket equals what its facts say as of its last recompute, and every fact recorded with
+ * a timestamp at most FOLD_MARGIN_MS before the previous fold's start causes a recompute. Recomputing is
+ * idempotent, so overlapping folds (two processes, a retried fold) never double-count, on MongoDB or
+ * FerretDB; a slower fold overwriting a newer bucket is repaired by the next fold, which rescans the margin.
+ */
+export async function foldAnalytics(db: Db, nowMs = Date.now()): Promise<number> {
+  const state = db.collection<{ _id: string; through: string }>(COLLECTIONS.analyticsState);
+  const checkpoint = await state.findOne({ _id: CHECKPOINT });
+  const since = checkpoint ? new Date(Date.parse(checkpoint.through) - FOLD_MARGIN_MS).toISOString() : '';
+  const revenue = await analyticsSettings(db).allRevenue();
+  const dirty = new Set<string>();
+  const mark = (journeyId: unknown, at: unknown) => {
+    if (typeof journeyId === 'string' && typeof at === 'string') dirty.add(`${journeyId}|${hourOf(at)}`);
+  };
+  const after = { $gte: since };
+
+  const enrollments = db.collection(COLLECTIONS.enrollments);
+  const projection = { journeyId: 1, enteredAt: 1, endedAt: 1 };
+  for (const e of await enrollments.find({ enteredAt: after }, { projection }).toArray())
+    mark(e.journeyId, e.enteredAt);
+  for (const e of await enrollments.find({ endedAt: after }, { projection }).toArray())
+    mark(e.journeyId, e.endedAt);
+  const steps = db.collection(COLLECTIONS.steps);
+  for (const s of await steps.find({ at: after }, { projection: { journeyId: 1, at: 1 } }).toArray())
+    mark(s.journeyId, s.at);
+  const deliveries = db.collection(COLLECTIONS.deliveries);
+  for (const field of ['updatedAt', 'lastOpenedAt', 'lastClickedAt'])
+    for (const d of await deliveries
+      .find({ [field]: after }, { projection: { journeyId: 1, createdAt: 1 } })
+      .toArray())
+      mark(d.journeyId, d.createdAt);
+
+  const revenueEvents = [...new Set([...revenue.values()].map((s) => s.event))];
+  const events = await db
+    .collection(COLLECTIONS.events)
+    .find({ event: { $in: ['unsubscribed', ...revenueEvents] }, receivedAt: after })
+    .toArray();
+  for (const event of events) {
+    if (event.event === 'unsubscribed') {
+      const id = String(event._id).replace(/^unsubscribe:/, '');
+      const delivery = await deliveries.findOne(
+        { _id: id as never },
+        { projection: { journeyId: 1, createdAt: 1 } },
+      );
+      if (delivery) mark(delivery.journeyId, delivery.createdAt);
+    }
+    // The same event may also be a conversion event.
+    if (revenueEvents.includes(event.event)) {
+      const touch = await lastTouch(
+        db,
+        { customerId: event.customerId, timestamp: event.timestamp },
+        event.event,
+        revenue,
+      );
+      if (touch) mark(touch.journeyId, event.timestamp);
+    }
+  }
+
+  for (const key of dirty) {
+    const [journeyId, hour] = key.split('|');
+    await recomputeBucket(db, journeyId, Number(hour), revenue);
+  }
+  const through = new Date(nowMs).toISOString();
+  await state.updateOne({ _id: CHECKPOINT }, { $max: { through } }, { upsert: true });
+  return dirty.size;
+}
+
+/** When the rollups were last folded: facts recorded before this are in the figures. */
+export async function foldedThrough(db: Db): Promise<string | null> {
+  const doc = await db
+    .collection<{ _id: string; through: string }>(COLLECTIONS.analyticsState)
+    .findOne({ _id: CHECKPOINT });
+  return doc?.through ?? null;
+}
+
+export interface FolderOptions {
+  intervalMs?: number;
+  holder?: string;
+  onError?: (error: unknown) => void;
+}
+
+/** Folds every `intervalMs` in the one process (across all API processes) holding that period's lease. */
+export function startAnalyticsFolder(db: Db, options: FolderOptions = {}) {
+  const intervalMs = options.intervalMs ?? 10_000;
+  const holder = options.holder ?? `${hostname()}:${process.pid}:${randomUUID()}`;
+  const lease = leases(db);
+  let running: Promise<void> | null = null;
+  const tick = async () => {
+    if ((await lease.claim('analytics', intervalMs, holder)) !== null) await foldAnalytics(db);
+  };
+  const timer = setInterval(() => {
+    running ??= tick()
+      .catch((error) => options.onError?.(error))
+      .finally(() => {
+        running = null;
+      });
+  }, intervalMs);
+  return {
+    async stop() {
+      clearInterval(timer);
+      await running;
+    },
+  };
+}
