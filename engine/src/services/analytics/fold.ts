@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { hostname } from 'node:os';
-import { COLLECTIONS } from '@itinera/schemas';
+import { COLLECTIONS, type RevenueSettings } from '@itinera/schemas';
 import type { Db } from 'mongodb';
 import { leases } from '../lease.ts';
 import { recomputeBucket } from './bucket.ts';
@@ -76,13 +76,45 @@ export async function foldAnalytics(db: Db, nowMs = Date.now()): Promise<number>
     }
   }
 
+  const rebuilds = await markRebuilds(db, revenue, mark);
+
   for (const key of dirty) {
     const [journeyId, hour] = key.split('|');
     await recomputeBucket(db, journeyId, Number(hour), revenue);
   }
   const through = new Date(nowMs).toISOString();
   await state.updateOne({ _id: CHECKPOINT }, { $max: { through } }, { upsert: true });
+  // A request made while this fold ran has a newer `at` and stays for the next fold.
+  for (const { _id, at } of rebuilds) await state.deleteOne({ _id, at });
   return dirty.size;
+}
+
+/**
+ * Journeys whose settings changed: every hour they have a bucket for, and every hour holding one of their
+ * conversion events since their first bucket, is recomputed.
+ */
+async function markRebuilds(
+  db: Db,
+  revenue: Map<string, RevenueSettings>,
+  mark: (journeyId: unknown, at: unknown) => void,
+) {
+  const state = db.collection<{ _id: string; journeyId: string; at: string }>(COLLECTIONS.analyticsState);
+  const rebuilds = await state.find({ _id: { $regex: /^rebuild:/ } }).toArray();
+  const rollups = db.collection<{ journeyId: string; hour: string }>(COLLECTIONS.rollups);
+  for (const { journeyId } of rebuilds) {
+    const hours = await rollups
+      .find({ journeyId }, { projection: { hour: 1 } })
+      .sort({ hour: 1 })
+      .toArray();
+    for (const { hour } of hours) mark(journeyId, hour);
+    const settings = revenue.get(journeyId);
+    if (!settings || hours.length === 0) continue;
+    const events = db
+      .collection(COLLECTIONS.events)
+      .find({ event: settings.event, timestamp: { $gte: hours[0].hour } }, { projection: { timestamp: 1 } });
+    for await (const event of events) mark(journeyId, event.timestamp);
+  }
+  return rebuilds;
 }
 
 /** When the rollups were last folded: facts recorded before this are in the figures. */

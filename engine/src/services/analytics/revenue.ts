@@ -24,8 +24,16 @@ export function analyticsSettings(db: Db) {
       const doc = await docs.findOne({ _id: journeyId });
       return { revenue: doc?.revenue ?? null };
     },
+    /** Saves, and asks the next fold to recompute the journey's buckets under the new settings. */
     async put(journeyId: string, settings: AnalyticsSettings) {
       await docs.replaceOne({ _id: journeyId }, settings, { upsert: true });
+      await db
+        .collection<{ _id: string; journeyId: string; at: string }>(COLLECTIONS.analyticsState)
+        .replaceOne(
+          { _id: `rebuild:${journeyId}` },
+          { journeyId, at: new Date().toISOString() },
+          { upsert: true },
+        );
     },
     /** Every journey that attributes revenue, by journey id. */
     async allRevenue(): Promise<Map<string, RevenueSettings>> {
