@@ -1,3 +1,4 @@
+import { ReportPage } from '../analytics/ReportPage.tsx';
 import { BuilderPage } from '../builder/BuilderPage.tsx';
 import { CustomerPage } from '../inspector/CustomerPage.tsx';
 import { CustomerSearch } from '../inspector/CustomerSearch.tsx';
@@ -10,6 +11,7 @@ import { TemplatesPage } from '../settings/TemplatesPage.tsx';
 
 export function Routes({ route }: { route: string[] }) {
   const [section, id, sub, version] = route;
+  if (section === 'journeys' && id && sub === 'analytics') return <ReportPage key={id} journeyId={id} />;
   if (section === 'journeys' && id) {
     return (
       <BuilderPage
