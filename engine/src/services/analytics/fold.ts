@@ -3,7 +3,7 @@ import { hostname } from 'node:os';
 import { COLLECTIONS, type RevenueSettings } from '@itinera/schemas';
 import type { Db } from 'mongodb';
 import { leases } from '../lease.ts';
-import { recomputeBucket } from './bucket.ts';
+import { recomputeBuckets } from './bucket.ts';
 import { analyticsSettings, lastTouch } from './revenue.ts';
 import { hourOf } from './rows.ts';
 
@@ -78,10 +78,12 @@ export async function foldAnalytics(db: Db, nowMs = Date.now()): Promise<number>
 
   const rebuilds = await markRebuilds(db, revenue, mark);
 
+  const byJourney = new Map<string, number[]>();
   for (const key of dirty) {
     const [journeyId, hour] = key.split('|');
-    await recomputeBucket(db, journeyId, Number(hour), revenue);
+    byJourney.set(journeyId, [...(byJourney.get(journeyId) ?? []), Number(hour)]);
   }
+  for (const [journeyId, hours] of byJourney) await recomputeBuckets(db, journeyId, hours, revenue);
   const through = new Date(nowMs).toISOString();
   await state.updateOne({ _id: CHECKPOINT }, { $max: { through } }, { upsert: true });
   // A request made while this fold ran has a newer `at` and stays for the next fold.
