@@ -1,8 +1,7 @@
-import { randomUUID } from 'node:crypto';
-import { hostname } from 'node:os';
 import { COLLECTIONS, type RevenueSettings } from '@itinera/schemas';
 import type { Db } from 'mongodb';
 import { leases } from '../lease.ts';
+import { every, processHolder } from '../periodic.ts';
 import { recomputeBuckets } from './bucket.ts';
 import { analyticsSettings, lastTouch } from './revenue.ts';
 import { hourOf } from './rows.ts';
@@ -136,23 +135,13 @@ export interface FolderOptions {
 /** Folds every `intervalMs` in the one process (across all API processes) holding that period's lease. */
 export function startAnalyticsFolder(db: Db, options: FolderOptions = {}) {
   const intervalMs = options.intervalMs ?? 10_000;
-  const holder = options.holder ?? `${hostname()}:${process.pid}:${randomUUID()}`;
+  const holder = options.holder ?? processHolder();
   const lease = leases(db);
-  let running: Promise<void> | null = null;
-  const tick = async () => {
-    if ((await lease.claim('analytics', intervalMs, holder)) !== null) await foldAnalytics(db);
-  };
-  const timer = setInterval(() => {
-    running ??= tick()
-      .catch((error) => options.onError?.(error))
-      .finally(() => {
-        running = null;
-      });
-  }, intervalMs);
-  return {
-    async stop() {
-      clearInterval(timer);
-      await running;
+  return every(
+    intervalMs,
+    async () => {
+      if ((await lease.claim('analytics', intervalMs, holder)) !== null) await foldAnalytics(db);
     },
-  };
+    options.onError,
+  );
 }
