@@ -11,6 +11,7 @@ import { notFoundBody, registerErrorHandling, sendError } from './plugins/errors
 import { registerHealth } from './plugins/health.ts';
 import { strictQueryStrings } from './plugins/query.ts';
 import { refuseErasedCustomers } from './plugins/tombstones.ts';
+import { analyticsRoutes } from './routes/analytics.ts';
 import { apiKeyRoutes } from './routes/api-keys.ts';
 import { customerRoutes } from './routes/customers.ts';
 import { deliveryRoutes } from './routes/delivery.ts';
@@ -131,6 +132,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         apiKeyRoutes,
         migrationRoutes,
         experimentRoutes,
+        analyticsRoutes,
       ])
         await routes(v1, services);
       await metaRoutes(v1);

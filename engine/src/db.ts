@@ -66,17 +66,23 @@ export const INDEXES: Record<string, IndexSpecification[]> = {
     { enteredAt: -1 }, // enrollment list
     { journeyId: 1, customerId: 1, entryNumber: -1 }, // a customer's latest entry into a journey
     { journeyId: 1, version: 1, status: 1, _id: 1 }, // a version's waiting customers, paged (migrations)
+    { journeyId: 1, endedAt: 1 }, // analytics: a journey's ends in an hour
+    { endedAt: 1 }, // analytics: ends since the fold's checkpoint
   ],
   [COLLECTIONS.steps]: [
     { enrollmentId: 1, at: 1, visit: 1 }, // an enrollment's timeline
     { journeyId: 1 }, // journey stats
     { journeyId: 1, nodeId: 1 }, // experiment assignments at a split, held-out entrants of a journey
     { nodeId: 1, outcome: 1 }, // global control group size
+    { journeyId: 1, at: 1 }, // analytics: a journey's steps in an hour
+    { at: 1 }, // analytics: steps since the fold's checkpoint
   ],
   [COLLECTIONS.events]: [
     { customerId: 1, event: 1, timestamp: -1 }, // event counts in a window
     { customerId: 1, type: 1, timestamp: -1 }, // a customer's recent events
     { type: 1, event: 1 }, // known event names
+    { event: 1, timestamp: 1 }, // analytics: conversion events in an hour
+    { event: 1, receivedAt: 1 }, // analytics: conversion and unsubscribe events since the checkpoint
   ],
   [COLLECTIONS.pendingRoutes]: [{ receivedAt: 1 }],
   [COLLECTIONS.profiles]: [
@@ -87,7 +93,13 @@ export const INDEXES: Record<string, IndexSpecification[]> = {
   [COLLECTIONS.deliveries]: [
     { customerId: 1, createdAt: -1 }, // a customer's deliveries
     { journeyId: 1 }, // delivery stats per journey
+    { journeyId: 1, createdAt: 1 }, // analytics: a journey's deliveries in an hour
+    { customerId: 1, sentAtMs: -1 }, // analytics: a customer's last touch
+    { updatedAt: 1 }, // analytics: deliveries changed since the checkpoint
+    { lastOpenedAt: 1 }, // analytics: opened since the checkpoint
+    { lastClickedAt: 1 }, // analytics: clicked since the checkpoint
   ],
+  [COLLECTIONS.rollups]: [{ journeyId: 1, hour: 1 }],
   [COLLECTIONS.templates]: [{ updatedAt: -1 }],
   [COLLECTIONS.promoPools]: [{ createdAt: -1 }],
   [COLLECTIONS.promoCodes]: [{ poolId: 1 }],

@@ -9,6 +9,7 @@ import { connectDatabase } from './db.ts';
 import { registerDbOpsCounter } from './db-ops-counter.ts';
 import { createApiKey } from './plugins/auth.ts';
 import { seedExampleJourney } from './seed.ts';
+import { startAnalyticsFolder } from './services/analytics/fold.ts';
 import { startSweeper } from './services/sweeper.ts';
 
 const env = process.env;
@@ -58,6 +59,10 @@ const sweeper = startSweeper(app.services, {
   onError: (error) => app.log.error({ err: error }, 'sweep failed'),
 });
 
+const analyticsFolder = startAnalyticsFolder(db, {
+  onError: (error) => app.log.error({ err: error }, 'analytics fold failed'),
+});
+
 await app.listen({ port, host });
 console.log(
   `API listening on http://${host}:${port} (docs at /docs); Temporal at ${describeTemporal(temporal)}`,
@@ -65,6 +70,7 @@ console.log(
 
 const shutdown = async () => {
   await sweeper.stop();
+  await analyticsFolder.stop();
   await app.close();
   await connection.close();
   await mongo.close();

@@ -37,6 +37,11 @@ export const COLLECTIONS = {
   migrations: 'journey_migrations',
   /** One doc per (migration, enrollment): claimed by unique insert before the move; the workflow adds the outcome. */
   migrationMoves: 'journey_migration_moves',
+  /** Journey analytics: one doc per (journey, UTC hour) of counters, recomputed from the facts by the rollup fold. */
+  rollups: 'analytics_rollups',
+  /** Journey analytics: the fold's checkpoint and per-journey settings (revenue attribution). */
+  analyticsState: 'analytics_state',
+  analyticsSettings: 'analytics_settings',
 } as const;
 
 /**

@@ -1,3 +1,4 @@
+import { ReportPage } from '../analytics/ReportPage.tsx';
 import { BuilderPage } from '../builder/BuilderPage.tsx';
 import { ExperimentsIndex } from '../experiments/ExperimentsIndex.tsx';
 import { JourneyExperiments } from '../experiments/JourneyExperiments.tsx';
@@ -12,6 +13,7 @@ import { TemplatesPage } from '../settings/TemplatesPage.tsx';
 
 export function Routes({ route }: { route: string[] }) {
   const [section, id, sub, version] = route;
+  if (section === 'journeys' && id && sub === 'analytics') return <ReportPage key={id} journeyId={id} />;
   if (section === 'journeys' && id) {
     return (
       <BuilderPage

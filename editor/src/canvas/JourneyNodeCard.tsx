@@ -9,7 +9,7 @@ import { safePorts, useDecor } from './decor.tsx';
 function JourneyNodeCardInner({ id, data, selected }: NodeProps<FlowNode>) {
   const definition = nodeTypes.get(data.type);
   const ports = safePorts(definition, data.config);
-  const { problems, stats, trail, diff, direction = 'TB' } = useDecor();
+  const { problems, stats, trail, diff, figures, direction = 'TB' } = useDecor();
   const portKey = `${direction}:${ports.map((p) => p.id).join('|')}`;
   const updateNodeInternals = useUpdateNodeInternals();
   const measuredPorts = useRef(portKey);
@@ -76,6 +76,11 @@ function JourneyNodeCardInner({ id, data, selected }: NodeProps<FlowNode>) {
       {nodeStats && (
         <div className="jnode-stats" data-testid={`node-stats-${id}`}>
           {nodeStats.active} waiting · {nodeStats.passed} passed
+        </div>
+      )}
+      {figures?.[id] && (
+        <div className="jnode-stats" data-testid={`node-figure-${id}`}>
+          {figures[id]}
         </div>
       )}
       {trail?.current === id && <div className="jnode-current">● customer is here</div>}

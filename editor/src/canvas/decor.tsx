@@ -14,6 +14,8 @@ export interface CanvasDecor {
   diff?: Map<string, NodeChange> | null;
   /** Where edges enter and leave cards: top/bottom (TB, the default) or left/right (LR). */
   direction?: Direction;
+  /** Analytics overlay: each node's key figure. */
+  figures?: Record<string, string> | null;
 }
 
 export const emptyDecor: CanvasDecor = { problems: new Map(), stats: null, trail: null };

@@ -108,7 +108,14 @@ export function JourneyList() {
             {data.map((j) => (
               <tr key={j.id} data-testid={`journey-row-${j.id}`}>
                 <td>
-                  <a href={href('journeys', j.id)}>{j.name}</a>
+                  <a href={href('journeys', j.id)}>{j.name}</a>{' '}
+                  <a
+                    href={href('journeys', j.id, 'analytics')}
+                    className="muted"
+                    data-testid={`report-${j.id}`}
+                  >
+                    analytics
+                  </a>
                 </td>
                 <td>
                   <span className={`status status-${j.status}`}>{j.status}</span>

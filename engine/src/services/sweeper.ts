@@ -1,6 +1,5 @@
-import { randomUUID } from 'node:crypto';
-import { hostname } from 'node:os';
 import type { Services } from '../app.ts';
+import { every, processHolder } from './periodic.ts';
 
 export interface SweeperOptions {
   /** How often to look for deferred events and closed runs. Default 2 s, so recovery follows Temporal's return within seconds. */
@@ -16,25 +15,11 @@ export interface SweeperOptions {
  */
 export function startSweeper({ ingestion, enrollments }: Services, options: SweeperOptions = {}) {
   const intervalMs = options.intervalMs ?? 2_000;
-  const holder = options.holder ?? `${hostname()}:${process.pid}:${randomUUID()}`;
-  let running: Promise<void> | null = null;
+  const holder = options.holder ?? processHolder();
   const sweep = async () => {
     if (!(await enrollments.router.temporalReachable())) return;
     const swept = await ingestion.sweepWithLease(holder, intervalMs);
     if (swept !== null) await enrollments.router.reconcileClosedRuns();
   };
-  const timer = setInterval(() => {
-    // A slow sweep is never overlapped by the next tick.
-    running ??= sweep()
-      .catch((error) => options.onError?.(error))
-      .finally(() => {
-        running = null;
-      });
-  }, intervalMs);
-  return {
-    async stop() {
-      clearInterval(timer);
-      await running;
-    },
-  };
+  return every(intervalMs, sweep, options.onError);
 }

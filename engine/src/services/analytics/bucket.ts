@@ -1,0 +1,105 @@
+import { COLLECTIONS, type RevenueSettings } from '@itinera/schemas';
+import type { Db } from 'mongodb';
+import { type Facts, loadFacts } from './facts.ts';
+import { durationBin, HOUR_MS, hourOf, isoHour, RowSet } from './rows.ts';
+
+/** Buckets recomputed together read their facts with one set of queries. */
+const WINDOW_MS = 24 * HOUR_MS;
+
+/** Groups end reasons: the goal's own text names the event time, so every conversion reads alike. */
+const reasonKey = (status: string, reason: string | null) =>
+  status === 'converted' ? 'goal reached' : (reason ?? '').slice(0, 120);
+/** "unreachable: no email address" and "frequency cap: at most 2 email per 24h" group by their first part. */
+const detailKey = (detail: string | undefined) => (detail ?? '').split(/[:(]/)[0].trim().slice(0, 60);
+
+/** The rows of one hour from the facts of its window. */
+function rowsOfHour(facts: Facts, hourMs: number) {
+  const inHour = (iso: unknown) => typeof iso === 'string' && hourOf(iso) === hourMs;
+  const { version, tags, timeline } = facts;
+  const rows = new RowSet();
+  for (const e of facts.entered) if (inHour(e.enteredAt)) rows.add({ v: e.version, k: 'entered' });
+  for (const e of facts.ended) {
+    if (!inHour(e.endedAt)) continue;
+    const id = String(e._id);
+    const last = timeline(id).find((s) => s.at === e.endedAt)?.nodeId;
+    const row = {
+      v: e.version,
+      k: 'ended' as const,
+      p: e.status,
+      n: last,
+      r: reasonKey(e.status, e.endReason),
+    };
+    rows.addForVariants(row, tags(id));
+    if (e.status === 'converted') {
+      const ms = Date.parse(e.endedAt) - Date.parse(e.enteredAt);
+      rows.add({ v: e.version, k: 'convertTime', p: String(durationBin(ms)), sum: ms });
+    }
+  }
+  for (const step of facts.steps) {
+    if (!inHour(step.at)) continue;
+    const id = step.enrollmentId;
+    rows.addForVariants({ v: version(id), k: 'passed', n: step.nodeId, p: step.port ?? '' }, tags(id));
+    // Time at a node: from the enrollment's previous step (or its entry) to this one.
+    const earlier = timeline(id)
+      .filter((s) => s.at < step.at)
+      .map((s) => s.at)
+      .sort();
+    const since = earlier.at(-1) ?? facts.enteredAt(id);
+    if (since) {
+      const ms = Math.max(0, Date.parse(step.at) - Date.parse(since));
+      rows.add({ v: version(id), k: 'nodeTime', n: step.nodeId, p: String(durationBin(ms)), sum: ms });
+    }
+  }
+  for (const d of facts.deliveries) {
+    if (!inHour(d.createdAt)) continue;
+    const id = String(d.enrollmentId);
+    const key = { v: version(id), n: d.nodeId as string, c: d.channel as string };
+    const notSent = d.status === 'skipped' || d.status === 'failed' || d.status === 'deferred';
+    rows.addForVariants(
+      { ...key, k: 'send', p: d.status, r: notSent ? detailKey(d.detail) : undefined },
+      tags(id),
+    );
+    if (d.opens > 0) rows.addForVariants({ ...key, k: 'opens', sum: d.opens }, tags(id));
+    if (d.clicks > 0) rows.addForVariants({ ...key, k: 'clicks', sum: d.clicks }, tags(id));
+    if (facts.unsubscribed.has(String(d._id))) rows.addForVariants({ ...key, k: 'unsub' }, tags(id));
+  }
+  for (const { purchase, touch } of facts.purchases) {
+    if (!inHour(purchase.timestamp)) continue;
+    const id = touch.enrollmentId;
+    const row = {
+      v: version(id),
+      k: 'revenue' as const,
+      n: touch.nodeId,
+      c: touch.channel,
+      sum: purchase.amount,
+    };
+    rows.addForVariants(row, tags(id));
+  }
+  return rows.toArray();
+}
+
+/**
+ * Recomputes (journey, UTC hour) buckets from the facts recorded one document per fact. A bucket depends
+ * on the facts only, so recomputing is idempotent and any number of folds may do it; an hour without
+ * facts is written empty, clearing what it held before.
+ */
+export async function recomputeBuckets(
+  db: Db,
+  journeyId: string,
+  hours: number[],
+  revenue: Map<string, RevenueSettings>,
+): Promise<void> {
+  const sorted = [...new Set(hours)].sort((a, b) => a - b);
+  const rollups = db.collection(COLLECTIONS.rollups);
+  while (sorted.length > 0) {
+    const start = sorted[0];
+    const window = [];
+    while (sorted.length > 0 && sorted[0] < start + WINDOW_MS) window.push(sorted.shift()!);
+    const facts = await loadFacts(db, journeyId, start, window.at(-1)! + HOUR_MS, revenue);
+    for (const hourMs of window) {
+      const hour = isoHour(hourMs);
+      const doc = { journeyId, hour, rows: rowsOfHour(facts, hourMs), computedAt: new Date().toISOString() };
+      await rollups.replaceOne({ _id: `${journeyId}|${hour}` as never }, doc, { upsert: true });
+    }
+  }
+}

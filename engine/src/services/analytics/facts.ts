@@ -1,0 +1,120 @@
+import { COLLECTIONS, type RevenueSettings } from '@itinera/schemas';
+import type { Db, Document } from 'mongodb';
+import { lastTouch, type Purchase, purchaseOf, type Touch } from './revenue.ts';
+import { isoHour } from './rows.ts';
+
+export interface StepDoc {
+  enrollmentId: string;
+  nodeId: string;
+  nodeType: string;
+  port: string | null;
+  at: string;
+  visit: number;
+}
+
+const CHUNK = 500;
+/** Past this many enrollments a window reads the journey's enrollments and steps whole, not by id. */
+const BY_ID_LIMIT = 1_000;
+
+async function inChunks<T>(ids: string[], load: (chunk: string[]) => Promise<T[]>): Promise<T[]> {
+  const out: T[] = [];
+  for (let i = 0; i < ids.length; i += CHUNK) out.push(...(await load(ids.slice(i, i + CHUNK))));
+  return out;
+}
+
+/**
+ * Every fact of a journey in [fromMs, toMs): enrollments entered and ended, steps, deliveries created
+ * (with current status, opens and clicks), their unsubscribes, and conversion events credited to the
+ * journey; plus each concerned enrollment's version, timeline and split branches taken (its variants).
+ */
+export async function loadFacts(
+  db: Db,
+  journeyId: string,
+  fromMs: number,
+  toMs: number,
+  revenue: Map<string, RevenueSettings>,
+) {
+  const range = { $gte: isoHour(fromMs), $lt: isoHour(toMs) };
+  const enrollments = db.collection(COLLECTIONS.enrollments);
+  const stepsOf = db.collection<StepDoc>(COLLECTIONS.steps);
+  const projection = { version: 1, status: 1, endReason: 1, enteredAt: 1, endedAt: 1 };
+  const [entered, ended, steps, deliveries] = await Promise.all([
+    enrollments.find({ journeyId, enteredAt: range }, { projection }).toArray(),
+    enrollments.find({ journeyId, endedAt: range }, { projection }).toArray(),
+    stepsOf.find({ journeyId, at: range }).toArray(),
+    db.collection(COLLECTIONS.deliveries).find({ journeyId, createdAt: range }).toArray(),
+  ]);
+  const settings = revenue.get(journeyId);
+  const purchases: { purchase: Purchase; touch: Touch }[] = [];
+  if (settings) {
+    const events = await db
+      .collection(COLLECTIONS.events)
+      .find({ event: settings.event, timestamp: range })
+      .toArray();
+    for (const event of events) {
+      const at = { customerId: String(event.customerId), timestamp: String(event.timestamp) };
+      const touch = await lastTouch(db, at, settings.event, revenue);
+      const purchase = touch?.journeyId === journeyId ? purchaseOf(event, settings.property) : null;
+      if (touch && purchase) purchases.push({ purchase, touch });
+    }
+  }
+  const unsubscribed = new Set(
+    (
+      await inChunks(
+        deliveries.map((d) => `unsubscribe:${d._id}`),
+        (chunk) =>
+          db
+            .collection(COLLECTIONS.events)
+            .find({ _id: { $in: chunk as never[] } }, { projection: { _id: 1 } })
+            .toArray(),
+      )
+    ).map((e) => String(e._id).slice('unsubscribe:'.length)),
+  );
+
+  const ids = [
+    ...new Set([
+      ...steps.map((s) => s.enrollmentId),
+      ...deliveries.map((d) => String(d.enrollmentId)),
+      ...purchases.map((p) => p.touch.enrollmentId),
+      ...ended.map((e) => String(e._id)),
+    ]),
+  ];
+  // By id is cheap on MongoDB; FerretDB scans for `$in`, so a big window reads the journey once instead.
+  const byIds = ids.length <= BY_ID_LIMIT;
+  const [owners, timelines] = await Promise.all([
+    byIds
+      ? inChunks(ids, (chunk) =>
+          enrollments.find({ _id: { $in: chunk as never[] } }, { projection }).toArray(),
+        )
+      : enrollments.find({ journeyId }, { projection }).toArray(),
+    byIds
+      ? inChunks(ids, (chunk) => stepsOf.find({ enrollmentId: { $in: chunk } }).toArray())
+      : stepsOf.find({ journeyId, at: { $lt: range.$lt } }).toArray(),
+  ]);
+  const byId = new Map<string, Document>(owners.map((e) => [String(e._id), e]));
+  const variants = new Map<string, string[]>();
+  const timeline = new Map<string, StepDoc[]>();
+  for (const step of timelines) {
+    if (!timeline.has(step.enrollmentId)) timeline.set(step.enrollmentId, []);
+    timeline.get(step.enrollmentId)!.push(step);
+    if (step.nodeType === 'split' && step.port) {
+      const tags = variants.get(step.enrollmentId) ?? [];
+      if (!tags.includes(`${step.nodeId}:${step.port}`)) tags.push(`${step.nodeId}:${step.port}`);
+      variants.set(step.enrollmentId, tags);
+    }
+  }
+  return {
+    entered,
+    ended,
+    steps,
+    deliveries,
+    purchases,
+    unsubscribed,
+    version: (id: string) => (byId.get(id)?.version as number) ?? 0,
+    enteredAt: (id: string) => byId.get(id)?.enteredAt as string | undefined,
+    timeline: (id: string) => timeline.get(id) ?? [],
+    tags: (id: string) => variants.get(id) ?? [],
+  };
+}
+
+export type Facts = Awaited<ReturnType<typeof loadFacts>>;

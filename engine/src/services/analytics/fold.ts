@@ -1,0 +1,147 @@
+import { COLLECTIONS, type RevenueSettings } from '@itinera/schemas';
+import type { Db } from 'mongodb';
+import { leases } from '../lease.ts';
+import { every, processHolder } from '../periodic.ts';
+import { recomputeBuckets } from './bucket.ts';
+import { analyticsSettings, lastTouch } from './revenue.ts';
+import { hourOf } from './rows.ts';
+
+/**
+ * Facts are found by the time they were recorded; one recorded up to this long before the last fold
+ * started (a slow write, clock skew between processes) is still found by the next one.
+ */
+export const FOLD_MARGIN_MS = 5 * 60_000;
+const CHECKPOINT = 'fold';
+
+/**
+ * Folds facts recorded since the last checkpoint into the hourly rollups: finds every (journey, hour)
+ * bucket such a fact belongs to and recomputes it whole from the facts. Returns the buckets recomputed.
+ *
+ * Guarantee: each bucket equals what its facts say as of its last recompute, and every fact recorded with
+ * a timestamp at most FOLD_MARGIN_MS before the previous fold's start causes a recompute. Recomputing is
+ * idempotent, so overlapping folds (two processes, a retried fold) never double-count, on MongoDB or
+ * FerretDB; a slower fold overwriting a newer bucket is repaired by the next fold, which rescans the margin.
+ */
+export async function foldAnalytics(db: Db, nowMs = Date.now()): Promise<number> {
+  const state = db.collection<{ _id: string; through: string }>(COLLECTIONS.analyticsState);
+  const checkpoint = await state.findOne({ _id: CHECKPOINT });
+  const since = checkpoint ? new Date(Date.parse(checkpoint.through) - FOLD_MARGIN_MS).toISOString() : '';
+  const revenue = await analyticsSettings(db).allRevenue();
+  const dirty = new Set<string>();
+  const mark = (journeyId: unknown, at: unknown) => {
+    if (typeof journeyId === 'string' && typeof at === 'string') dirty.add(`${journeyId}|${hourOf(at)}`);
+  };
+  const after = { $gte: since };
+
+  const enrollments = db.collection(COLLECTIONS.enrollments);
+  const projection = { journeyId: 1, enteredAt: 1, endedAt: 1 };
+  for (const e of await enrollments.find({ enteredAt: after }, { projection }).toArray())
+    mark(e.journeyId, e.enteredAt);
+  for (const e of await enrollments.find({ endedAt: after }, { projection }).toArray())
+    mark(e.journeyId, e.endedAt);
+  const steps = db.collection(COLLECTIONS.steps);
+  for (const s of await steps.find({ at: after }, { projection: { journeyId: 1, at: 1 } }).toArray())
+    mark(s.journeyId, s.at);
+  const deliveries = db.collection(COLLECTIONS.deliveries);
+  for (const field of ['updatedAt', 'lastOpenedAt', 'lastClickedAt'])
+    for (const d of await deliveries
+      .find({ [field]: after }, { projection: { journeyId: 1, createdAt: 1 } })
+      .toArray())
+      mark(d.journeyId, d.createdAt);
+
+  const revenueEvents = [...new Set([...revenue.values()].map((s) => s.event))];
+  const events = await db
+    .collection(COLLECTIONS.events)
+    .find({ event: { $in: ['unsubscribed', ...revenueEvents] }, receivedAt: after })
+    .toArray();
+  for (const event of events) {
+    if (event.event === 'unsubscribed') {
+      const id = String(event._id).replace(/^unsubscribe:/, '');
+      const delivery = await deliveries.findOne(
+        { _id: id as never },
+        { projection: { journeyId: 1, createdAt: 1 } },
+      );
+      if (delivery) mark(delivery.journeyId, delivery.createdAt);
+    }
+    // The same event may also be a conversion event.
+    if (revenueEvents.includes(event.event)) {
+      const touch = await lastTouch(
+        db,
+        { customerId: event.customerId, timestamp: event.timestamp },
+        event.event,
+        revenue,
+      );
+      if (touch) mark(touch.journeyId, event.timestamp);
+    }
+  }
+
+  const rebuilds = await markRebuilds(db, revenue, mark);
+
+  const byJourney = new Map<string, number[]>();
+  for (const key of dirty) {
+    const [journeyId, hour] = key.split('|');
+    byJourney.set(journeyId, [...(byJourney.get(journeyId) ?? []), Number(hour)]);
+  }
+  for (const [journeyId, hours] of byJourney) await recomputeBuckets(db, journeyId, hours, revenue);
+  const through = new Date(nowMs).toISOString();
+  await state.updateOne({ _id: CHECKPOINT }, { $max: { through } }, { upsert: true });
+  // A request made while this fold ran has a newer `at` and stays for the next fold.
+  for (const { _id, at } of rebuilds) await state.deleteOne({ _id, at });
+  return dirty.size;
+}
+
+/**
+ * Journeys whose settings changed: every hour they have a bucket for, and every hour holding one of their
+ * conversion events since their first bucket, is recomputed.
+ */
+async function markRebuilds(
+  db: Db,
+  revenue: Map<string, RevenueSettings>,
+  mark: (journeyId: unknown, at: unknown) => void,
+) {
+  const state = db.collection<{ _id: string; journeyId: string; at: string }>(COLLECTIONS.analyticsState);
+  const rebuilds = await state.find({ _id: { $regex: /^rebuild:/ } }).toArray();
+  const rollups = db.collection<{ journeyId: string; hour: string }>(COLLECTIONS.rollups);
+  for (const { journeyId } of rebuilds) {
+    const hours = await rollups
+      .find({ journeyId }, { projection: { hour: 1 } })
+      .sort({ hour: 1 })
+      .toArray();
+    for (const { hour } of hours) mark(journeyId, hour);
+    const settings = revenue.get(journeyId);
+    if (!settings || hours.length === 0) continue;
+    const events = db
+      .collection(COLLECTIONS.events)
+      .find({ event: settings.event, timestamp: { $gte: hours[0].hour } }, { projection: { timestamp: 1 } });
+    for await (const event of events) mark(journeyId, event.timestamp);
+  }
+  return rebuilds;
+}
+
+/** When the rollups were last folded: facts recorded before this are in the figures. */
+export async function foldedThrough(db: Db): Promise<string | null> {
+  const doc = await db
+    .collection<{ _id: string; through: string }>(COLLECTIONS.analyticsState)
+    .findOne({ _id: CHECKPOINT });
+  return doc?.through ?? null;
+}
+
+export interface FolderOptions {
+  intervalMs?: number;
+  holder?: string;
+  onError?: (error: unknown) => void;
+}
+
+/** Folds every `intervalMs` in the one process (across all API processes) holding that period's lease. */
+export function startAnalyticsFolder(db: Db, options: FolderOptions = {}) {
+  const intervalMs = options.intervalMs ?? 10_000;
+  const holder = options.holder ?? processHolder();
+  const lease = leases(db);
+  return every(
+    intervalMs,
+    async () => {
+      if ((await lease.claim('analytics', intervalMs, holder)) !== null) await foldAnalytics(db);
+    },
+    options.onError,
+  );
+}

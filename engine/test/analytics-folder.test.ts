@@ -1,0 +1,43 @@
+import { COLLECTIONS } from '@itinera/schemas';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually } from '../../test/support/harness.ts';
+import { testDatabase } from '../../test/support/servers.ts';
+import { foldedThrough, startAnalyticsFolder } from '../src/services/analytics/fold.ts';
+
+describe('the analytics folder', () => {
+  let store: Awaited<ReturnType<typeof testDatabase>>;
+  beforeAll(async () => {
+    store = await testDatabase();
+  });
+  afterAll(async () => {
+    await store?.close();
+  });
+
+  it('folds in one process per period across processes and moves the checkpoint forward', async () => {
+    const db = store.db;
+    await db.collection(COLLECTIONS.enrollments).insertOne({
+      _id: 'e1' as never,
+      journeyId: 'j1',
+      version: 1,
+      status: 'active',
+      currentNodeId: 'wait',
+      enteredAt: new Date().toISOString(),
+      endedAt: null,
+    });
+    const errors: unknown[] = [];
+    const folders = ['one', 'two'].map((holder) =>
+      startAnalyticsFolder(db, { intervalMs: 300, holder, onError: (e) => errors.push(e) }),
+    );
+    const first = await eventually(async () => {
+      if (errors.length) throw errors[0];
+      return (await foldedThrough(db)) ?? undefined;
+    }, 30_000);
+    await eventually(async () => (await foldedThrough(db))! > first || undefined, 30_000);
+    await Promise.all(folders.map((f) => f.stop()));
+    expect(errors).toEqual([]);
+    const claims = await db.collection(COLLECTIONS.leases).find({ name: 'analytics' }).toArray();
+    expect(new Set(claims.map((c) => c.bucket)).size).toBe(claims.length);
+    const [bucket] = await db.collection(COLLECTIONS.rollups).find({ journeyId: 'j1' }).toArray();
+    expect(bucket.rows).toEqual([{ v: 1, k: 'entered', count: 1 }]);
+  });
+});
