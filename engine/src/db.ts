@@ -1,4 +1,4 @@
-import { COLLECTIONS, MONGO_MAX_POOL_SIZE } from '@itinera/schemas';
+import { COLLECTIONS, MONGO_MAX_POOL_SIZE, TEST_RUN_SANDBOX } from '@itinera/schemas';
 import { type Db, type IndexSpecification, MongoClient, type MongoClientOptions } from 'mongodb';
 
 /** The driver's pool: MONGO_MAX_POOL_SIZE unless ITINERA_MONGO_MAX_POOL_SIZE says otherwise. */
@@ -93,6 +93,14 @@ export const INDEXES: Record<string, IndexSpecification[]> = {
   [COLLECTIONS.capSlots]: [{ customerId: 1, channel: 1, at: 1 }],
   [COLLECTIONS.subscriptions]: [{ customerId: 1 }],
   [COLLECTIONS.leases]: [{ name: 1, bucket: 1 }],
+  // Test runs' sandbox twins: the activities' queries, plus reading and clearing one run.
+  [TEST_RUN_SANDBOX.events]: [{ customerId: 1, event: 1, timestamp: -1 }],
+  [TEST_RUN_SANDBOX.subscriptions]: [{ customerId: 1 }],
+  [TEST_RUN_SANDBOX.frequency_cap_slots]: [{ customerId: 1, channel: 1, at: 1 }],
+  [TEST_RUN_SANDBOX.promo_assignments]: [{ customerId: 1 }, { idempotencyKey: 1 }],
+  [TEST_RUN_SANDBOX.deliveries]: [{ enrollmentId: 1 }],
+  [TEST_RUN_SANDBOX.messages]: [{ enrollmentId: 1 }],
+  [TEST_RUN_SANDBOX.enrollment_steps]: [{ enrollmentId: 1 }],
 };
 
 /** Claims by unique insert rely on these, on every store. */
