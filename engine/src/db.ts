@@ -88,7 +88,10 @@ export const INDEXES: Record<string, IndexSpecification[]> = {
   [COLLECTIONS.templates]: [{ updatedAt: -1 }],
   [COLLECTIONS.promoPools]: [{ createdAt: -1 }],
   [COLLECTIONS.promoCodes]: [{ poolId: 1 }],
-  [COLLECTIONS.promoAssignments]: [{ poolId: 1, kind: 1 }],
+  [COLLECTIONS.promoAssignments]: [
+    { poolId: 1, kind: 1 },
+    { kind: 1, idempotencyKey: 1 }, // releasing a test run's reserved codes
+  ],
   [COLLECTIONS.entrySlots]: [{ journeyId: 1 }],
   [COLLECTIONS.capSlots]: [{ customerId: 1, channel: 1, at: 1 }],
   [COLLECTIONS.subscriptions]: [{ customerId: 1 }],
@@ -97,7 +100,6 @@ export const INDEXES: Record<string, IndexSpecification[]> = {
   [TEST_RUN_SANDBOX.events]: [{ customerId: 1, event: 1, timestamp: -1 }],
   [TEST_RUN_SANDBOX.subscriptions]: [{ customerId: 1 }],
   [TEST_RUN_SANDBOX.frequency_cap_slots]: [{ customerId: 1, channel: 1, at: 1 }],
-  [TEST_RUN_SANDBOX.promo_assignments]: [{ customerId: 1 }, { idempotencyKey: 1 }],
   [TEST_RUN_SANDBOX.deliveries]: [{ enrollmentId: 1 }],
   [TEST_RUN_SANDBOX.messages]: [{ enrollmentId: 1 }],
   [TEST_RUN_SANDBOX.enrollment_steps]: [{ enrollmentId: 1 }],

@@ -102,6 +102,26 @@ describe('test runs of a 30-day journey on the time-skipping server', () => {
     ]);
   });
 
+  it('keeps each run on its own clock when runs overlap', async () => {
+    const profile = { traits: { email: 'pat@example.com', phone: '+15550177', first_name: 'Pat' } };
+    const [silent, buyer] = await Promise.all([
+      run({ profile, scenario: { steps: [] } }),
+      run({
+        profile,
+        scenario: {
+          steps: [
+            { after: '1 day', event: 'viewed_item', properties: { name: 'a lamp' } },
+            { after: '3 days', event: 'purchased', properties: { amount: 12 } },
+          ],
+        },
+      }),
+    ]);
+    expect(silent.path.at(-1)).toBe('gone');
+    expectDays(silent.clock.elapsedMs, 30);
+    expect(buyer.path.at(-1)).toBe('bought');
+    expectDays(buyer.clock.elapsedMs, 3);
+  });
+
   it('changes nothing real: no enrollment, message, delivery or cap slot, and an empty sandbox', async () => {
     const counts = await leftovers(h, 'ada');
     expect(

@@ -7,14 +7,14 @@ export const DEFAULT_TEST_RUN_TASK_QUEUE = 'itinera-test-runs';
 
 /**
  * The collections a test run's activities use in place of the real ones: the customer's data is copied in
- * under a test-only customer id before the run and removed after it, so nothing real changes.
+ * under a test-only customer id before the run and removed after it, so nothing real changes. Promo codes are
+ * the exception: reserved in the real pool (never handed to anyone else meanwhile) and released after the run.
  */
 export const TEST_RUN_SANDBOX = {
   profiles: 'test_run_profiles',
   events: 'test_run_events',
   subscriptions: 'test_run_subscriptions',
   frequency_cap_slots: 'test_run_frequency_cap_slots',
-  promo_assignments: 'test_run_promo_assignments',
   deliveries: 'test_run_deliveries',
   messages: 'test_run_messages',
   enrollments: 'test_run_enrollments',

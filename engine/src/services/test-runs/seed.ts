@@ -53,17 +53,23 @@ export async function seedSandbox(db: Db, who: Who, sandboxId: string): Promise<
     );
 }
 
-/** Removes everything the run left in the sandbox: copies of customer data and the run's own records. */
+/** Removes everything the run left: copies of customer data, the run's own records, its promo reservations. */
 export async function clearSandbox(db: Db, runId: string, sandboxId: string): Promise<void> {
   const byCustomer = { customerId: sandboxId };
   const byRun = { enrollmentId: runId };
+  const ofRun = `^${runId}:`;
   await Promise.all([
     db.collection(TEST_RUN_SANDBOX.profiles).deleteOne({ _id: sandboxId as never }),
     db.collection(TEST_RUN_SANDBOX.subscriptions).deleteMany(byCustomer),
     db.collection(TEST_RUN_SANDBOX.events).deleteMany(byCustomer),
     db.collection(TEST_RUN_SANDBOX.frequency_cap_slots).deleteMany(byCustomer),
-    db.collection(TEST_RUN_SANDBOX.promo_assignments).deleteMany(byCustomer),
-    db.collection(TEST_RUN_SANDBOX.promo_assignments).deleteMany({ idempotencyKey: { $regex: `^${runId}` } }),
+    // Promo codes the run reserved go back to their pool.
+    db
+      .collection(COLLECTIONS.promoAssignments)
+      .deleteMany({ kind: 'claim', idempotencyKey: { $regex: ofRun } }),
+    db
+      .collection(COLLECTIONS.promoAssignments)
+      .deleteMany({ kind: 'assignment', _id: { $regex: ofRun } as never }),
     db.collection(TEST_RUN_SANDBOX.deliveries).deleteMany(byRun),
     db.collection(TEST_RUN_SANDBOX.messages).deleteMany(byRun),
     db.collection(TEST_RUN_SANDBOX.enrollments).deleteOne({ _id: runId as never }),
