@@ -80,7 +80,12 @@ describe('test runs of a 30-day journey on the time-skipping server', () => {
   });
 
   it('wins back a customer who never browses, on day 30', async () => {
+    const askedAt = Date.now();
     const result = await run({ customerId: 'ada', scenario: { steps: [] } });
+    // The simulated clock starts on the same weekday and time of day as the request.
+    const offset = (Date.parse(result.clock.startedAt) - askedAt) % (7 * DAY);
+    expect(offset).toBeGreaterThanOrEqual(0);
+    expect(offset).toBeLessThan(60_000);
     expect(result.path).toEqual(['start', 'welcome', 'browse', 'later', 'winback', 'gone']);
     expectDays(result.clock.elapsedMs, 30);
     const browse = result.timeline.find((s: { nodeId: string }) => s.nodeId === 'browse');

@@ -37,6 +37,8 @@ export interface TestRunInput {
   triggerProperties: Record<string, unknown>;
   steps: TestRunStepInput[];
   horizonMs: number;
+  /** When the run was asked for (real time): the simulated start keeps its weekday and time of day. */
+  requestedAtMs: number;
 }
 
 export interface TestRunOutcome {

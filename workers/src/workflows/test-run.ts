@@ -1,7 +1,9 @@
 import type { CustomerEvent, EnrollmentStatus, TestRunInput, TestRunOutcome } from '@itinera/schemas';
-import { condition, proxyActivities, startChild } from '@temporalio/workflow';
+import { condition, proxyActivities, sleep, startChild } from '@temporalio/workflow';
 import type { TestRunActivities } from '../test-runs/activities.ts';
 import { customerEventSignal, exitSignal, journeyWorkflow } from './journey-workflow.ts';
+
+const WEEK_MS = 7 * 86_400_000;
 
 const { recordTestEvent } = proxyActivities<TestRunActivities>({
   startToCloseTimeout: '30 seconds',
@@ -14,6 +16,10 @@ const { recordTestEvent } = proxyActivities<TestRunActivities>({
  * concurrent runs each keep their own timing.
  */
 export async function testRunWorkflow(input: TestRunInput): Promise<TestRunOutcome> {
+  // The test server's clock is wherever earlier runs left it; moving it to the request's weekday and time of
+  // day keeps quiet hours, time-of-day and weekday waits as they would be for a customer entering now.
+  const skew = (((input.requestedAtMs - Date.now()) % WEEK_MS) + WEEK_MS) % WEEK_MS;
+  if (skew > 0) await sleep(skew);
   const startedMs = Date.now();
   const event = (name: string, properties: Record<string, unknown>, n: number): CustomerEvent => {
     const at = new Date().toISOString();

@@ -76,6 +76,7 @@ export function testRunService(db: Db, journeys: JourneyService, target: TestRun
       triggerProperties: scenario.triggerProperties ?? {},
       steps,
       horizonMs: Math.max(horizonMs, steps.at(-1)?.afterMs ?? 0),
+      requestedAtMs: Date.now(),
     };
     return input;
   };
