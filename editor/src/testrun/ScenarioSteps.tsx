@@ -5,6 +5,12 @@ export interface StepRow {
   properties: string;
 }
 
+const FIELDS: [keyof StepRow, string, string][] = [
+  ['after', 'after', '1 day'],
+  ['event', 'event', 'event name'],
+  ['properties', 'properties (JSON)', '{"amount": 40}'],
+];
+
 export const emptyStep = (): StepRow => ({ after: '1 day', event: '', properties: '' });
 
 /** The scenario's events at simulated times, one editable row each. */
@@ -16,27 +22,16 @@ export function ScenarioSteps({ steps, onChange }: { steps: StepRow[]; onChange(
       {steps.map((step, i) => (
         // biome-ignore lint/suspicious/noArrayIndexKey: rows have no identity but their place
         <div className="test-run-step" key={i} data-testid="test-run-step">
-          <input
-            aria-label={`Step ${i + 1}: after`}
-            data-testid="test-run-step-after"
-            value={step.after}
-            placeholder="1 day"
-            onChange={(e) => set(i, { after: e.target.value })}
-          />
-          <input
-            aria-label={`Step ${i + 1}: event`}
-            data-testid="test-run-step-event"
-            value={step.event}
-            placeholder="event name"
-            onChange={(e) => set(i, { event: e.target.value })}
-          />
-          <input
-            aria-label={`Step ${i + 1}: properties (JSON)`}
-            data-testid="test-run-step-properties"
-            value={step.properties}
-            placeholder='{"amount": 40}'
-            onChange={(e) => set(i, { properties: e.target.value })}
-          />
+          {FIELDS.map(([field, label, placeholder]) => (
+            <input
+              key={field}
+              aria-label={`Step ${i + 1}: ${label}`}
+              data-testid={`test-run-step-${field}`}
+              value={step[field]}
+              placeholder={placeholder}
+              onChange={(e) => set(i, { [field]: e.target.value })}
+            />
+          ))}
           <button
             type="button"
             aria-label={`Remove step ${i + 1}`}
