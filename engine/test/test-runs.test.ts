@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Harness } from '../../test/support/harness.ts';
 import { leftovers, testRunHarness, thirtyDayJourney } from '../../test/support/test-runs.ts';
+import { testRunService } from '../src/services/test-runs/index.ts';
 
 const DAY = 86_400_000;
 /** Simulated time also moves (in real time) while activities run, so a step lands just after its timer. */
@@ -155,5 +156,18 @@ describe('test runs of a 30-day journey on the time-skipping server', () => {
       scenario: { steps: [] },
     });
     expect([both.status, both.body.field]).toEqual([400, 'profile']);
+  });
+
+  it('answers 503 at once without a time-skipping server or a test-run worker', async () => {
+    const request = { profile: { traits: {} }, scenario: { steps: [] } };
+    const failure = (target: Parameters<typeof testRunService>[2]) =>
+      testRunService(h.db, h.app.services.journeys, target)
+        .run(journeyId, request)
+        .catch((e: { statusCode: number; message: string }) => [e.statusCode, e.message]);
+    expect(await failure(undefined)).toEqual([503, expect.stringContaining('time-skipping')]);
+    expect(await failure({ client: undefined as never, taskQueue: 'nobody-polls' })).toEqual([
+      503,
+      'No test-run worker is running (task queue "nobody-polls")',
+    ]);
   });
 });

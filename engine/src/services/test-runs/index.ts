@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import {
+  COLLECTIONS,
   DEFAULT_TEST_RUN_TASK_QUEUE,
   decodeRecord,
   type EnrollmentInput,
@@ -10,6 +11,7 @@ import {
   type TestRunOutcome,
   type TestRunResult,
   validateGraph,
+  WORKER_HEARTBEAT_MS,
 } from '@itinera/schemas';
 import type { Client } from '@temporalio/client';
 import type { Db } from 'mongodb';
@@ -81,13 +83,26 @@ export function testRunService(db: Db, journeys: JourneyService, target: TestRun
     return input;
   };
 
+  /** Without a live test-run worker a run would only wait out its timeout: answer 503 at once instead. */
+  const assertWorker = async (taskQueue: string) => {
+    const since = new Date(Date.now() - 3 * WORKER_HEARTBEAT_MS).toISOString();
+    const seen = await db.collection(COLLECTIONS.workers).findOne({ taskQueue, lastSeen: { $gte: since } });
+    if (!seen) throw new HttpError(503, `No test-run worker is running (task queue "${taskQueue}")`);
+  };
+
   const execute = async (input: TestRunInput): Promise<TestRunOutcome> => {
     const { client, taskQueue = DEFAULT_TEST_RUN_TASK_QUEUE, timeoutMs = 120_000 } = target!;
-    const handle = await client.workflow.start(TEST_RUN_WORKFLOW, {
-      taskQueue,
-      workflowId: `test-run:${input.runId}`,
-      args: [input],
-    });
+    const handle = await client
+      .withDeadline(Date.now() + 5_000, () =>
+        client.workflow.start(TEST_RUN_WORKFLOW, {
+          taskQueue,
+          workflowId: `test-run:${input.runId}`,
+          args: [input],
+        }),
+      )
+      .catch((error: Error) => {
+        throw new HttpError(503, `The time-skipping Temporal server did not take the run: ${error.message}`);
+      });
     let timer: NodeJS.Timeout | undefined;
     const timeout = new Promise<never>((_, reject) => {
       timer = setTimeout(
@@ -161,6 +176,7 @@ export function testRunService(db: Db, journeys: JourneyService, target: TestRun
       const journey = await journeyFor(journeyId, version);
       const runId = randomUUID();
       const input = inputFor(request, journey, runId);
+      await assertWorker(target.taskQueue ?? DEFAULT_TEST_RUN_TASK_QUEUE);
       try {
         await seedSandbox(db, request, input.customerId);
         const outcome = await execute(input);
