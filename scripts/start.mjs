@@ -8,7 +8,14 @@
 import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
-import { firstFreePort, isPortFree, spawnManaged, startMongo, startTemporalDev } from './lib/servers.mjs';
+import {
+  firstFreePort,
+  isPortFree,
+  spawnManaged,
+  startMongo,
+  startTemporalDev,
+  startTimeSkippingServer,
+} from './lib/servers.mjs';
 import { supervise } from './lib/supervise.mjs';
 import { describeFailure, ensureTools, ProvisionError, ROOT } from './lib/tools.mjs';
 
@@ -236,8 +243,25 @@ async function main() {
     say(`${mongo.kind}${on} listening on ${mongo.url} (data ${rel(path.join(DATA_DIR, 'mongo'))})`);
   }
 
+  // 4b. Time-skipping Temporal test server: test runs skip their waits on it (in memory; nothing to keep).
+  let testRunAddress = process.env.ITINERA_TEST_RUN_TEMPORAL_ADDRESS;
+  if (!testRunAddress) {
+    const sPort = await firstFreePort(Number(process.env.TEMPORAL_TEST_SERVER_PORT ?? 7243));
+    const testServerPart = await supervised('Temporal time-skipping server', async () => {
+      const started = await startTimeSkippingServer({
+        port: sPort,
+        logFile: path.join(LOG_DIR, 'temporal-test-server.log'),
+      });
+      return { ...started, processes: [started.process] };
+    });
+    servers.push(testServerPart);
+    testRunAddress = testServerPart.first.address;
+    say(`time-skipping server for test runs on ${testRunAddress}`);
+  }
+
   // 5. API + worker
   const env = {
+    ITINERA_TEST_RUN_TEMPORAL_ADDRESS: testRunAddress,
     ...process.env,
     MONGODB_URI: mongoUri,
     TEMPORAL_ADDRESS: temporalAddress,

@@ -25,16 +25,21 @@ import { metaRoutes } from './routes/meta.ts';
 import { migrationRoutes } from './routes/migrations.ts';
 import { promoCodeRoutes } from './routes/promo-codes.ts';
 import { templateRoutes } from './routes/templates.ts';
+import { testRunRoutes } from './routes/test-runs.ts';
 import { capabilityCheck } from './services/capabilities.ts';
 import { enrollmentService, type TemporalTarget } from './services/enrollments.ts';
 import { type ErasureService, erasureService } from './services/erasure.ts';
 import { ingestionService } from './services/ingestion.ts';
 import { journeyService } from './services/journeys.ts';
 import { migrationService } from './services/migrations.ts';
+import { type TestRunTarget, testRunService } from './services/test-runs/index.ts';
+import { scenarioService } from './services/test-runs/scenarios.ts';
 
 export interface AppOptions {
   db: Db;
   temporal: TemporalTarget;
+  /** The time-skipping server test runs execute on; without it they answer 503. */
+  testRuns?: TestRunTarget;
   /** Folder of the built editor; served at `/` when present. */
   editorDir?: string;
   logger?: boolean | object;
@@ -48,10 +53,13 @@ export interface Services {
   erasure: ErasureService;
   capabilities: ReturnType<typeof capabilityCheck>;
   migrations: ReturnType<typeof migrationService>;
+  testRuns: ReturnType<typeof testRunService>;
+  scenarios: ReturnType<typeof scenarioService>;
 }
 
-export function createServices(db: Db, temporal: TemporalTarget): Services {
+export function createServices(db: Db, temporal: TemporalTarget, testRunTarget?: TestRunTarget): Services {
   const journeys = journeyService(db);
+  const testRuns = testRunService(db, journeys, testRunTarget);
   const enrollments = enrollmentService(db, journeys, temporal);
   const ingestion = ingestionService(db, journeys, enrollments);
   return {
@@ -62,6 +70,8 @@ export function createServices(db: Db, temporal: TemporalTarget): Services {
     erasure: erasureService(db, temporal, enrollments),
     capabilities: capabilityCheck(db, temporal.taskQueue),
     migrations: migrationService(db, journeys, enrollments.router),
+    testRuns,
+    scenarios: scenarioService(db, testRuns),
   };
 }
 
@@ -83,7 +93,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     // Bad URL encoding and over-long parameters get the same error shape as everything else.
     frameworkErrors: sendError,
   });
-  const services = createServices(options.db, options.temporal);
+  const services = createServices(options.db, options.temporal, options.testRuns);
   registerErrorHandling(app);
   // Response schemas document the API and are checked by the contract tests; answers are sent as they
   // are, so a field the schema does not list yet is never silently dropped.
@@ -133,6 +143,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         migrationRoutes,
         experimentRoutes,
         analyticsRoutes,
+        testRunRoutes,
       ])
         await routes(v1, services);
       await metaRoutes(v1);

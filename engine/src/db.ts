@@ -1,4 +1,4 @@
-import { COLLECTIONS, MONGO_MAX_POOL_SIZE } from '@itinera/schemas';
+import { COLLECTIONS, MONGO_MAX_POOL_SIZE, TEST_RUN_SANDBOX } from '@itinera/schemas';
 import { type Db, type IndexSpecification, MongoClient, type MongoClientOptions } from 'mongodb';
 
 /** The driver's pool: MONGO_MAX_POOL_SIZE unless ITINERA_MONGO_MAX_POOL_SIZE says otherwise. */
@@ -103,12 +103,22 @@ export const INDEXES: Record<string, IndexSpecification[]> = {
   [COLLECTIONS.templates]: [{ updatedAt: -1 }],
   [COLLECTIONS.promoPools]: [{ createdAt: -1 }],
   [COLLECTIONS.promoCodes]: [{ poolId: 1 }],
-  [COLLECTIONS.promoAssignments]: [{ poolId: 1, kind: 1 }],
+  [COLLECTIONS.promoAssignments]: [
+    { poolId: 1, kind: 1 },
+    { kind: 1, idempotencyKey: 1 }, // releasing a test run's reserved codes
+  ],
   [COLLECTIONS.entrySlots]: [{ journeyId: 1 }],
   [COLLECTIONS.capSlots]: [{ customerId: 1, channel: 1, at: 1 }],
   [COLLECTIONS.subscriptions]: [{ customerId: 1 }],
   [COLLECTIONS.leases]: [{ name: 1, bucket: 1 }],
   [COLLECTIONS.migrationMoves]: [{ migrationId: 1, _id: 1 }], // a migration's moves
+  // Test runs' sandbox twins: the activities' queries, plus reading and clearing one run.
+  [TEST_RUN_SANDBOX.events]: [{ customerId: 1, event: 1, timestamp: -1 }],
+  [TEST_RUN_SANDBOX.subscriptions]: [{ customerId: 1 }],
+  [TEST_RUN_SANDBOX.frequency_cap_slots]: [{ customerId: 1, channel: 1, at: 1 }],
+  [TEST_RUN_SANDBOX.deliveries]: [{ enrollmentId: 1 }],
+  [TEST_RUN_SANDBOX.messages]: [{ enrollmentId: 1 }],
+  [TEST_RUN_SANDBOX.enrollment_steps]: [{ enrollmentId: 1 }],
 };
 
 /** Claims by unique insert rely on these, on every store. */

@@ -33,9 +33,16 @@ const client = new Client({
   namespace: temporal.namespace,
   dataConverter: temporal.dataConverter,
 });
+// Test runs: a plain client of the time-skipping server (the test-run worker keeps its clock unlocked).
+const testRunAddress = env.ITINERA_TEST_RUN_TEMPORAL_ADDRESS;
+const testRunConnection = testRunAddress ? await Connection.connect({ address: testRunAddress }) : undefined;
 const app = await buildApp({
   db,
   temporal: { client, taskQueue: temporal.taskQueue },
+  testRuns: testRunConnection && {
+    client: new Client({ connection: testRunConnection }),
+    taskQueue: env.ITINERA_TEST_RUN_TASK_QUEUE,
+  },
   logger: {
     level: env.LOG_LEVEL ?? 'warn',
     redact: ['req.headers.authorization', 'req.headers["x-api-key"]'],
@@ -73,6 +80,7 @@ const shutdown = async () => {
   await analyticsFolder.stop();
   await app.close();
   await connection.close();
+  await testRunConnection?.close();
   await mongo.close();
   process.exit(0);
 };

@@ -6,6 +6,8 @@ export const COLLECTIONS = {
   /** Per (journey, API key name): when that key last had the journey open in the editor. */
   presence: 'journey_presence',
   versions: 'journey_versions',
+  /** One doc per journey (`_id` = journey id): its saved test-run scenarios, checked on publish. */
+  scenarios: 'journey_scenarios',
   profiles: 'profiles',
   events: 'events',
   /** Accepted events whose routing has not finished; the API's sweeper retries them. */

@@ -13,5 +13,6 @@ export * from './node-types.ts';
 export * from './promo.ts';
 export * from './stats.ts';
 export * from './stored-json.ts';
+export * from './test-runs.ts';
 export * from './timezone.ts';
 export * from './validate-graph.ts';

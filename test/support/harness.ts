@@ -5,7 +5,7 @@ import { NativeConnection, type Worker } from '@temporalio/worker';
 import type { FastifyInstance } from 'fastify';
 import type { Db } from 'mongodb';
 import { inject } from 'vitest';
-import { buildApp } from '../../engine/src/app.ts';
+import { type AppOptions, buildApp } from '../../engine/src/app.ts';
 import { createApiKey } from '../../engine/src/plugins/auth.ts';
 import type { ProviderMap } from '../../workers/src/activities/send/index.ts';
 import { createItineraWorker, type WorkerPlugin } from '../../workers/src/worker.ts';
@@ -51,6 +51,8 @@ export interface HarnessOptions {
   inProcessWorker?: boolean;
   /** The worker's; pass a client built with the same one. */
   dataConverter?: DataConverter;
+  /** Where the API starts test runs (test/support/test-runs.ts). */
+  testRuns?: AppOptions['testRuns'];
 }
 
 /** A harness on the run's Temporal dev server (real time); `close()` also closes its connections. */
@@ -96,6 +98,7 @@ export async function startHarness(
   const app = await buildApp({
     db,
     temporal: { client: options.client, taskQueue },
+    testRuns: options.testRuns,
     editorDir: '/nonexistent',
   });
   const worker =

@@ -1,9 +1,11 @@
 import { existsSync } from 'node:fs';
 import { resolve } from 'node:path';
+import { DEFAULT_TEST_RUN_TASK_QUEUE } from '@itinera/schemas';
 import { DefaultLogger, type LogLevel, NativeConnection, Runtime } from '@temporalio/worker';
 import { connectWorkerMongo } from './db.ts';
 import { describeProviders, providersFromEnv } from './providers/from-env.ts';
 import { describeTemporal, temporalSettingsFromEnv } from './temporal/index.ts';
+import { createTestRunWorker, unlockTimeSkipping } from './test-runs/worker.ts';
 import { createItineraWorker, journeyWorkflowBundle, type WorkerPlugin } from './worker.ts';
 
 const env = process.env;
@@ -35,9 +37,29 @@ const worker = await createItineraWorker({
   plugins,
 });
 
-process.once('SIGINT', () => worker.shutdown());
-process.once('SIGTERM', () => worker.shutdown());
-console.log(`worker ready: Temporal at ${describeTemporal(temporal)}`);
-await worker.run();
+// Test runs: the same workflows and executors on the time-skipping server, with sandboxed activities.
+const testRunAddress = env.ITINERA_TEST_RUN_TEMPORAL_ADDRESS;
+const testRunConnection = testRunAddress ? await NativeConnection.connect({ address: testRunAddress }) : null;
+const testRunWorker =
+  testRunConnection &&
+  (await createTestRunWorker({
+    connection: testRunConnection,
+    taskQueue: env.ITINERA_TEST_RUN_TASK_QUEUE ?? DEFAULT_TEST_RUN_TASK_QUEUE,
+    db,
+    plugins,
+    workflowBundle,
+  }));
+if (testRunAddress) await (await unlockTimeSkipping(testRunAddress)).release();
+const stop = () => {
+  worker.shutdown();
+  testRunWorker?.shutdown();
+};
+process.once('SIGINT', stop);
+process.once('SIGTERM', stop);
+console.log(
+  `worker ready: Temporal at ${describeTemporal(temporal)}${testRunAddress ? `; test runs on ${testRunAddress}` : ''}`,
+);
+await Promise.all([worker.run(), testRunWorker?.run()]);
 await connection.close();
+await testRunConnection?.close();
 await mongo.close();

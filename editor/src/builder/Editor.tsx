@@ -12,6 +12,7 @@ import { INPUT_HANDLE } from '../graph/mapping.ts';
 import { nodeTypes } from '../graph/node-registry.ts';
 import { useStructureVersion } from '../graph/structure.ts';
 import { customersWaitIn, MigrationDialog } from '../migrations/MigrationDialog.tsx';
+import { TestRunPanel } from '../testrun/TestRunPanel.tsx';
 import { useToast } from '../ui/toasts.tsx';
 import { useApi } from '../ui/useApi.ts';
 import { ConfigPanel } from './ConfigPanel.tsx';
@@ -51,6 +52,8 @@ export function Editor({ journey, version, onJourneyChanged, onReloadDraft }: Pr
   const [publishing, setPublishing] = useState(false);
   const [migrating, setMigrating] = useState<{ from: number; to: number } | null>(null);
   const [editingSettings, setEditingSettings] = useState(false);
+  const [testing, setTesting] = useState(false);
+  const [testPath, setTestPath] = useState<string[] | null>(null);
   const centreRef = useRef<((type: string) => void) | null>(null);
   const { setCenter, getZoom } = useReactFlow();
 
@@ -84,11 +87,11 @@ export function Editor({ journey, version, onJourneyChanged, onReloadDraft }: Pr
     () => ({
       problems: problemsByNode(problems),
       stats: stats?.nodes ?? null,
-      trail: null,
+      trail: testPath && { visited: new Set(testPath), current: testPath.at(-1) ?? null },
       diff: diff.compareDiff?.nodes ?? null,
       direction: editor.direction,
     }),
-    [problems, stats, diff.compareDiff, editor.direction],
+    [problems, stats, diff.compareDiff, editor.direction, testPath],
   );
   const selected = editor.nodes.filter((n) => n.selected);
   const single = selected.length === 1 ? selected[0] : null;
@@ -218,6 +221,11 @@ export function Editor({ journey, version, onJourneyChanged, onReloadDraft }: Pr
           <button type="button" onClick={() => setEditingSettings(true)} data-testid="journey-settings-open">
             Settings
           </button>
+          {canWrite && (
+            <button type="button" onClick={() => setTesting(true)} data-testid="test-run-open">
+              Test run
+            </button>
+          )}
         </JourneyBar>
         {autosave.conflict && (
           <ConflictBanner
@@ -241,7 +249,15 @@ export function Editor({ journey, version, onJourneyChanged, onReloadDraft }: Pr
           {!readOnly && <Palette disabled={readOnly} onAdd={(type) => centreRef.current?.(type)} />}
           <FlowCanvas editor={editor} readOnly={readOnly} centreRef={centreRef} />
           <aside className="side">
-            {single ? (
+            {testing ? (
+              <TestRunPanel
+                journeyId={journey.id}
+                version={version?.version}
+                beforeRun={readOnly ? async () => {} : autosave.flush}
+                onPath={setTestPath}
+                onClose={() => setTesting(false)}
+              />
+            ) : single ? (
               <ConfigPanel
                 key={single.id}
                 nodeId={single.id}

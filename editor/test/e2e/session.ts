@@ -26,9 +26,11 @@ export interface EditorSession {
   close(): Promise<void>;
 }
 
-/** The real API and worker, the built editor served like production, and Chromium. */
-export async function startEditorSession(): Promise<EditorSession> {
-  const h = await devServerHarness({});
+/** The real API and worker (or the harness given), the built editor served like production, and Chromium. */
+export async function startEditorSession(
+  makeHarness: () => Promise<Harness> = () => devServerHarness({}),
+): Promise<EditorSession> {
+  const h = await makeHarness();
   const apiUrl = await h.app.listen({ host: '127.0.0.1', port: 0 });
   const editor: { url: string; server: PreviewServer } = await serveEditor(apiUrl);
   const browser = await launchChromium();
@@ -67,10 +69,10 @@ export const hasText = (page: Page, selector: string, text: string, timeout = 10
   page.locator(selector, { hasText: text }).first().waitFor({ timeout });
 
 /** Starts a session before the file's tests and closes it after; the object is filled in by then. */
-export function sharedEditorSession(): EditorSession {
+export function sharedEditorSession(makeHarness?: () => Promise<Harness>): EditorSession {
   const session = {} as EditorSession;
   beforeAll(async () => {
-    Object.assign(session, await startEditorSession());
+    Object.assign(session, await startEditorSession(makeHarness));
   }, 180_000);
   afterAll(async () => {
     await session.close?.();

@@ -46,7 +46,7 @@ const EntryResults = Type.Object({
 
 export async function journeyRoutes(
   app: FastifyInstance,
-  { journeys, enrollments, db, capabilities }: Services,
+  { journeys, enrollments, db, capabilities, scenarios }: Services,
 ) {
   app.get(
     '/journeys',
@@ -109,6 +109,7 @@ export async function journeyRoutes(
     },
     async (req, reply) => {
       await capabilities.assertExecutable((await journeys.get(req.params.id)).graph);
+      await scenarios.guardPublish(req.params.id);
       return reply.status(201).send(await journeys.publish(req.params.id, req.body?.note ?? ''));
     },
   );

@@ -5,3 +5,4 @@ export * from './keys.ts';
 export * from './migrations.ts';
 export * from './responses.ts';
 export * from './settings.ts';
+export * from './test-runs.ts';

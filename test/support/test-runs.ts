@@ -1,0 +1,107 @@
+import { COLLECTIONS, type JourneyGraph, TEST_RUN_SANDBOX } from '@itinera/schemas';
+import { Client } from '@temporalio/client';
+import { createTestRunWorker, unlockTimeSkipping } from '../../workers/src/test-runs/worker.ts';
+import { type Harness, startHarness } from './harness.ts';
+import { graph } from './journeys.ts';
+import { timeSkippingEnvironment, uniqueTaskQueue, workflowBundle } from './servers.ts';
+
+/**
+ * The API with test runs wired to the run's time-skipping server, plus a test-run worker on it. The server's
+ * clock stays unlocked while the harness lives (as in production) and is locked again on close, because
+ * other test files share it.
+ */
+export async function testRunHarness(): Promise<Harness> {
+  const env = await timeSkippingEnvironment();
+  const taskQueue = uniqueTaskQueue();
+  const h = await startHarness({
+    client: env.client,
+    nativeConnection: env.nativeConnection,
+    testRuns: { client: new Client({ connection: env.connection }), taskQueue, timeoutMs: 90_000 },
+  });
+  const worker = await createTestRunWorker({
+    connection: env.nativeConnection,
+    taskQueue,
+    db: h.db,
+    workflowBundle: await workflowBundle(),
+  });
+  const running = worker.run();
+  const clock = await unlockTimeSkipping(env.address);
+  return {
+    ...h,
+    async close() {
+      worker.shutdown();
+      await running;
+      await clock.relock();
+      await h.close();
+      await env.teardown();
+    },
+  };
+}
+
+/** Documents left in the test-run sandbox and in the real customer-scoped collections for these ids. */
+export async function leftovers(h: Harness, customerId: string) {
+  const counts: Record<string, number> = {};
+  for (const name of Object.values(TEST_RUN_SANDBOX))
+    counts[name] = await h.db.collection(name).countDocuments({});
+  for (const name of [
+    COLLECTIONS.enrollments,
+    COLLECTIONS.messages,
+    COLLECTIONS.deliveries,
+    COLLECTIONS.capSlots,
+  ])
+    counts[name] = await h.db.collection(name).countDocuments({ customerId });
+  counts[COLLECTIONS.promoAssignments] = await h.db
+    .collection(COLLECTIONS.promoAssignments)
+    .countDocuments({});
+  return counts;
+}
+
+/**
+ * A 30-day journey with three ways through: welcome -> (viewed an item within 7 days? nudge by SMS, then
+ * purchased within 21 days? thanks : lapsed) : (wait until day 30, win-back email).
+ */
+export function thirtyDayJourney(buyTimeoutDays = 21): JourneyGraph {
+  const days = (amount: number) => ({ amount, unit: 'days' });
+  return graph(
+    [
+      { id: 'start', type: 'trigger', config: { kind: 'event', event: 'signed_up', reentry: 'once' } },
+      { id: 'welcome', type: 'send', config: { channel: 'email', templateId: 'welcome', body: '' } },
+      { id: 'browse', type: 'wait_for_event', config: { event: 'viewed_item', timeout: days(7) } },
+      {
+        id: 'nudge',
+        type: 'send',
+        config: {
+          channel: 'sms',
+          body: 'Still thinking about {{ event.properties.name }}, {{ profile.first_name }}?',
+        },
+      },
+      { id: 'buy', type: 'wait_for_event', config: { event: 'purchased', timeout: days(buyTimeoutDays) } },
+      {
+        id: 'thanks',
+        type: 'send',
+        config: { channel: 'email', subject: 'Thanks', body: 'You spent {{ event.properties.amount }}' },
+      },
+      { id: 'bought', type: 'exit', config: {} },
+      { id: 'lapsed', type: 'exit', config: {} },
+      { id: 'later', type: 'wait', config: { mode: 'duration', duration: days(23) } },
+      {
+        id: 'winback',
+        type: 'send',
+        config: { channel: 'email', subject: 'We miss you', body: 'Come back' },
+      },
+      { id: 'gone', type: 'exit', config: {} },
+    ],
+    [
+      'start->welcome',
+      'welcome->browse',
+      'browse:happened->nudge',
+      'nudge->buy',
+      'buy:happened->thanks',
+      'thanks->bought',
+      'buy:timed_out->lapsed',
+      'browse:timed_out->later',
+      'later->winback',
+      'winback->gone',
+    ],
+  );
+}

@@ -1,0 +1,1 @@
+export { sandboxDb } from './sandbox.ts';
