@@ -33,6 +33,12 @@ export const COLLECTIONS = {
   erasedCustomers: 'erased_customers',
   /** One document per running worker: its task queue, the node types it can run, when it was last seen. */
   workers: 'workers',
+  /** Segment definitions (rule trees or manual lists) and their backfill status. */
+  segments: 'segments',
+  /** One doc per (segment, customer) member, `_id` `<segmentId>:<customerId>`: entered by unique insert. */
+  segmentMembers: 'segment_members',
+  /** Entered / exited records, one per change, keyed so a retried evaluation records it once. */
+  segmentChanges: 'segment_changes',
 } as const;
 
 /**
