@@ -20,12 +20,14 @@ import { journeyRoutes } from './routes/journeys.ts';
 import { linkRoutes } from './routes/links.ts';
 import { metaRoutes } from './routes/meta.ts';
 import { promoCodeRoutes } from './routes/promo-codes.ts';
+import { segmentRoutes } from './routes/segments.ts';
 import { templateRoutes } from './routes/templates.ts';
 import { capabilityCheck } from './services/capabilities.ts';
 import { enrollmentService, type TemporalTarget } from './services/enrollments.ts';
 import { type ErasureService, erasureService } from './services/erasure.ts';
 import { ingestionService } from './services/ingestion.ts';
 import { journeyService } from './services/journeys.ts';
+import { type SegmentService, segmentService } from './services/segments.ts';
 
 export interface AppOptions {
   db: Db;
@@ -42,13 +44,19 @@ export interface Services {
   ingestion: ReturnType<typeof ingestionService>;
   erasure: ErasureService;
   capabilities: ReturnType<typeof capabilityCheck>;
+  segments: SegmentService;
 }
 
 export function createServices(db: Db, temporal: TemporalTarget): Services {
   const journeys = journeyService(db);
   const enrollments = enrollmentService(db, journeys, temporal);
   const ingestion = ingestionService(db, journeys, enrollments);
+  const segments = segmentService(db, async (userId, event, properties, messageId) => {
+    await ingestion.accept([{ type: 'track', userId, event, properties, messageId }], false);
+  });
+  ingestion.addRouteStep(segments.onEvent);
   return {
+    segments,
     db,
     journeys,
     enrollments,
@@ -122,6 +130,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         templateRoutes,
         deliveryRoutes,
         apiKeyRoutes,
+        segmentRoutes,
       ])
         await routes(v1, services);
       await metaRoutes(v1);

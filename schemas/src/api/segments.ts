@@ -1,11 +1,21 @@
 import { type Static, type TProperties, Type } from '@sinclair/typebox';
-import { SegmentRule } from '../segments.ts';
+import type { SegmentRule } from '../segments.ts';
 
 /** Request and response contracts of the segments API, shared by the engine and the editor. */
 const Open = <T extends TProperties>(properties: T) =>
   Type.Object(properties, { additionalProperties: true });
 const Time = Type.String({ format: 'date-time' });
 const Slug = Type.String({ pattern: '^[a-z0-9][a-z0-9_-]{0,99}$' });
+
+/**
+ * A rule tree (see {@link SegmentRule}). The API checks it with `segmentRuleProblem`, whose errors name the
+ * rule's path (`rules.all[2].value`), rather than by the recursive schema, whose errors could not.
+ */
+const RuleTree = Type.Unsafe<SegmentRule>({
+  type: 'object',
+  description:
+    'Rule tree: { all: [rules] }, { any: [rules] }, { not: rule } or a leaf rule with "kind" (attribute, attributeDate, anniversary, performed, notPerformed, performedAt, aggregate, subscribed, reachable, inSegment, bucket)',
+});
 
 export const SegmentKind = Type.Union([Type.Literal('rules'), Type.Literal('manual')]);
 export const SegmentStatus = Type.Union([Type.Literal('computing'), Type.Literal('ready')]);
@@ -20,13 +30,13 @@ export const SegmentBody = Type.Object(
     id: Type.Optional(Slug),
     kind: Type.Optional(SegmentKind),
     ...editable,
-    rules: Type.Optional(SegmentRule),
+    rules: Type.Optional(RuleTree),
   },
   { additionalProperties: false },
 );
 export type SegmentBody = Static<typeof SegmentBody>;
 export const SegmentPatch = Type.Partial(
-  Type.Object({ ...editable, rules: SegmentRule }, { additionalProperties: false }),
+  Type.Object({ ...editable, rules: RuleTree }, { additionalProperties: false }),
 );
 export type SegmentPatch = Static<typeof SegmentPatch>;
 
@@ -35,7 +45,7 @@ export const SegmentView = Open({
   kind: SegmentKind,
   name: Type.String(),
   description: Type.Optional(Type.String()),
-  rules: Type.Optional(SegmentRule),
+  rules: Type.Optional(RuleTree),
   status: SegmentStatus,
   /** Customers evaluated by the running backfill, out of `total`. */
   progress: Open({ processed: Type.Integer(), total: Type.Integer() }),
@@ -45,7 +55,7 @@ export const SegmentView = Open({
 export type SegmentView = Static<typeof SegmentView>;
 
 export const DryRunBody = Type.Object(
-  { rules: SegmentRule, sample: Type.Optional(Type.Integer({ minimum: 0, maximum: 100, default: 10 })) },
+  { rules: RuleTree, sample: Type.Optional(Type.Integer({ minimum: 0, maximum: 100, default: 10 })) },
   { additionalProperties: false },
 );
 export type DryRunBody = Static<typeof DryRunBody>;
