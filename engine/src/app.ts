@@ -24,6 +24,7 @@ import { linkRoutes } from './routes/links.ts';
 import { metaRoutes } from './routes/meta.ts';
 import { migrationRoutes } from './routes/migrations.ts';
 import { promoCodeRoutes } from './routes/promo-codes.ts';
+import { segmentRoutes } from './routes/segments.ts';
 import { templateRoutes } from './routes/templates.ts';
 import { testRunRoutes } from './routes/test-runs.ts';
 import { capabilityCheck } from './services/capabilities.ts';
@@ -34,6 +35,7 @@ import { journeyService } from './services/journeys.ts';
 import { migrationService } from './services/migrations.ts';
 import { type TestRunTarget, testRunService } from './services/test-runs/index.ts';
 import { scenarioService } from './services/test-runs/scenarios.ts';
+import { type SegmentService, segmentService } from './services/segments.ts';
 
 export interface AppOptions {
   db: Db;
@@ -55,6 +57,7 @@ export interface Services {
   migrations: ReturnType<typeof migrationService>;
   testRuns: ReturnType<typeof testRunService>;
   scenarios: ReturnType<typeof scenarioService>;
+  segments: SegmentService;
 }
 
 export function createServices(db: Db, temporal: TemporalTarget, testRunTarget?: TestRunTarget): Services {
@@ -62,7 +65,12 @@ export function createServices(db: Db, temporal: TemporalTarget, testRunTarget?:
   const testRuns = testRunService(db, journeys, testRunTarget);
   const enrollments = enrollmentService(db, journeys, temporal);
   const ingestion = ingestionService(db, journeys, enrollments);
+  const segments = segmentService(db, async (userId, event, properties, messageId) => {
+    await ingestion.accept([{ type: 'track', userId, event, properties, messageId }], false);
+  });
+  ingestion.addRouteStep(segments.onEvent);
   return {
+    segments,
     db,
     journeys,
     enrollments,
@@ -144,6 +152,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         experimentRoutes,
         analyticsRoutes,
         testRunRoutes,
+        segmentRoutes,
       ])
         await routes(v1, services);
       await metaRoutes(v1);

@@ -119,6 +119,18 @@ export const INDEXES: Record<string, IndexSpecification[]> = {
   [TEST_RUN_SANDBOX.deliveries]: [{ enrollmentId: 1 }],
   [TEST_RUN_SANDBOX.messages]: [{ enrollmentId: 1 }],
   [TEST_RUN_SANDBOX.enrollment_steps]: [{ enrollmentId: 1 }],
+  [COLLECTIONS.segments]: [
+    { 'reads.events': 1 }, // segments an event can change
+    { 'reads.traits': 1 }, // segments an identify can change
+    { 'reads.segments': 1 }, // segments that refer to a segment
+    { updatedAt: -1 }, // segment list
+  ],
+  [COLLECTIONS.segmentMembers]: [
+    { segmentId: 1, _id: 1 }, // members, paged by id
+    { customerId: 1, enteredAt: -1 }, // a customer's segments
+  ],
+  [COLLECTIONS.segmentChanges]: [{ customerId: 1, at: -1 }], // a customer's segment timeline
+  [COLLECTIONS.segmentBackfills]: [{ done: 1 }],
 };
 
 /** Claims by unique insert rely on these, on every store. */

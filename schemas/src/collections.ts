@@ -44,6 +44,14 @@ export const COLLECTIONS = {
   /** Journey analytics: the fold's checkpoint and per-journey settings (revenue attribution). */
   analyticsState: 'analytics_state',
   analyticsSettings: 'analytics_settings',
+  /** Segment definitions (rule trees or manual lists) and their backfill status. */
+  segments: 'segments',
+  /** One doc per (segment, customer) member, `_id` `<segmentId>:<customerId>`: entered by unique insert. */
+  segmentMembers: 'segment_members',
+  /** Backfill progress, one doc per (segment, generation): `<segmentId>:<generation>`, written by the lease holder. */
+  segmentBackfills: 'segment_backfills',
+  /** Entered / exited records, one per change, keyed so a retried evaluation records it once. */
+  segmentChanges: 'segment_changes',
 } as const;
 
 /**

@@ -11,6 +11,7 @@ export * from './interest.ts';
 export * from './keyed-lock.ts';
 export * from './node-types.ts';
 export * from './promo.ts';
+export * from './segments.ts';
 export * from './stats.ts';
 export * from './stored-json.ts';
 export * from './test-runs.ts';

@@ -48,6 +48,8 @@ export function ingestionService(
   );
   const sweepLease = leases(db);
   const profileWrites = new KeyedLock();
+  /** Further work on every accepted event (segments), done before its pending marker goes, so it is retried too. */
+  const routeSteps: ((doc: EventDoc) => Promise<void>)[] = [];
 
   /**
    * One `$set` per trait: atomic per document on MongoDB, so concurrent identifies of one customer all land.
@@ -99,6 +101,7 @@ export function ingestionService(
       // A new enrollment already holds its trigger event; everyone else active gets it as a signal.
       await enrollments.deliverEvent(event, entered);
     }
+    for (const step of routeSteps) await step(doc);
     await pending.deleteOne({ _id: doc._id });
   };
 
@@ -174,6 +177,11 @@ export function ingestionService(
     },
 
     parked,
+
+    /** Adds a step every accepted event goes through, retried by the sweeper like the rest of routing. */
+    addRouteStep(step: (doc: EventDoc) => Promise<void>) {
+      routeSteps.push(step);
+    },
 
     async recentForCustomer(customerId: string, limit = 50) {
       const docs = await events

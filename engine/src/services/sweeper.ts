@@ -13,10 +13,11 @@ export interface SweeperOptions {
  * Delivers events deferred while Temporal was unreachable (as soon as it answers again), re-routes events a
  * crashed process left half-routed, and ends enrollments whose workflow run closed without recording it.
  */
-export function startSweeper({ ingestion, enrollments }: Services, options: SweeperOptions = {}) {
+export function startSweeper({ ingestion, enrollments, segments }: Services, options: SweeperOptions = {}) {
   const intervalMs = options.intervalMs ?? 2_000;
   const holder = options.holder ?? processHolder();
   const sweep = async () => {
+    await segments.runBackfills(holder).catch((error) => options.onError?.(error));
     if (!(await enrollments.router.temporalReachable())) return;
     const swept = await ingestion.sweepWithLease(holder, intervalMs);
     if (swept !== null) await enrollments.router.reconcileClosedRuns();

@@ -4,5 +4,6 @@ export * from './analytics.ts';
 export * from './keys.ts';
 export * from './migrations.ts';
 export * from './responses.ts';
+export * from './segments.ts';
 export * from './settings.ts';
 export * from './test-runs.ts';

@@ -1,0 +1,124 @@
+import { candidateQuery, type SegmentEvaluator, type SegmentMembership } from '@itinera/nodes/segments';
+import { COLLECTIONS } from '@itinera/schemas';
+import type { Db } from 'mongodb';
+import { leases } from './lease.ts';
+import { type SegmentDoc, toDefinition } from './segments.ts';
+
+/** Progress of evaluating one generation of a segment's rules over every existing customer. */
+interface BackfillDoc {
+  /** `<segmentId>:<generation>` */
+  _id: string;
+  segmentId: string;
+  generation: number;
+  /** Customers the store query could not rule out, when the backfill started. */
+  total: number;
+  processed: number;
+  /** First every candidate profile, then every current member (who may no longer match). */
+  phase: 'profiles' | 'members';
+  /** The last `_id` done in the current phase. */
+  cursor: string;
+  done: boolean;
+}
+
+const PAGE = 200;
+
+export function backfillStore(db: Db) {
+  const docs = db.collection<BackfillDoc>(COLLECTIONS.segmentBackfills);
+  return {
+    docs,
+    async start(segmentId: string, generation: number, total: number) {
+      await docs.insertOne({
+        _id: `${segmentId}:${generation}`,
+        segmentId,
+        generation,
+        total,
+        processed: 0,
+        phase: 'profiles',
+        cursor: '',
+        done: false,
+      });
+    },
+    progress: (segmentId: string, generation: number) => docs.findOne({ _id: `${segmentId}:${generation}` }),
+  };
+}
+
+/**
+ * Works through unfinished backfills, each under a time-bucketed lease so one process at a time advances
+ * it; the cursor is saved after every page, so a process that dies leaves the rest to the next holder.
+ * Ingestion never waits for it: events keep re-evaluating their customer meanwhile.
+ */
+export function backfillRunner(
+  db: Db,
+  deps: { evaluator: SegmentEvaluator; membership: SegmentMembership },
+  periodMs = 30_000,
+) {
+  const { docs } = backfillStore(db);
+  const segments = db.collection<SegmentDoc>(COLLECTIONS.segments);
+  const profiles = db.collection<{ _id: string }>(COLLECTIONS.profiles);
+  const members = db.collection<{ _id: string; customerId: string }>(COLLECTIONS.segmentMembers);
+  const lease = leases(db);
+
+  const page = async (job: BackfillDoc, segment: SegmentDoc): Promise<Partial<BackfillDoc>> => {
+    const definition = toDefinition(segment);
+    const cause = `backfill:${job.generation}`;
+    const ids =
+      job.phase === 'profiles'
+        ? (
+            await profiles
+              .find(
+                {
+                  $and: [candidateQuery(definition.rules!, new Date()).query, { _id: { $gt: job.cursor } }],
+                } as never,
+                { projection: { _id: 1 } },
+              )
+              .sort({ _id: 1 })
+              .limit(PAGE)
+              .toArray()
+          ).map((p) => p._id)
+        : (
+            await members
+              .find({ segmentId: job.segmentId, _id: { $gt: job.cursor } }, { projection: { customerId: 1 } })
+              .sort({ _id: 1 })
+              .limit(PAGE)
+              .toArray()
+          ).map((m) => m.customerId);
+    for (const customerId of ids)
+      await deps.membership.apply(
+        definition,
+        customerId,
+        await deps.evaluator.evaluate(definition, customerId),
+        cause,
+      );
+    const last =
+      job.phase === 'profiles' ? ids.at(-1) : ids.length ? `${job.segmentId}:${ids.at(-1)}` : undefined;
+    if (ids.length === PAGE)
+      return { cursor: last, processed: job.processed + (job.phase === 'profiles' ? ids.length : 0) };
+    if (job.phase === 'profiles')
+      return { phase: 'members', cursor: '', processed: job.processed + ids.length };
+    return { done: true };
+  };
+
+  return {
+    /** Advances every unfinished backfill this process can lease; returns how many it finished. */
+    async run(holder: string): Promise<number> {
+      let finished = 0;
+      for (const job of await docs.find({ done: false }).limit(20).toArray()) {
+        const segment = await segments.findOne({ _id: job.segmentId });
+        if (!segment || segment.deleted || segment.generation !== job.generation) {
+          await docs.updateOne({ _id: job._id }, { $set: { done: true } });
+          continue;
+        }
+        const until = await lease.claim(`backfill:${job._id}`, periodMs, holder);
+        if (until === null) continue;
+        let current = job;
+        while (!current.done && Date.now() < until) {
+          const change = await page(current, segment);
+          await docs.updateOne({ _id: job._id }, { $set: change });
+          current = { ...current, ...change };
+        }
+        if (current.done) finished++;
+      }
+      return finished;
+    },
+  };
+}

@@ -1,0 +1,269 @@
+import { randomUUID } from 'node:crypto';
+import {
+  candidateQuery,
+  type SegmentDefinition,
+  type SegmentEventEmitter,
+  segmentEvaluator,
+  segmentMembership,
+} from '@itinera/nodes/segments';
+import {
+  COLLECTIONS,
+  decodeKey,
+  decodeStored,
+  encodeStored,
+  type LeafRule,
+  type SegmentBody,
+  type SegmentPatch,
+  type SegmentReads,
+  type SegmentRule,
+  type SegmentView,
+  segmentReads,
+  segmentRuleProblem,
+} from '@itinera/schemas';
+import { type Db, MongoServerError } from 'mongodb';
+import { HttpError } from '../plugins/errors.ts';
+import type { EventDoc } from './event-parsing.ts';
+import { backfillRunner, backfillStore } from './segment-backfill.ts';
+import { slugify } from './templates.ts';
+
+export interface SegmentDoc {
+  _id: string;
+  kind: 'rules' | 'manual';
+  name: string;
+  description?: string;
+  /** As stored: encoded by the storage codec. */
+  rules?: unknown;
+  reads: SegmentReads;
+  /** Bumped by every rule change; the backfill of the latest generation sets the status. */
+  generation: number;
+  deleted?: boolean;
+  createdAt: string;
+  updatedAt: string;
+}
+
+const DUPLICATE_KEY = 11000;
+const DRY_RUN_LIMIT = 5_000;
+const NO_READS: SegmentReads = { traits: [], events: [], segments: [], timeRelative: false };
+
+export const toDefinition = (doc: SegmentDoc): SegmentDefinition => ({
+  id: doc._id,
+  name: doc.name,
+  kind: doc.kind,
+  ...(doc.rules ? { rules: decodeStored(doc.rules) as SegmentRule } : {}),
+});
+
+/** Every `inSegment` leaf with its path in the tree. */
+function segmentRefs(rule: SegmentRule, path: string): { path: string; leaf: LeafRule }[] {
+  if ('all' in rule) return rule.all.flatMap((r, i) => segmentRefs(r, `${path}.all[${i}]`));
+  if ('any' in rule) return rule.any.flatMap((r, i) => segmentRefs(r, `${path}.any[${i}]`));
+  if ('not' in rule) return segmentRefs(rule.not, `${path}.not`);
+  return rule.kind === 'inSegment' ? [{ path: `${path}.segment`, leaf: rule }] : [];
+}
+
+/** Segment definitions, their validation, and keeping a customer's memberships current on each event. */
+export function segmentService(db: Db, emit: SegmentEventEmitter) {
+  const segments = db.collection<SegmentDoc>(COLLECTIONS.segments);
+  const profiles = db.collection<{ _id: string }>(COLLECTIONS.profiles);
+  const evaluator = segmentEvaluator(db);
+  const membership = segmentMembership(db, emit);
+  const backfills = backfillStore(db);
+  const runner = backfillRunner(db, { evaluator, membership });
+  /** Starts work on a new backfill at once; the sweeper's ticks finish whatever this does not. */
+  const kick = () => {
+    runner.run(`kick:${process.pid}:${Date.now()}`).catch(() => undefined);
+  };
+
+  const find = async (id: string) => {
+    const doc = await segments.findOne({ _id: id, deleted: { $ne: true } });
+    if (!doc) throw new HttpError(404, `Segment "${id}" does not exist`, 'id');
+    return doc;
+  };
+
+  const view = async (doc: SegmentDoc): Promise<SegmentView> => {
+    const { _id, rules, reads: _, generation, deleted: __, ...rest } = doc;
+    const progress = doc.kind === 'manual' ? null : await backfills.progress(_id, generation);
+    return {
+      id: _id,
+      ...rest,
+      ...(rules ? { rules: decodeStored(rules) as SegmentRule } : {}),
+      status: progress && !progress.done ? 'computing' : 'ready',
+      progress: { processed: progress?.processed ?? 0, total: progress?.total ?? 0 },
+    };
+  };
+
+  /** Refuses a rule tree that is malformed, names a missing segment, or would make membership circular. */
+  const checkRules = async (rules: unknown, selfId: string) => {
+    const problem = segmentRuleProblem(rules);
+    if (problem) throw new HttpError(400, `${problem.path} ${problem.message}`, problem.path);
+    for (const { path, leaf } of segmentRefs(rules as SegmentRule, 'rules')) {
+      const target = (leaf as { segment: string }).segment;
+      const seen = new Set<string>();
+      const stack = [target];
+      while (stack.length) {
+        const id = stack.pop() as string;
+        if (id === selfId) throw new HttpError(400, `${path} would make segment membership circular`, path);
+        if (seen.has(id)) continue;
+        seen.add(id);
+        const doc = await segments.findOne({ _id: id, deleted: { $ne: true } });
+        if (!doc) throw new HttpError(400, `${path} names segment "${id}", which does not exist`, path);
+        stack.push(...doc.reads.segments);
+      }
+    }
+  };
+
+  const countCandidates = (rules: SegmentRule) =>
+    profiles.countDocuments(candidateQuery(rules, new Date()).query as never);
+  const encodeRules = (rules: SegmentRule) => encodeStored(rules, 'rules');
+
+  return {
+    membership,
+    evaluator,
+    backfills,
+    /** Advances unfinished backfills under their leases (the API's sweeper calls it). */
+    runBackfills: (holder: string) => runner.run(holder),
+
+    async list(): Promise<SegmentView[]> {
+      const docs = await segments
+        .find({ deleted: { $ne: true } })
+        .sort({ updatedAt: -1 })
+        .limit(500)
+        .toArray();
+      return Promise.all(docs.map(view));
+    },
+    async get(id: string) {
+      return view(await find(id));
+    },
+    definition: async (id: string) => toDefinition(await find(id)),
+
+    async create(body: SegmentBody): Promise<SegmentView> {
+      const kind = body.kind ?? 'rules';
+      if (kind === 'manual' && body.rules)
+        throw new HttpError(400, 'rules: a manual segment has no rules', 'rules');
+      if (kind === 'rules' && body.rules === undefined)
+        throw new HttpError(400, 'rules is required for a rules segment', 'rules');
+      const id = body.id ?? slugify(body.name);
+      if (kind === 'rules') await checkRules(body.rules, id);
+      const now = new Date().toISOString();
+      const rules = body.rules as SegmentRule | undefined;
+      const doc: SegmentDoc = {
+        _id: id,
+        kind,
+        name: body.name,
+        ...(body.description !== undefined ? { description: body.description } : {}),
+        ...(rules ? { rules: encodeRules(rules) } : {}),
+        reads: rules ? segmentReads(rules) : NO_READS,
+        generation: 1,
+        createdAt: now,
+        updatedAt: now,
+      };
+      try {
+        await segments.insertOne(doc);
+      } catch (error) {
+        if (error instanceof MongoServerError && error.code === DUPLICATE_KEY)
+          throw new HttpError(409, `Segment "${id}" already exists (deleted segments keep their id)`, 'id');
+        throw error;
+      }
+      if (rules) {
+        await backfills.start(id, 1, await countCandidates(rules));
+        kick();
+      }
+      return view(doc);
+    },
+
+    async update(id: string, patch: SegmentPatch): Promise<SegmentView> {
+      const doc = await find(id);
+      const $set: Partial<SegmentDoc> = { updatedAt: new Date().toISOString() };
+      if (patch.name !== undefined) $set.name = patch.name;
+      if (patch.description !== undefined) $set.description = patch.description;
+      if (patch.rules !== undefined) {
+        if (doc.kind === 'manual') throw new HttpError(400, 'rules: a manual segment has no rules', 'rules');
+        await checkRules(patch.rules, id);
+        const rules = patch.rules as SegmentRule;
+        Object.assign($set, {
+          rules: encodeRules(rules),
+          reads: segmentReads(rules),
+          generation: doc.generation + 1,
+        });
+        await backfills.start(id, doc.generation + 1, await countCandidates(rules));
+      }
+      await segments.updateOne({ _id: id }, { $set });
+      if (patch.rules !== undefined) kick();
+      return view({ ...doc, ...$set });
+    },
+
+    /** Deletes the segment and its memberships (no exit events); its id stays taken. */
+    async remove(id: string) {
+      await find(id);
+      const dependants = await segments.findOne({ 'reads.segments': id, deleted: { $ne: true } });
+      if (dependants)
+        throw new HttpError(409, `Segment "${dependants._id}" refers to this segment; change it first`, 'id');
+      await segments.updateOne({ _id: id }, { $set: { deleted: true, updatedAt: new Date().toISOString() } });
+      await membership.clear(id);
+    },
+
+    /** How many customers match a rule tree now, with a sample: for the editor while the rules change. */
+    async dryRun(rules: unknown, sample: number) {
+      await checkRules(rules, '');
+      const { query } = candidateQuery(rules as SegmentRule, new Date());
+      const candidates = await profiles
+        .find(query as never, { projection: { _id: 1 } })
+        .sort({ _id: 1 })
+        .limit(DRY_RUN_LIMIT)
+        .toArray();
+      const definition: SegmentDefinition = {
+        id: 'dry-run',
+        name: 'dry run',
+        kind: 'rules',
+        rules: rules as SegmentRule,
+      };
+      const matching: string[] = [];
+      for (const { _id } of candidates)
+        if ((await evaluator.evaluate(definition, _id)).member) matching.push(_id);
+      return { count: matching.length, evaluated: candidates.length, sample: matching.slice(0, sample) };
+    },
+
+    /** Re-evaluates, for this customer, only the segments whose rules read what the event changed. */
+    async onEvent(doc: EventDoc) {
+      const traits = Object.keys(doc.traits ?? {}).map(decodeKey);
+      const or: Record<string, unknown>[] = [{ 'reads.events': doc.event }];
+      if (traits.length) or.push({ 'reads.traits': { $in: traits } });
+      const affected = await segments.find({ kind: 'rules', deleted: { $ne: true }, $or: or }).toArray();
+      for (const segment of affected) {
+        const definition = toDefinition(segment);
+        const evaluation = await evaluator.evaluate(definition, doc.customerId);
+        await membership.apply(definition, doc.customerId, evaluation, doc._id);
+      }
+    },
+
+    /** Adds or removes members of a manual segment; each change is recorded and emitted. */
+    async changeManual(id: string, change: { add?: string[]; remove?: string[] }) {
+      const doc = await find(id);
+      if (doc.kind !== 'manual') throw new HttpError(400, `Segment "${id}" is computed from rules`, 'id');
+      const definition = toDefinition(doc);
+      let added = 0;
+      let removed = 0;
+      for (const customerId of change.add ?? [])
+        if (await membership.enter(definition, customerId, 'added through the API', `manual:${randomUUID()}`))
+          added++;
+      for (const customerId of change.remove ?? [])
+        if (await membership.leaveById(definition, customerId, 'removed through the API')) removed++;
+      return { added, removed };
+    },
+
+    async customerSegments(customerId: string) {
+      const { memberships, changes } = await membership.ofCustomer(customerId);
+      const names = new Map(
+        (await segments.find({ _id: { $in: memberships.map((m) => m.segmentId) } }).toArray()).map((s) => [
+          s._id,
+          s.name,
+        ]),
+      );
+      return {
+        segments: memberships.map((m) => ({ ...m, name: names.get(m.segmentId) ?? m.segmentId })),
+        changes,
+      };
+    },
+  };
+}
+
+export type SegmentService = ReturnType<typeof segmentService>;

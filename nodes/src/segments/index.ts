@@ -1,0 +1,4 @@
+/** Segment evaluation and membership, shared by the API and the worker. Not workflow code. */
+export * from './compile.ts';
+export * from './evaluate.ts';
+export * from './membership.ts';
