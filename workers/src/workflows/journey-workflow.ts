@@ -1,8 +1,10 @@
+import { eventMatchesFilter } from '@itinera/nodes/filters';
 import {
   type CustomerEvent,
   type EnrollmentInput,
   type EnrollmentState,
   type EnrollmentStatus,
+  type EventMatcher,
   type ExecutionResult,
   eventMatches,
   executorFor,
@@ -30,7 +32,7 @@ import {
   type Mailbox,
   type WaitStatus,
 } from './context.ts';
-import { releasePatches } from './release.ts';
+import { FILTERS_0_3, releasePatches } from './release.ts';
 
 export const customerEventSignal = defineSignal<[CustomerEvent]>(SIGNALS.event);
 export const exitSignal = defineSignal<[{ reason?: string }]>(SIGNALS.exit);
@@ -63,6 +65,7 @@ export async function journeyWorkflow(input: EnrollmentInput): Promise<Enrollmen
     nextSeq: 0,
   };
   const isPatched = releasePatches();
+  const goalMatches = isPatched(FILTERS_0_3) ? eventMatchesFilter : eventMatches;
   const seen = new Set(state.seenMessageIds);
   const status: WaitStatus = { waitingFor: null, nextWakeAt: null };
   let ending: Ending | null = null;
@@ -89,7 +92,7 @@ export async function journeyWorkflow(input: EnrollmentInput): Promise<Enrollmen
   setHandler(customerEventSignal, (event) => {
     if (seen.has(event.messageId) || ending) return;
     seen.add(event.messageId);
-    const goal = goals.find((g) => eventMatches(event, g.config as { event: string }));
+    const goal = goals.find((g) => goalMatches(event, g.config as EventMatcher));
     if (goal) {
       ending = {
         status: 'converted',
