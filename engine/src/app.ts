@@ -12,6 +12,7 @@ import { registerHealth } from './plugins/health.ts';
 import { strictQueryStrings } from './plugins/query.ts';
 import { refuseErasedCustomers } from './plugins/tombstones.ts';
 import { apiKeyRoutes } from './routes/api-keys.ts';
+import { computedRoutes } from './routes/computed.ts';
 import { customerRoutes } from './routes/customers.ts';
 import { deliveryRoutes } from './routes/delivery.ts';
 import { enrollmentRoutes } from './routes/enrollments.ts';
@@ -122,6 +123,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         templateRoutes,
         deliveryRoutes,
         apiKeyRoutes,
+        computedRoutes,
       ])
         await routes(v1, services);
       await metaRoutes(v1);

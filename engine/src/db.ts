@@ -93,6 +93,10 @@ export const INDEXES: Record<string, IndexSpecification[]> = {
   [COLLECTIONS.capSlots]: [{ customerId: 1, channel: 1, at: 1 }],
   [COLLECTIONS.subscriptions]: [{ customerId: 1 }],
   [COLLECTIONS.leases]: [{ name: 1, bucket: 1 }],
+  [COLLECTIONS.computedValues]: [
+    { customerId: 1, revision: 1, basis: -1 }, // a customer's values; superseded ones deleted
+    { revision: 1 }, // a replaced or deleted attribute's values
+  ],
 };
 
 /** Claims by unique insert rely on these, on every store. */

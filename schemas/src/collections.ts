@@ -33,6 +33,12 @@ export const COLLECTIONS = {
   erasedCustomers: 'erased_customers',
   /** One document per running worker: its task queue, the node types it can run, when it was last seen. */
   workers: 'workers',
+  /** Computed-attribute definitions (`_id` is the name). */
+  computedAttributes: 'computed_attributes',
+  /** One doc per (attribute revision, customer, events counted): a computed value, never updated in place. */
+  computedValues: 'computed_values',
+  /** Backfill progress per attribute revision (`_id` is the revision); written by the one backfilling process. */
+  computedBackfills: 'computed_backfills',
 } as const;
 
 /**

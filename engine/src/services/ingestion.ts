@@ -1,5 +1,6 @@
 import { COLLECTIONS, KeyedLock } from '@itinera/schemas';
 import { type Collection, type Db, MongoServerError } from 'mongodb';
+import { computedAttributeService } from './computed.ts';
 import type { EnrollmentService } from './enrollments.ts';
 import { eventLimitsFromEnv } from './event-limits.ts';
 import {
@@ -48,6 +49,7 @@ export function ingestionService(
   );
   const sweepLease = leases(db);
   const profileWrites = new KeyedLock();
+  const computed = computedAttributeService(db);
 
   /**
    * One `$set` per trait: atomic per document on MongoDB, so concurrent identifies of one customer all land.
@@ -91,6 +93,8 @@ export function ingestionService(
     } else if (isRouted(doc)) {
       await ensureProfile(doc);
       const event = toEvent(doc);
+      // Before journeys see the event, so their conditions read the values it changed.
+      await computed.onEvent(event);
       const entered = new Set<string>();
       for (const journey of await journeys.liveOnEvent(doc.event)) {
         const outcome = await enrollments.enter(journey, doc.customerId, event, doc._id);
@@ -174,6 +178,7 @@ export function ingestionService(
     },
 
     parked,
+    computed,
 
     async recentForCustomer(customerId: string, limit = 50) {
       const docs = await events
