@@ -1,14 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { devServerHarness, type Harness } from '../../test/support/harness.ts';
-
-/** Polls until `read` returns something `done` accepts; the machine is loaded, so the limit is generous. */
-async function eventually<T>(read: () => Promise<T>, done: (value: T) => boolean): Promise<T> {
-  for (let attempt = 0; ; attempt++) {
-    const value = await read();
-    if (done(value) || attempt > 600) return value;
-    await new Promise((resolve) => setTimeout(resolve, 100));
-  }
-}
+import { devServerHarness, eventually, type Harness } from '../../test/support/harness.ts';
+import { graph } from '../../test/support/journeys.ts';
 
 describe('API: computed attributes', () => {
   let h: Harness;
@@ -24,10 +16,10 @@ describe('API: computed attributes', () => {
   const computedOf = async (customerId: string) =>
     (await h.call('GET', `/v1/customers/${customerId}/computed`)).body as Record<string, unknown>;
   const backfilled = (name: string) =>
-    eventually(
-      async () => (await h.call('GET', `/v1/computed-attributes/${name}`)).body,
-      (view) => view.backfill?.status === 'done',
-    );
+    eventually(async () => {
+      const { body } = await h.call('GET', `/v1/computed-attributes/${name}`);
+      return body.backfill?.status === 'done' && body;
+    }, 60_000);
 
   it('refuses bad definitions, naming the field', async () => {
     expect(await define('total', { kind: 'sum', event: 'purchased' })).toMatchObject({
@@ -129,5 +121,47 @@ describe('API: computed attributes', () => {
 
     expect((await h.call('DELETE', '/v1/computed-attributes/sign_ins')).status).toBe(200);
     expect(await computedOf('c3')).not.toHaveProperty('sign_ins');
+  });
+
+  it('is read by conditions as computed.<name> and by templates as {{ computed.<name> }}', async () => {
+    await define('checkout_spend', { kind: 'sum', event: 'checkout_paid', property: 'amount' });
+    await define('checkout_count', { kind: 'count', event: 'checkout_paid' });
+    await backfilled('checkout_spend');
+    await backfilled('checkout_count');
+    const journey = graph(
+      [
+        {
+          id: 'start',
+          type: 'trigger',
+          config: { kind: 'event', event: 'asked_offer', reentry: 'concurrent' },
+        },
+        {
+          id: 'loyal',
+          type: 'condition',
+          config: {
+            combinator: 'and',
+            rules: [{ kind: 'attribute', path: 'computed.checkout_count', op: 'gte', value: 2 }],
+          },
+        },
+        {
+          id: 'send',
+          type: 'send',
+          config: { channel: 'email', to: 'x@example.com', body: 'You spent {{ computed.checkout_spend }}' },
+        },
+        { id: 'end', type: 'exit', config: {} },
+      ],
+      ['start->loyal', 'loyal:yes->send', 'loyal:no->end', 'send->end'],
+    );
+    await h.publish(journey);
+    await h.track('cid', 'checkout_paid', { amount: 40 });
+    await h.track('cid', 'asked_offer');
+    const [first] = await h.stepsWhenEnded('cid', 'loyal');
+    expect(first.outcome).toBe('no');
+    await h.track('cid', 'checkout_paid', { amount: 2.5 });
+    await h.track('cid', 'asked_offer');
+    const decisions = await h.stepsWhenEnded('cid', 'loyal');
+    expect(decisions.map((step) => step.outcome).sort()).toEqual(['no', 'yes']);
+    const messages = await h.messages<{ body: string }>('cid');
+    expect(messages.map((m) => m.body.split('<img')[0])).toEqual(['You spent 42.5']);
   });
 });

@@ -12,6 +12,7 @@ import {
   KINDS_WITH_PROPERTY,
   readPath,
 } from '@itinera/schemas';
+import { computedValuesOf } from '@itinera/workers/computed';
 import { type Db, MongoServerError } from 'mongodb';
 import { HttpError } from '../plugins/errors.ts';
 import { reduceFacts } from './computed-reduce.ts';
@@ -177,19 +178,8 @@ export function computedAttributeService(db: Db) {
     },
 
     /** The customer's current values by attribute name; attributes without a matching event are absent. */
-    async valuesFor(customerId: string): Promise<ComputedValues> {
-      const defs = await all();
-      const docs = await values
-        .find({ customerId, revision: { $in: defs.map((d) => d.revision) } })
-        .sort({ basis: -1 })
-        .toArray();
-      const result: ComputedValues = {};
-      for (const def of defs) {
-        const latest = docs.find((d) => d.revision === def.revision);
-        if (latest) result[def._id] = latest.value;
-      }
-      return result;
-    },
+    valuesFor: async (customerId: string): Promise<ComputedValues> =>
+      computedValuesOf(db, customerId, await all()),
   };
 }
 

@@ -40,7 +40,10 @@ async function evaluate(
   if (rule.kind === 'attribute') {
     const predicate = { path: rule.path ?? '', op: rule.op ?? 'eq', value: rule.value };
     const profile = await ctx.loadProfile();
-    const held = holds(ctx)(profile.traits, predicate);
+    // `computed.<name>` reads a computed attribute; older enrollments only ever read traits.
+    const readsComputed = ctx.patched('itinera-0.3-filters') && predicate.path.startsWith('computed.');
+    const source = readsComputed ? { computed: profile.computed ?? {} } : profile.traits;
+    const held = holds(ctx)(source, predicate);
     return { held, text: `${describePredicate(predicate)} ${held ? 'held' : 'did not hold'}` };
   }
   const atLeast = rule.atLeast ?? 1;
