@@ -12,6 +12,7 @@ import { registerHealth } from './plugins/health.ts';
 import { strictQueryStrings } from './plugins/query.ts';
 import { refuseErasedCustomers } from './plugins/tombstones.ts';
 import { apiKeyRoutes } from './routes/api-keys.ts';
+import { broadcastRoutes } from './routes/broadcasts.ts';
 import { computedRoutes } from './routes/computed.ts';
 import { customerRoutes } from './routes/customers.ts';
 import { deliveryRoutes } from './routes/delivery.ts';
@@ -22,6 +23,7 @@ import { linkRoutes } from './routes/links.ts';
 import { metaRoutes } from './routes/meta.ts';
 import { promoCodeRoutes } from './routes/promo-codes.ts';
 import { templateRoutes } from './routes/templates.ts';
+import { type BroadcastService, broadcastService } from './services/broadcasts.ts';
 import { capabilityCheck } from './services/capabilities.ts';
 import { enrollmentService, type TemporalTarget } from './services/enrollments.ts';
 import { type ErasureService, erasureService } from './services/erasure.ts';
@@ -43,6 +45,7 @@ export interface Services {
   ingestion: ReturnType<typeof ingestionService>;
   erasure: ErasureService;
   capabilities: ReturnType<typeof capabilityCheck>;
+  broadcasts: BroadcastService;
 }
 
 export function createServices(db: Db, temporal: TemporalTarget): Services {
@@ -56,6 +59,7 @@ export function createServices(db: Db, temporal: TemporalTarget): Services {
     ingestion,
     erasure: erasureService(db, temporal, enrollments),
     capabilities: capabilityCheck(db, temporal.taskQueue),
+    broadcasts: broadcastService(db, journeys, temporal, enrollments.router.bounded),
   };
 }
 
@@ -124,6 +128,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         deliveryRoutes,
         apiKeyRoutes,
         computedRoutes,
+        broadcastRoutes,
       ])
         await routes(v1, services);
       await metaRoutes(v1);

@@ -4,11 +4,13 @@ import { join, resolve } from 'node:path';
 import { COLLECTIONS } from '@itinera/schemas';
 import { describeTemporal, temporalSettingsFromEnv } from '@itinera/workers/temporal';
 import { Client, Connection } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
 import { buildApp } from './app.ts';
 import { connectDatabase } from './db.ts';
 import { registerDbOpsCounter } from './db-ops-counter.ts';
 import { createApiKey } from './plugins/auth.ts';
 import { seedExampleJourney } from './seed.ts';
+import { startBroadcastActivityWorker } from './services/broadcast-worker.ts';
 import { startSweeper } from './services/sweeper.ts';
 
 const env = process.env;
@@ -58,6 +60,14 @@ const sweeper = startSweeper(app.services, {
   onError: (error) => app.log.error({ err: error }, 'sweep failed'),
 });
 
+const nativeConnection = await NativeConnection.connect(temporal.connection);
+const broadcastWorker = await startBroadcastActivityWorker(
+  app.services,
+  nativeConnection,
+  temporal.taskQueue,
+  temporal.namespace,
+);
+
 await app.listen({ port, host });
 console.log(
   `API listening on http://${host}:${port} (docs at /docs); Temporal at ${describeTemporal(temporal)}`,
@@ -65,6 +75,8 @@ console.log(
 
 const shutdown = async () => {
   await sweeper.stop();
+  await broadcastWorker.stop();
+  await nativeConnection.close();
   await app.close();
   await connection.close();
   await mongo.close();

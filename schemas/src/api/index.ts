@@ -1,3 +1,4 @@
+export * from './broadcasts.ts';
 export * from './computed.ts';
 export * from './keys.ts';
 export * from './responses.ts';

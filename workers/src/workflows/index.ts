@@ -1,4 +1,5 @@
 /** The workflow bundle's entry: the interpreter plus the built-in executors. */
 import '@itinera/nodes/executors';
 
+export { broadcastWorkflow } from './broadcast-workflow.ts';
 export { journeyWorkflow } from './journey-workflow.ts';
