@@ -22,6 +22,7 @@ import { journeyRoutes } from './routes/journeys.ts';
 import { linkRoutes } from './routes/links.ts';
 import { metaRoutes } from './routes/meta.ts';
 import { promoCodeRoutes } from './routes/promo-codes.ts';
+import { segmentImportRoutes } from './routes/segment-import.ts';
 import { templateRoutes } from './routes/templates.ts';
 import { type BroadcastService, broadcastService } from './services/broadcasts.ts';
 import { capabilityCheck } from './services/capabilities.ts';
@@ -129,6 +130,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         apiKeyRoutes,
         computedRoutes,
         broadcastRoutes,
+        segmentImportRoutes,
       ])
         await routes(v1, services);
       await metaRoutes(v1);
