@@ -36,7 +36,8 @@ function sendAtFor(broadcast: BroadcastDoc, zone: unknown): number {
   return nextTimeOfDay(from, customerTimezone(zone, schedule.fallbackTimezone), schedule.time);
 }
 
-const ignoreDuplicates = (error: unknown) => {
+/** Swallows only duplicate-key failures: the documents (claims, snapshots) were already there. */
+export const ignoreDuplicates = (error: unknown) => {
   if (error instanceof MongoBulkWriteError) {
     const errors = [error.writeErrors].flat() as { code?: number }[];
     if (errors.every((e) => e.code === DUPLICATE_KEY)) return;

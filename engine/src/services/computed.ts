@@ -13,8 +13,9 @@ import {
   readPath,
 } from '@itinera/schemas';
 import { computedValuesOf } from '@itinera/workers/computed';
-import { type Db, MongoServerError } from 'mongodb';
+import type { Db } from 'mongodb';
 import { HttpError } from '../plugins/errors.ts';
+import { ignoreDuplicates } from './broadcast-activities.ts';
 import { reduceFacts } from './computed-reduce.ts';
 
 type DefinitionDoc = Omit<ComputedAttributeView, 'name' | 'backfill'> & { _id: string };
@@ -86,10 +87,8 @@ export function computedAttributeService(db: Db) {
       value: reduceFacts(def.kind, facts),
       computedAt: new Date().toISOString(),
     };
-    await values.insertOne(doc).catch((error) => {
-      // The same events were counted by another computation: same value, already stored.
-      if (!(error instanceof MongoServerError && error.code === 11000)) throw error;
-    });
+    // A duplicate means the same events were counted by another computation: same value, already stored.
+    await values.insertOne(doc).catch(ignoreDuplicates);
     await values.deleteMany({ customerId, revision: def.revision, basis: { $lt: basis } });
   };
 
