@@ -13,6 +13,8 @@ import { strictQueryStrings } from './plugins/query.ts';
 import { refuseErasedCustomers } from './plugins/tombstones.ts';
 import { analyticsRoutes } from './routes/analytics.ts';
 import { apiKeyRoutes } from './routes/api-keys.ts';
+import { broadcastRoutes } from './routes/broadcasts.ts';
+import { computedRoutes } from './routes/computed.ts';
 import { customerRoutes } from './routes/customers.ts';
 import { deliveryRoutes } from './routes/delivery.ts';
 import { enrollmentRoutes } from './routes/enrollments.ts';
@@ -25,8 +27,10 @@ import { metaRoutes } from './routes/meta.ts';
 import { migrationRoutes } from './routes/migrations.ts';
 import { promoCodeRoutes } from './routes/promo-codes.ts';
 import { segmentRoutes } from './routes/segments.ts';
+import { segmentImportRoutes } from './routes/segment-import.ts';
 import { templateRoutes } from './routes/templates.ts';
 import { testRunRoutes } from './routes/test-runs.ts';
+import { type BroadcastService, broadcastService } from './services/broadcasts.ts';
 import { capabilityCheck } from './services/capabilities.ts';
 import { enrollmentService, type TemporalTarget } from './services/enrollments.ts';
 import { type ErasureService, erasureService } from './services/erasure.ts';
@@ -58,6 +62,7 @@ export interface Services {
   testRuns: ReturnType<typeof testRunService>;
   scenarios: ReturnType<typeof scenarioService>;
   segments: SegmentService;
+  broadcasts: BroadcastService;
 }
 
 export function createServices(db: Db, temporal: TemporalTarget, testRunTarget?: TestRunTarget): Services {
@@ -80,6 +85,7 @@ export function createServices(db: Db, temporal: TemporalTarget, testRunTarget?:
     migrations: migrationService(db, journeys, enrollments.router),
     testRuns,
     scenarios: scenarioService(db, testRuns),
+    broadcasts: broadcastService(db, journeys, temporal, enrollments.router.bounded),
   };
 }
 
@@ -153,6 +159,9 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         analyticsRoutes,
         testRunRoutes,
         segmentRoutes,
+        computedRoutes,
+        broadcastRoutes,
+        segmentImportRoutes,
       ])
         await routes(v1, services);
       await metaRoutes(v1);

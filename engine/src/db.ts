@@ -131,6 +131,12 @@ export const INDEXES: Record<string, IndexSpecification[]> = {
   ],
   [COLLECTIONS.segmentChanges]: [{ customerId: 1, at: -1 }], // a customer's segment timeline
   [COLLECTIONS.segmentBackfills]: [{ done: 1 }],
+  [COLLECTIONS.computedValues]: [
+    { customerId: 1, revision: 1, basis: -1 }, // a customer's values; superseded ones deleted
+    { revision: 1 }, // a replaced or deleted attribute's values
+  ],
+  [COLLECTIONS.broadcasts]: [{ createdAt: -1 }],
+  [COLLECTIONS.broadcastRecipients]: [{ broadcastId: 1, status: 1, sendAt: 1 }], // due customers, progress
 };
 
 /** Claims by unique insert rely on these, on every store. */

@@ -4,12 +4,14 @@ import { join, resolve } from 'node:path';
 import { COLLECTIONS } from '@itinera/schemas';
 import { describeTemporal, temporalSettingsFromEnv } from '@itinera/workers/temporal';
 import { Client, Connection } from '@temporalio/client';
+import { NativeConnection } from '@temporalio/worker';
 import { buildApp } from './app.ts';
 import { connectDatabase } from './db.ts';
 import { registerDbOpsCounter } from './db-ops-counter.ts';
 import { createApiKey } from './plugins/auth.ts';
 import { seedExampleJourney } from './seed.ts';
 import { startAnalyticsFolder } from './services/analytics/fold.ts';
+import { startBroadcastActivityWorker } from './services/broadcast-worker.ts';
 import { startSweeper } from './services/sweeper.ts';
 
 const env = process.env;
@@ -69,6 +71,13 @@ const sweeper = startSweeper(app.services, {
 const analyticsFolder = startAnalyticsFolder(db, {
   onError: (error) => app.log.error({ err: error }, 'analytics fold failed'),
 });
+const nativeConnection = await NativeConnection.connect(temporal.connection);
+const broadcastWorker = await startBroadcastActivityWorker(
+  app.services,
+  nativeConnection,
+  temporal.taskQueue,
+  temporal.namespace,
+);
 
 await app.listen({ port, host });
 console.log(
@@ -78,6 +87,8 @@ console.log(
 const shutdown = async () => {
   await sweeper.stop();
   await analyticsFolder.stop();
+  await broadcastWorker.stop();
+  await nativeConnection.close();
   await app.close();
   await connection.close();
   await testRunConnection?.close();

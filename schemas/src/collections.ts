@@ -52,6 +52,18 @@ export const COLLECTIONS = {
   segmentBackfills: 'segment_backfills',
   /** Entered / exited records, one per change, keyed so a retried evaluation records it once. */
   segmentChanges: 'segment_changes',
+  /** Computed-attribute definitions (`_id` is the name). */
+  computedAttributes: 'computed_attributes',
+  /** One doc per (attribute revision, customer, events counted): a computed value, never updated in place. */
+  computedValues: 'computed_values',
+  /** Backfill progress per attribute revision (`_id` is the revision); written by the one backfilling process. */
+  computedBackfills: 'computed_backfills',
+  /** Broadcasts (`_id` is the id); `state` is written only by the broadcast's own workflow. */
+  broadcasts: 'broadcasts',
+  /** One doc per (broadcast, customer) snapshotted from the segment: when they enter, held out or not. */
+  broadcastRecipients: 'broadcast_recipients',
+  /** One doc per (broadcast, customer), claimed by unique insert before the customer is entered. */
+  broadcastEntries: 'broadcast_entries',
 } as const;
 
 /**

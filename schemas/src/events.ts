@@ -91,6 +91,8 @@ export interface CustomerEvent {
 export interface Profile {
   customerId: string;
   traits: Record<string, unknown>;
+  /** Computed attributes by name (absent in histories recorded before them). */
+  computed?: Record<string, unknown>;
   createdAt: string;
   updatedAt: string;
 }

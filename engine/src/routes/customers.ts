@@ -94,7 +94,8 @@ export async function customerRoutes(
     async (req, reply) => {
       const doc = await profiles.findOne({ _id: req.params.id as never });
       if (!doc) throw new HttpError(404, `Customer "${req.params.id}" does not exist`, 'id');
-      return reply.type('application/json').send(losslessJson(toProfile(doc)));
+      const computed = await ingestion.computed.valuesFor(req.params.id);
+      return reply.type('application/json').send(losslessJson({ ...toProfile(doc), computed }));
     },
   );
   app.get<{ Params: IdParams }>(

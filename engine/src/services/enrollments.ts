@@ -1,3 +1,4 @@
+import { filterMatches } from '@itinera/nodes/filters';
 import {
   COLLECTIONS,
   type ControlGroup,
@@ -5,7 +6,6 @@ import {
   type Enrollment,
   encodeStored,
   enrollmentWorkflowId,
-  filterHolds,
   type Journey,
   SIGNALS,
 } from '@itinera/schemas';
@@ -91,7 +91,7 @@ export function enrollmentService(db: Db, journeys: JourneyService, temporal: Te
       const version = await journeys.version(journey.id, journey.liveVersion);
       const triggerNode = version.graph.nodes.find((n) => n.type === 'trigger');
       const config = (triggerNode?.config ?? { kind: 'api', reentry: 'once' }) as unknown as TriggerConfig;
-      if (trigger && !filterHolds(trigger.properties, config.where))
+      if (trigger && !filterMatches(trigger.properties, config.where))
         return { entered: false, reason: 'trigger filter did not match' };
 
       const entry = await entryKeyFor(journey.id, customerId, config, entryId);

@@ -120,6 +120,7 @@ export function erasureService(db: Db, temporal: TemporalTarget, enrollments: En
         c('profiles').deleteOne({ _id: customerId }),
         c('subscriptions').deleteMany({ $or: [{ customerId }, { _id: customerId }] }),
         c('capSlots').deleteMany({ customerId }),
+        c('computedValues').deleteMany({ customerId }),
         // A claimed code stays claimed (it must never be handed out twice), but no longer names the customer.
         c('promoAssignments').updateMany({ customerId }, { $unset: { customerId: '' } }),
       ]);

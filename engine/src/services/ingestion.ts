@@ -1,5 +1,6 @@
 import { COLLECTIONS, KeyedLock } from '@itinera/schemas';
 import { type Collection, type Db, MongoServerError } from 'mongodb';
+import { computedAttributeService } from './computed.ts';
 import type { EnrollmentService } from './enrollments.ts';
 import { eventLimitsFromEnv } from './event-limits.ts';
 import {
@@ -50,6 +51,7 @@ export function ingestionService(
   const profileWrites = new KeyedLock();
   /** Further work on every accepted event (segments), done before its pending marker goes, so it is retried too. */
   const routeSteps: ((doc: EventDoc) => Promise<void>)[] = [];
+  const computed = computedAttributeService(db);
 
   /**
    * One `$set` per trait: atomic per document on MongoDB, so concurrent identifies of one customer all land.
@@ -93,6 +95,8 @@ export function ingestionService(
     } else if (isRouted(doc)) {
       await ensureProfile(doc);
       const event = toEvent(doc);
+      // Before journeys see the event, so their conditions read the values it changed.
+      await computed.onEvent(event);
       const entered = new Set<string>();
       for (const journey of await journeys.liveOnEvent(doc.event)) {
         const outcome = await enrollments.enter(journey, doc.customerId, event, doc._id);
@@ -177,6 +181,7 @@ export function ingestionService(
     },
 
     parked,
+    computed,
 
     /** Adds a step every accepted event goes through, retried by the sweeper like the rest of routing. */
     addRouteStep(step: (doc: EventDoc) => Promise<void>) {

@@ -1,3 +1,4 @@
+import { eventMatchesFilter } from '@itinera/nodes/filters';
 import {
   COLLECTIONS,
   type ControlGroup,
@@ -6,6 +7,7 @@ import {
   ENROLLMENT_WORKFLOW,
   type Enrollment,
   type EnrollmentInput,
+  type EventInterest,
   eventInterest,
   interestedIn,
   type JourneyVersion,
@@ -63,6 +65,17 @@ export function workflowJourney(version: JourneyVersion): EnrollmentInput['journ
     },
     settings: version.settings,
   };
+}
+
+/**
+ * Enrollments started before `itinera-0.3-filters` keep the old in-memory filter answers, newer ones the shared
+ * Mongo-query semantics: an event goes to an enrollment when either would match, and the workflow decides.
+ */
+function wants(interest: EventInterest, event: CustomerEvent): boolean {
+  return (
+    interestedIn(interest, event) ||
+    (!interest.all && interest.matchers.some((m) => eventMatchesFilter(event, m)))
+  );
 }
 
 /** Starts enrollment workflows and hands them events, only where some node listens for the event. */
@@ -183,7 +196,7 @@ export function enrollmentRouter(db: Db, journeys: JourneyService, temporal: Tem
       for (const enrollment of active) {
         if (skip.has(enrollment._id)) continue;
         const version = await journeys.version(enrollment.journeyId, enrollment.version);
-        if (!interestedIn(version.listensFor ?? eventInterest(version.graph), event)) continue;
+        if (!wants(version.listensFor ?? eventInterest(version.graph), event)) continue;
         await signal(enrollment, event);
         signalled++;
       }

@@ -6,6 +6,7 @@ import {
   type PropertyPredicate,
   predicateHolds,
 } from '@itinera/schemas';
+import { predicateMatches } from '../filters/index.ts';
 
 interface Rule {
   kind: 'attribute' | 'event_count' | 'context';
@@ -23,19 +24,26 @@ interface ConditionConfig {
   rules: Rule[];
 }
 
+/** Enrollments recorded before the shared filter semantics keep their old answers on replay. */
+const holds = (ctx: ExecutionContext<ConditionConfig>) =>
+  ctx.patched('itinera-0.3-filters') ? predicateMatches : predicateHolds;
+
 async function evaluate(
   ctx: ExecutionContext<ConditionConfig>,
   rule: Rule,
 ): Promise<{ held: boolean; text: string }> {
   if (rule.kind === 'context') {
     const predicate = { path: rule.path ?? '', op: rule.op ?? 'eq', value: rule.value };
-    const held = predicateHolds(ctx.vars, predicate);
+    const held = holds(ctx)(ctx.vars, predicate);
     return { held, text: `journey ${describePredicate(predicate)} ${held ? 'held' : 'did not hold'}` };
   }
   if (rule.kind === 'attribute') {
     const predicate = { path: rule.path ?? '', op: rule.op ?? 'eq', value: rule.value };
     const profile = await ctx.loadProfile();
-    const held = predicateHolds(profile.traits, predicate);
+    // `computed.<name>` reads a computed attribute; older enrollments only ever read traits.
+    const readsComputed = ctx.patched('itinera-0.3-filters') && predicate.path.startsWith('computed.');
+    const source = readsComputed ? { computed: profile.computed ?? {} } : profile.traits;
+    const held = holds(ctx)(source, predicate);
     return { held, text: `${describePredicate(predicate)} ${held ? 'held' : 'did not hold'}` };
   }
   const atLeast = rule.atLeast ?? 1;

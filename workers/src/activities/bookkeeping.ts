@@ -7,6 +7,7 @@ import {
   type WaitRecord,
 } from '@itinera/schemas';
 import type { Db } from 'mongodb';
+import { computedValuesOf } from './computed-values.ts';
 
 export interface BookkeepingActivities {
   loadProfile(customerId: string): Promise<Profile>;
@@ -22,11 +23,15 @@ export function bookkeepingActivities(db: Db): BookkeepingActivities {
   const moves = db.collection(COLLECTIONS.migrationMoves);
   return {
     async loadProfile(customerId) {
-      const doc = await db.collection(COLLECTIONS.profiles).findOne({ _id: customerId as never });
+      const [doc, computed] = await Promise.all([
+        db.collection(COLLECTIONS.profiles).findOne({ _id: customerId as never }),
+        computedValuesOf(db, customerId),
+      ]);
       const now = new Date().toISOString();
       return {
         customerId,
         traits: decodeRecord(doc?.traits),
+        computed,
         createdAt: (doc?.createdAt as string) ?? now,
         updatedAt: (doc?.updatedAt as string) ?? now,
       };

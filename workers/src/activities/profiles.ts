@@ -1,4 +1,5 @@
-import { COLLECTIONS, encodeKey, encodePath, encodeStored, type PropertyFilter } from '@itinera/schemas';
+import { filterQuery } from '@itinera/nodes/filters';
+import { COLLECTIONS, encodePath, encodeStored, type PropertyFilter } from '@itinera/schemas';
 import type { Db } from 'mongodb';
 import { withCustomerLock } from './customer-lock.ts';
 
@@ -6,35 +7,6 @@ interface ProfileOperation {
   path: string;
   op: 'set' | 'increment' | 'unset';
   value?: unknown;
-}
-
-function mongoFilterFor(where: PropertyFilter): Record<string, unknown> {
-  const ops: Record<string, string> = {
-    eq: '$eq',
-    neq: '$ne',
-    gt: '$gt',
-    gte: '$gte',
-    lt: '$lt',
-    lte: '$lte',
-    in: '$in',
-  };
-  const clauses = where.map((predicate) => {
-    let condition: unknown = { [ops[predicate.op]]: predicate.value };
-    if (predicate.op === 'exists') condition = { $exists: true };
-    else if (predicate.op === 'not_exists') condition = { $exists: false };
-    else if (predicate.op === 'contains') condition = predicate.value;
-    // Stored keys are encoded; `utm.source` may be one key holding a dot or a nested path, as in readPath.
-    const fields = new Set([
-      `properties.${encodePath(predicate.path)}`,
-      `properties.${encodeKey(predicate.path)}`,
-    ]);
-    const alternatives = [...fields].map((field) => ({ [field]: condition }));
-    if (alternatives.length === 1) return alternatives[0];
-    return predicate.op === 'neq' || predicate.op === 'not_exists'
-      ? { $and: alternatives }
-      : { $or: alternatives };
-  });
-  return clauses.length === 0 ? {} : { $and: clauses };
 }
 
 /** Remembers the key, keeping the most recent ones only: retries come soon after the first attempt. */
@@ -64,7 +36,7 @@ export function profileActivities(db: Db) {
           $gte: new Date(input.sinceMs).toISOString(),
           $lte: new Date(input.untilMs).toISOString(),
         },
-        ...mongoFilterFor(input.where),
+        ...filterQuery(input.where, 'properties'),
       });
     },
 

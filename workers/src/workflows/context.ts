@@ -1,3 +1,4 @@
+import { eventMatchesFilter } from '@itinera/nodes/filters';
 import {
   type CustomerEvent,
   customerTimezone,
@@ -10,7 +11,7 @@ import {
 } from '@itinera/schemas';
 import { condition, proxyActivities, proxyLocalActivities } from '@temporalio/workflow';
 import type { BookkeepingActivities } from '../activities/bookkeeping.ts';
-import type { IsPatched } from './release.ts';
+import { FILTERS_0_3, type IsPatched } from './release.ts';
 
 type AnyActivity = (input: unknown) => Promise<unknown>;
 
@@ -163,8 +164,8 @@ export function createContext(
       const fromBeforeAnnounce = resumed?.fromSeq ?? mailbox.nextSeq();
       await announceWait(why, untilMs);
       const from = seesSetup ? fromBeforeAnnounce : mailbox.nextSeq();
-      const matchIndex = () =>
-        mailbox.pendingEvents.findIndex((e) => e.seq >= from && eventMatches(e, matcher));
+      const matches = isPatched(FILTERS_0_3) ? eventMatchesFilter : eventMatches;
+      const matchIndex = () => mailbox.pendingEvents.findIndex((e) => e.seq >= from && matches(e, matcher));
       await waitUntil(() => matchIndex() >= 0, remainingMs, untilMs, from);
       const index = matchIndex();
       if (index < 0) return null;

@@ -1,5 +1,6 @@
 /** The workflow bundle's entry: the interpreter plus the built-in executors. */
 import '@itinera/nodes/executors';
 
+export { broadcastWorkflow } from './broadcast-workflow.ts';
 export { journeyWorkflow } from './journey-workflow.ts';
 export { testRunWorkflow } from './test-run.ts';

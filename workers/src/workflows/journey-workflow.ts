@@ -1,8 +1,10 @@
+import { eventMatchesFilter } from '@itinera/nodes/filters';
 import {
   type CustomerEvent,
   type EnrollmentInput,
   type EnrollmentState,
   type EnrollmentStatus,
+  type EventMatcher,
   type ExecutionResult,
   eventMatches,
   executorFor,
@@ -33,8 +35,8 @@ import {
   type WaitStatus,
 } from './context.ts';
 import { holdoutRule } from './holdout.ts';
-import { releasePatches } from './release.ts';
 import { decideMove, MAX_ANSWERED_MIGRATIONS, MIGRATE_PATCH, moveSignal } from './version-move.ts';
+import { FILTERS_0_3, releasePatches } from './release.ts';
 
 export const customerEventSignal = defineSignal<[CustomerEvent]>(SIGNALS.event);
 export const exitSignal = defineSignal<[{ reason?: string }]>(SIGNALS.exit);
@@ -68,6 +70,7 @@ export async function journeyWorkflow(input: EnrollmentInput): Promise<Enrollmen
   };
   const isPatched = releasePatches();
   const heldOut = holdoutRule(input);
+  const goalMatches = isPatched(FILTERS_0_3) ? eventMatchesFilter : eventMatches;
   const seen = new Set(state.seenMessageIds);
   const status: WaitStatus = { waitingFor: null, nextWakeAt: null };
   let ending: Ending | null = null;
@@ -98,7 +101,7 @@ export async function journeyWorkflow(input: EnrollmentInput): Promise<Enrollmen
   setHandler(customerEventSignal, (event) => {
     if (seen.has(event.messageId) || ending) return;
     seen.add(event.messageId);
-    const goal = goals.find((g) => eventMatches(event, g.config as { event: string }));
+    const goal = goals.find((g) => goalMatches(event, g.config as EventMatcher));
     if (goal) {
       ending = {
         status: 'converted',

@@ -15,8 +15,12 @@ const RELEASE_0_2 = new Set([
 
 export type IsPatched = (id: string) => boolean;
 
+/** Filters evaluated by the shared Mongo-query semantics (@itinera/nodes/filters); decided once per run. */
+export const FILTERS_0_3 = 'itinera-0.3-filters';
+
 /** Call once, first thing in a run; other ids (a custom node's own changes) are Temporal's `patched(id)`. */
 export function releasePatches(): IsPatched {
   const release02 = patched('itinera-0.2');
-  return (id) => (RELEASE_0_2.has(id) ? release02 : patched(id));
+  const filters03 = patched(FILTERS_0_3);
+  return (id) => (RELEASE_0_2.has(id) ? release02 : id === FILTERS_0_3 ? filters03 : patched(id));
 }

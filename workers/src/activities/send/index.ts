@@ -11,6 +11,7 @@ import { ApplicationFailure } from '@temporalio/activity';
 import type { Db } from 'mongodb';
 import { redactUrl } from '../../providers/redact.ts';
 import { type DeliveryProvider, PermanentDeliveryError } from '../../providers/types.ts';
+import { computedValuesOf } from '../computed-values.ts';
 import { capSlots } from './cap-slots.ts';
 import { composeMessage } from './compose.ts';
 import { claimPromoCode } from './promo.ts';
@@ -171,7 +172,7 @@ export function sendActivities(db: Db, providers: ProviderMap, env: NodeJS.Proce
       return record(input, output);
     };
 
-    const extra: Record<string, unknown> = {};
+    const extra: Record<string, unknown> = { computed: await computedValuesOf(db, input.customerId) };
     if (config.promoPool) {
       const claim = await claimPromoCode(db, {
         poolId: config.promoPool,
