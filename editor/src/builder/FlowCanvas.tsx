@@ -1,5 +1,13 @@
-import { Background, Controls, MiniMap, Panel, ReactFlow, useReactFlow } from '@xyflow/react';
-import { type DragEvent, useCallback, useMemo, useRef } from 'react';
+import {
+  Background,
+  Controls,
+  type FinalConnectionState,
+  MiniMap,
+  Panel,
+  ReactFlow,
+  useReactFlow,
+} from '@xyflow/react';
+import { type DragEvent, useCallback, useMemo, useRef, useState } from 'react';
 import { withPortLabels } from '../canvas/edge-labels.ts';
 import { FIT_VIEW, FitOnceMeasured, viewportFraming, ZOOM_RANGE } from '../canvas/fit.ts';
 import { flowNodeTypes } from '../canvas/JourneyNodeCard.tsx';
@@ -8,8 +16,29 @@ import type { Direction } from '../graph/layout.ts';
 import { useStructureVersion } from '../graph/structure.ts';
 import { DRAG_TYPE } from './Palette.tsx';
 import type { GraphEditor } from './useGraphEditor.ts';
+import { WhatNextPicker } from './WhatNextPicker.tsx';
 
 const NODE_SIZE = { width: 220, height: 90 };
+const PICKER = { width: 240, height: 320 };
+
+/** The edge under a screen point, unless a node covers it there. */
+function edgeAt(x: number, y: number): string | null {
+  for (const element of document.elementsFromPoint(x, y)) {
+    if (element.closest('.react-flow__node')) return null;
+    const edge = element.closest('.react-flow__edge');
+    if (edge) return edge.getAttribute('data-id');
+  }
+  return null;
+}
+
+/** A port whose connection was dropped on empty canvas, waiting for the "what next?" choice. */
+interface Loose {
+  source: string;
+  port: string;
+  /** Where the menu shows, relative to the canvas, and where the node goes, in flow coordinates. */
+  at: { x: number; y: number };
+  flow: { x: number; y: number };
+}
 
 /** The editable React Flow canvas. Exposes `addAtCentre` through `centreRef` for the keyboard palette. */
 export function FlowCanvas({
@@ -23,10 +52,22 @@ export function FlowCanvas({
 }) {
   const wrapper = useRef<HTMLDivElement>(null);
   const { screenToFlowPosition, setViewport } = useReactFlow();
-  const { addNode, history } = editor;
+  const { addNode, insertOnEdge, addFromPort, history, direction } = editor;
   const structure = useStructureVersion(editor.nodes, editor.edges);
   // biome-ignore lint/correctness/useExhaustiveDependencies: labels depend on ports, not on positions
-  const edges = useMemo(() => withPortLabels(editor.nodes, editor.edges), [structure]);
+  const labelled = useMemo(() => withPortLabels(editor.nodes, editor.edges), [structure]);
+  /** The edge a palette node dragged over the canvas would be inserted into. */
+  const [dropEdge, setDropEdge] = useState<string | null>(null);
+  const [loose, setLoose] = useState<Loose | null>(null);
+  const edges = useMemo(
+    () =>
+      dropEdge
+        ? labelled.map((e) =>
+            e.id === dropEdge ? { ...e, className: `${e.className ?? ''} is-drop-target`.trim() } : e,
+          )
+        : labelled,
+    [labelled, dropEdge],
+  );
 
   /** Lays out and frames the whole result, whatever it looked like before. */
   const layout = async (direction?: Direction) => {
@@ -50,21 +91,63 @@ export function FlowCanvas({
     addNode(type, freeSpotFrom(start, editor.nodes, editor.direction === 'TB' ? 'across' : 'down'));
   };
 
-  const onDragOver = useCallback((event: DragEvent) => {
-    event.preventDefault();
-    event.dataTransfer.dropEffect = 'move';
-  }, []);
+  const onDragOver = useCallback(
+    (event: DragEvent) => {
+      event.preventDefault();
+      event.dataTransfer.dropEffect = 'move';
+      setDropEdge(readOnly ? null : edgeAt(event.clientX, event.clientY));
+    },
+    [readOnly],
+  );
 
+  /** Dropped on an edge, the node goes between its two ends; anywhere else it just lands there. */
   const onDrop = useCallback(
     (event: DragEvent) => {
       event.preventDefault();
+      setDropEdge(null);
       const type = event.dataTransfer.getData(DRAG_TYPE) || event.dataTransfer.getData('text/plain');
       if (!type || readOnly) return;
       const point = screenToFlowPosition({ x: event.clientX, y: event.clientY });
+      const edge = edgeAt(event.clientX, event.clientY);
+      const centred = { x: point.x - NODE_SIZE.width / 2, y: point.y - NODE_SIZE.height / 2 };
+      if (edge && insertOnEdge(edge, type, centred)) return;
       addNode(type, { x: point.x - 20, y: point.y - 20 });
     },
-    [addNode, readOnly, screenToFlowPosition],
+    [addNode, insertOnEdge, readOnly, screenToFlowPosition],
   );
+
+  /** A connection from an output port let go over empty canvas asks what should come next, right there. */
+  const onConnectEnd = useCallback(
+    (event: MouseEvent | TouchEvent, state: FinalConnectionState) => {
+      const from = state.fromHandle;
+      const box = wrapper.current?.getBoundingClientRect();
+      if (readOnly || state.isValid || !from || from.type !== 'source' || !box) return;
+      if ((event.target as Element | null)?.closest?.('.react-flow__node')) return;
+      const { clientX, clientY } = 'changedTouches' in event ? event.changedTouches[0] : event;
+      setLoose({
+        source: from.nodeId,
+        port: from.id ?? 'next',
+        // Kept inside the canvas near its right and bottom edges.
+        at: {
+          x: Math.max(0, Math.min(clientX - box.left, box.width - PICKER.width)),
+          y: Math.max(0, Math.min(clientY - box.top, box.height - PICKER.height)),
+        },
+        flow: screenToFlowPosition({ x: clientX, y: clientY }),
+      });
+    },
+    [readOnly, screenToFlowPosition],
+  );
+
+  const closeLoose = useCallback(() => setLoose(null), []);
+  const pickNext = (type: string) => {
+    if (!loose) return;
+    const { x, y } = loose.flow;
+    // The new node's input sits where the connection was let go.
+    const position =
+      direction === 'TB' ? { x: x - NODE_SIZE.width / 2, y } : { x, y: y - NODE_SIZE.height / 2 };
+    addFromPort(loose.source, loose.port, type, position);
+    setLoose(null);
+  };
 
   return (
     <div className="canvas" ref={wrapper} data-testid="canvas">
@@ -75,6 +158,7 @@ export function FlowCanvas({
         onNodesChange={editor.onNodesChange}
         onEdgesChange={editor.onEdgesChange}
         onConnect={editor.connect}
+        onConnectEnd={onConnectEnd}
         onNodeDragStart={history.takeSnapshot}
         onBeforeDelete={async () => {
           history.takeSnapshot();
@@ -131,6 +215,7 @@ export function FlowCanvas({
           </Panel>
         )}
       </ReactFlow>
+      {loose && <WhatNextPicker at={loose.at} onPick={pickNext} onClose={closeLoose} />}
     </div>
   );
 }
