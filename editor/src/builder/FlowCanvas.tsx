@@ -3,6 +3,7 @@ import {
   Controls,
   type FinalConnectionState,
   MiniMap,
+  type NodeChange,
   Panel,
   ReactFlow,
   useReactFlow,
@@ -13,13 +14,17 @@ import { FIT_VIEW, FitOnceMeasured, viewportFraming, ZOOM_RANGE } from '../canva
 import { flowNodeTypes } from '../canvas/JourneyNodeCard.tsx';
 import { freeSpotFrom, freeSpotNear } from '../graph/free-spot.ts';
 import type { Direction } from '../graph/layout.ts';
+import type { FlowNode } from '../graph/mapping.ts';
 import { useStructureVersion } from '../graph/structure.ts';
+import { NoteCard } from '../notes/NoteCard.tsx';
+import { type CanvasNotesState, isNoteNode, type NoteNode, NotesContext } from '../notes/useCanvasNotes.ts';
 import { DRAG_TYPE } from './Palette.tsx';
 import type { GraphEditor } from './useGraphEditor.ts';
 import { WhatNextPicker } from './WhatNextPicker.tsx';
 
 const NODE_SIZE = { width: 220, height: 90 };
 const PICKER = { width: 240, height: 320 };
+const canvasNodeTypes = { ...flowNodeTypes, note: NoteCard };
 
 /** The edge under a screen point, unless a node covers it there. */
 function edgeAt(x: number, y: number): string | null {
@@ -43,10 +48,12 @@ interface Loose {
 /** The editable React Flow canvas. Exposes `addAtCentre` through `centreRef` for the keyboard palette. */
 export function FlowCanvas({
   editor,
+  notes,
   readOnly,
   centreRef,
 }: {
   editor: GraphEditor;
+  notes: CanvasNotesState;
   readOnly: boolean;
   centreRef: React.RefObject<((type: string) => void) | null>;
 }) {
@@ -138,6 +145,29 @@ export function FlowCanvas({
     [readOnly, screenToFlowPosition],
   );
 
+  // Notes sit under the steps; their changes (moves, selection, Delete) go to the notes, the rest to the graph.
+  const nodes = useMemo<(FlowNode | NoteNode)[]>(
+    () => (notes.nodes.length ? [...notes.nodes, ...editor.nodes] : editor.nodes),
+    [notes.nodes, editor.nodes],
+  );
+  const { onChanges: onNoteChanges } = notes;
+  const { onNodesChange } = editor;
+  const onChanges = useCallback(
+    (changes: NodeChange<FlowNode | NoteNode>[]) => {
+      const forNotes = changes.filter((c) => 'id' in c && isNoteNode(c.id));
+      if (forNotes.length) onNoteChanges(forNotes as NodeChange<NoteNode>[]);
+      if (forNotes.length < changes.length)
+        onNodesChange(changes.filter((c) => !forNotes.includes(c)) as NodeChange<FlowNode>[]);
+    },
+    [onNoteChanges, onNodesChange],
+  );
+  const addNote = () => {
+    const box = wrapper.current?.getBoundingClientRect();
+    if (!box) return;
+    const at = screenToFlowPosition({ x: box.left + box.width / 2, y: box.top + box.height / 3 });
+    notes.add({ x: Math.round(at.x - 100), y: Math.round(at.y) });
+  };
+
   const closeLoose = useCallback(() => setLoose(null), []);
   const pickNext = (type: string) => {
     if (!loose) return;
@@ -151,70 +181,75 @@ export function FlowCanvas({
 
   return (
     <div className="canvas" ref={wrapper} data-testid="canvas">
-      <ReactFlow
-        nodes={editor.nodes}
-        edges={edges}
-        nodeTypes={flowNodeTypes}
-        onNodesChange={editor.onNodesChange}
-        onEdgesChange={editor.onEdgesChange}
-        onConnect={editor.connect}
-        onConnectEnd={onConnectEnd}
-        onNodeDragStart={history.takeSnapshot}
-        onBeforeDelete={async () => {
-          history.takeSnapshot();
-          return true;
-        }}
-        isValidConnection={(c) => c.source !== c.target}
-        onDragOver={onDragOver}
-        onDrop={onDrop}
-        nodesDraggable={!readOnly}
-        nodesConnectable={!readOnly}
-        deleteKeyCode={readOnly ? null : ['Delete', 'Backspace']}
-        multiSelectionKeyCode={['Shift', 'Meta', 'Control']}
-        defaultEdgeOptions={{ type: 'smoothstep' }}
-        fitView
-        fitViewOptions={FIT_VIEW}
-        {...ZOOM_RANGE}
-      >
-        <FitOnceMeasured />
-        <Background />
-        <Controls />
-        <MiniMap pannable zoomable style={{ width: 150, height: 100 }} />
-        {!readOnly && (
-          <Panel position="top-right" className="canvas-tools">
-            <button
-              type="button"
-              onClick={history.undo}
-              disabled={!history.canUndo}
-              title="Undo (Ctrl+Z)"
-              data-testid="undo"
-            >
-              ↶ Undo
-            </button>
-            <button
-              type="button"
-              onClick={history.redo}
-              disabled={!history.canRedo}
-              title="Redo (Ctrl+Shift+Z)"
-              data-testid="redo"
-            >
-              ↷ Redo
-            </button>
-            <button type="button" data-testid="auto-layout" onClick={() => void layout()}>
-              Auto-layout
-            </button>
-            <select
-              aria-label="Layout direction"
-              data-testid="layout-direction"
-              value={editor.direction}
-              onChange={(e) => void layout(e.target.value as Direction)}
-            >
-              <option value="TB">↓ Top to bottom</option>
-              <option value="LR">→ Left to right</option>
-            </select>
-          </Panel>
-        )}
-      </ReactFlow>
+      <NotesContext.Provider value={notes.actions}>
+        <ReactFlow
+          nodes={nodes}
+          edges={edges}
+          nodeTypes={canvasNodeTypes}
+          onNodesChange={onChanges}
+          onEdgesChange={editor.onEdgesChange}
+          onConnect={editor.connect}
+          onConnectEnd={onConnectEnd}
+          onNodeDragStart={(_, node) => isNoteNode(node.id) || history.takeSnapshot()}
+          onBeforeDelete={async () => {
+            history.takeSnapshot();
+            return true;
+          }}
+          isValidConnection={(c) => c.source !== c.target}
+          onDragOver={onDragOver}
+          onDrop={onDrop}
+          nodesDraggable={!readOnly}
+          nodesConnectable={!readOnly}
+          deleteKeyCode={readOnly ? null : ['Delete', 'Backspace']}
+          multiSelectionKeyCode={['Shift', 'Meta', 'Control']}
+          defaultEdgeOptions={{ type: 'smoothstep' }}
+          fitView
+          fitViewOptions={FIT_VIEW}
+          {...ZOOM_RANGE}
+        >
+          <FitOnceMeasured />
+          <Background />
+          <Controls />
+          <MiniMap pannable zoomable style={{ width: 150, height: 100 }} />
+          {!readOnly && (
+            <Panel position="top-right" className="canvas-tools">
+              <button
+                type="button"
+                onClick={history.undo}
+                disabled={!history.canUndo}
+                title="Undo (Ctrl+Z)"
+                data-testid="undo"
+              >
+                ↶ Undo
+              </button>
+              <button
+                type="button"
+                onClick={history.redo}
+                disabled={!history.canRedo}
+                title="Redo (Ctrl+Shift+Z)"
+                data-testid="redo"
+              >
+                ↷ Redo
+              </button>
+              <button type="button" data-testid="add-note" onClick={addNote} title="Add a sticky note">
+                + Note
+              </button>
+              <button type="button" data-testid="auto-layout" onClick={() => void layout()}>
+                Auto-layout
+              </button>
+              <select
+                aria-label="Layout direction"
+                data-testid="layout-direction"
+                value={editor.direction}
+                onChange={(e) => void layout(e.target.value as Direction)}
+              >
+                <option value="TB">↓ Top to bottom</option>
+                <option value="LR">→ Left to right</option>
+              </select>
+            </Panel>
+          )}
+        </ReactFlow>
+      </NotesContext.Provider>
       {loose && <WhatNextPicker at={loose.at} onPick={pickNext} onClose={closeLoose} />}
     </div>
   );

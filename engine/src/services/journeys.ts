@@ -98,6 +98,7 @@ export function journeyService(db: Db) {
         status: 'draft',
         graph: input.graph,
         settings: { ...DEFAULT_SETTINGS, ...input.settings },
+        ...(input.notes ? { notes: input.notes } : {}),
         liveVersion: null,
         latestVersion: 0,
         revision: 0,
@@ -155,7 +156,12 @@ export function journeyService(db: Db) {
     },
     async duplicate(id: string): Promise<Journey> {
       const doc = await load(id);
-      return this.create({ name: `${doc.name} (copy)`, graph: doc.graph, settings: doc.settings });
+      return this.create({
+        name: `${doc.name} (copy)`,
+        graph: doc.graph,
+        settings: doc.settings,
+        ...(doc.notes ? { notes: doc.notes } : {}),
+      });
     },
     async publish(id: string, note: string): Promise<JourneyVersion> {
       const doc = await load(id);
@@ -176,6 +182,7 @@ export function journeyService(db: Db) {
         name: doc.name,
         graph: doc.graph,
         settings: doc.settings,
+        ...(doc.notes?.length ? { notes: doc.notes } : {}),
         note,
         publishedAt,
         listensFor: eventInterest(doc.graph),
