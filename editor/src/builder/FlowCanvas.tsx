@@ -5,6 +5,7 @@ import {
   MiniMap,
   type NodeChange,
   Panel,
+  Position,
   ReactFlow,
   useReactFlow,
 } from '@xyflow/react';
@@ -12,9 +13,10 @@ import { type DragEvent, useCallback, useMemo, useRef, useState } from 'react';
 import { withPortLabels } from '../canvas/edge-labels.ts';
 import { FIT_VIEW, FitOnceMeasured, viewportFraming, ZOOM_RANGE } from '../canvas/fit.ts';
 import { flowNodeTypes } from '../canvas/JourneyNodeCard.tsx';
+import { flowEdgeTypes } from '../canvas/RoutedEdge.tsx';
 import { freeSpotFrom, freeSpotNear } from '../graph/free-spot.ts';
-import type { Direction } from '../graph/layout.ts';
-import type { FlowNode } from '../graph/mapping.ts';
+import type { Direction, HandlesOf } from '../graph/layout.ts';
+import { type FlowNode, INPUT_HANDLE } from '../graph/mapping.ts';
 import { useStructureVersion } from '../graph/structure.ts';
 import { NoteCard } from '../notes/NoteCard.tsx';
 import { type CanvasNotesState, isNoteNode, type NoteNode, NotesContext } from '../notes/useCanvasNotes.ts';
@@ -58,7 +60,7 @@ export function FlowCanvas({
   centreRef: React.RefObject<((type: string) => void) | null>;
 }) {
   const wrapper = useRef<HTMLDivElement>(null);
-  const { screenToFlowPosition, setViewport } = useReactFlow();
+  const { screenToFlowPosition, setViewport, getInternalNode } = useReactFlow();
   const { addNode, insertOnEdge, addFromPort, history, direction } = editor;
   const structure = useStructureVersion(editor.nodes, editor.edges);
   // biome-ignore lint/correctness/useExhaustiveDependencies: labels depend on ports, not on positions
@@ -76,9 +78,33 @@ export function FlowCanvas({
     [labelled, dropEdge],
   );
 
+  /** Each handle's centre on its node, as React Flow measured it: where the layout's routes start and end. */
+  const handlesOf: HandlesOf = (id) => {
+    const bounds = getInternalNode(id)?.internals.handleBounds;
+    return [...(bounds?.source ?? []), ...(bounds?.target ?? [])].map((h) => ({
+      id: h.id ?? (h.type === 'source' ? 'next' : INPUT_HANDLE),
+      type: h.type,
+      centre: { x: h.x + h.width / 2, y: h.y + h.height / 2 },
+    }));
+  };
+
+  /** True once React Flow has measured every node's handles on the sides `to` puts them. */
+  const handlesFace = (to: Direction) =>
+    editor.nodes.every((n) =>
+      (getInternalNode(n.id)?.internals.handleBounds?.source ?? []).every(
+        (h) => h.position === (to === 'TB' ? Position.Bottom : Position.Right),
+      ),
+    );
+
   /** Lays out and frames the whole result, whatever it looked like before. */
-  const layout = async (direction?: Direction) => {
-    const laid = await editor.autoLayout(direction);
+  const layout = async (to: Direction = editor.direction) => {
+    if (to !== editor.direction) {
+      // The routes start at the handles, which move to other sides of the cards first.
+      editor.setDirection(to);
+      for (let frame = 0; frame < 120 && !handlesFace(to); frame++)
+        await new Promise((resolve) => requestAnimationFrame(resolve));
+    }
+    const laid = await editor.autoLayout(to, handlesOf);
     const box = wrapper.current?.getBoundingClientRect();
     // Framed from the new positions themselves: React Flow may not have applied them yet.
     if (box && laid.length > 0)
@@ -186,6 +212,7 @@ export function FlowCanvas({
           nodes={nodes}
           edges={edges}
           nodeTypes={canvasNodeTypes}
+          edgeTypes={flowEdgeTypes}
           onNodesChange={onChanges}
           onEdgesChange={editor.onEdgesChange}
           onConnect={editor.connect}
@@ -202,7 +229,7 @@ export function FlowCanvas({
           nodesConnectable={!readOnly}
           deleteKeyCode={readOnly ? null : ['Delete', 'Backspace']}
           multiSelectionKeyCode={['Shift', 'Meta', 'Control']}
-          defaultEdgeOptions={{ type: 'smoothstep' }}
+          defaultEdgeOptions={{ type: 'routed' }}
           fitView
           fitViewOptions={FIT_VIEW}
           {...ZOOM_RANGE}

@@ -4,7 +4,7 @@ import { useCallback, useMemo, useRef, useState } from 'react';
 import { safePorts } from '../canvas/decor.tsx';
 import { freeSpotNear } from '../graph/free-spot.ts';
 import { useHistory } from '../graph/history.ts';
-import { type Direction, directionOf, layoutNodes } from '../graph/layout.ts';
+import { type Direction, directionOf, type HandlesOf, layoutNodes } from '../graph/layout.ts';
 import {
   edgeId,
   type FlowEdge,
@@ -210,15 +210,21 @@ export function useGraphEditor(initial: JourneyGraph) {
 
   /** Lays the journey out (top-down unless told otherwise) and returns the new nodes, for framing. */
   const autoLayout = useCallback(
-    async (to: Direction = direction) => {
+    async (to: Direction = direction, handlesOf?: HandlesOf) => {
       const { nodes: list, edges: links } = current.current;
-      const laid = await layoutNodes(list, links, to);
+      const laid = await layoutNodes(list, links, to, handlesOf);
       takeSnapshot();
       setDirection(to);
-      setNodes(laid);
-      return laid;
+      setNodes(laid.nodes);
+      setEdges((all) =>
+        all.map((e) => ({
+          ...e,
+          data: { port: e.data?.port ?? e.sourceHandle ?? 'next', route: laid.routes.get(e.id) },
+        })),
+      );
+      return laid.nodes;
     },
-    [setNodes, takeSnapshot, direction],
+    [setNodes, setEdges, takeSnapshot, direction],
   );
 
   const graph = useMemo(() => flowToGraph(nodes, edges), [nodes, edges]);
@@ -239,6 +245,7 @@ export function useGraphEditor(initial: JourneyGraph) {
     paste,
     autoLayout,
     direction,
+    setDirection,
     disconnect,
     addNext,
     addFromPort,
