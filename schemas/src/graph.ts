@@ -31,6 +31,18 @@ export const JourneyGraph = Type.Object(
 );
 export type JourneyGraph = Static<typeof JourneyGraph>;
 
+/** A sticky note on the canvas: editor-only, stored with the draft and its versions, never run. */
+export const CanvasNote = Type.Object(
+  {
+    id: Type.String({ minLength: 1, maxLength: 64, pattern: '^[A-Za-z0-9_-]+$' }),
+    text: Type.String({ maxLength: 2000 }),
+    position: Type.Object({ x: Type.Number(), y: Type.Number() }),
+  },
+  { additionalProperties: false },
+);
+export type CanvasNote = Static<typeof CanvasNote>;
+export const CanvasNotes = Type.Array(CanvasNote, { maxItems: 200 });
+
 export const JourneyStatus = Type.Union([
   Type.Literal('draft'),
   Type.Literal('live'),
@@ -59,6 +71,7 @@ export const JourneyInput = Type.Object(
     name: Type.String({ minLength: 1, maxLength: 200 }),
     graph: JourneyGraph,
     settings: Type.Optional(Type.Partial(JourneySettings)),
+    notes: Type.Optional(CanvasNotes),
   },
   { additionalProperties: false },
 );
@@ -70,6 +83,8 @@ export interface Journey {
   status: JourneyStatus;
   graph: JourneyGraph;
   settings: JourneySettings;
+  /** Sticky notes on the editor's canvas; never part of what runs. */
+  notes?: CanvasNote[];
   liveVersion: number | null;
   latestVersion: number;
   createdAt: string;
@@ -83,6 +98,8 @@ export interface JourneyVersion {
   name: string;
   graph: JourneyGraph;
   settings: JourneySettings;
+  /** The draft's canvas notes when it was published, shown read-only; the workflow never sees them. */
+  notes?: CanvasNote[];
   note: string;
   publishedAt: string;
   /** What the version's nodes listen for, computed at publish (absent on versions published before). */

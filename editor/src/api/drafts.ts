@@ -1,4 +1,4 @@
-import type { JourneyGraph, JourneySettings } from '@itinera/schemas';
+import type { CanvasNote, JourneyGraph, JourneySettings } from '@itinera/schemas';
 import { ApiError, api, storedApiKey } from './client.ts';
 import type { JourneyDetail, VersionDetail } from './types.ts';
 
@@ -31,7 +31,7 @@ const journeyPath = (id: string) => `/v1/journeys/${encodeURIComponent(id)}`;
  */
 export async function saveDraft(
   journeyId: string,
-  draft: { name: string; graph: JourneyGraph; settings?: JourneySettings },
+  draft: { name: string; graph: JourneyGraph; settings?: JourneySettings; notes?: CanvasNote[] },
   revision: number,
   keepalive = false,
 ): Promise<DraftJourney> {

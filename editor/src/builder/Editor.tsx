@@ -13,6 +13,7 @@ import { nodeTypes } from '../graph/node-registry.ts';
 import { useStructureVersion } from '../graph/structure.ts';
 import { customersWaitIn, MigrationDialog } from '../migrations/MigrationDialog.tsx';
 import { TestRunPanel } from '../testrun/TestRunPanel.tsx';
+import { useCanvasNotes } from '../notes/useCanvasNotes.ts';
 import { useToast } from '../ui/toasts.tsx';
 import { useApi } from '../ui/useApi.ts';
 import { ConfigPanel } from './ConfigPanel.tsx';
@@ -47,6 +48,7 @@ export function Editor({ journey, version, onJourneyChanged, onReloadDraft }: Pr
   const toast = useToast();
   const [initialGraph] = useState(() => version?.graph ?? journey.graph);
   const editor = useGraphEditor(initialGraph);
+  const notes = useCanvasNotes(version ? version.notes : journey.notes, readOnly);
   const [name, setName] = useState(journey.name);
   const [settings, setSettings] = useState<JourneySettings>(() => version?.settings ?? journey.settings);
   const [publishing, setPublishing] = useState(false);
@@ -61,7 +63,10 @@ export function Editor({ journey, version, onJourneyChanged, onReloadDraft }: Pr
   const structure = useStructureVersion(editor.nodes, editor.edges);
   // biome-ignore lint/correctness/useExhaustiveDependencies: revalidate only when the graph's structure changes
   const problems = useMemo(() => validateGraph(editor.graph, nodeTypes), [structure]);
-  const draft = useMemo(() => ({ name, graph: editor.graph, settings }), [name, editor.graph, settings]);
+  const draft = useMemo(
+    () => ({ name, graph: editor.graph, settings, notes: notes.notes }),
+    [name, editor.graph, settings, notes.notes],
+  );
   const autosave = useAutosave(journey.id, draft, journey.revision ?? 0, !readOnly);
   const others = usePresence(journey.id);
   const diff = useDraftDiff(journey.id, version ? null : journey.liveVersion, draft, structure);
@@ -174,6 +179,7 @@ export function Editor({ journey, version, onJourneyChanged, onReloadDraft }: Pr
           name: (version as PublishedVersion).name ?? journey.name,
           graph: version.graph,
           settings: version.settings,
+          notes: version.notes ?? [],
         },
         journey.revision ?? 0,
       );
@@ -247,7 +253,7 @@ export function Editor({ journey, version, onJourneyChanged, onReloadDraft }: Pr
         )}
         <div className="builder-body">
           {!readOnly && <Palette disabled={readOnly} onAdd={(type) => centreRef.current?.(type)} />}
-          <FlowCanvas editor={editor} readOnly={readOnly} centreRef={centreRef} />
+          <FlowCanvas editor={editor} notes={notes} readOnly={readOnly} centreRef={centreRef} />
           <aside className="side">
             {testing ? (
               <TestRunPanel

@@ -1,5 +1,5 @@
 import type { OutputPort } from '@itinera/schemas';
-import { paletteGroups } from '../graph/node-registry.ts';
+import { stepTypes } from '../graph/node-registry.ts';
 
 export interface StepChoice {
   id: string;
@@ -29,9 +29,7 @@ export function NextStepPicker({
   onAddNext(port: string, type: string): void;
 }) {
   if (ports.length === 0) return null;
-  const types = paletteGroups()
-    .flatMap(([, list]) => list)
-    .filter((d) => (d.role ?? 'step') === 'step');
+  const types = stepTypes();
   return (
     <fieldset className="next-steps" data-testid="next-steps">
       <legend>Next step</legend>

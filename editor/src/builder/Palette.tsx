@@ -1,10 +1,7 @@
 import { type DragEvent, useState } from 'react';
-import { paletteGroups } from '../graph/node-registry.ts';
+import { paletteGroups, typeMatches } from '../graph/node-registry.ts';
 
 export const DRAG_TYPE = 'application/x-itinera-node';
-
-const matches = (query: string, ...texts: (string | undefined)[]) =>
-  texts.some((text) => text?.toLowerCase().includes(query));
 
 /**
  * Node types by category: drag one onto the canvas, or press Enter/click to drop it in free space. The search
@@ -16,12 +13,7 @@ export function Palette({ onAdd, disabled }: { onAdd(type: string): void; disabl
   const groups = paletteGroups()
     .map(
       ([category, definitions]) =>
-        [
-          category,
-          query
-            ? definitions.filter((d) => matches(query, d.title, d.type, d.description, category))
-            : definitions,
-        ] as const,
+        [category, query ? definitions.filter((d) => typeMatches(d, query)) : definitions] as const,
     )
     .filter(([, definitions]) => definitions.length > 0);
   const onDragStart = (event: DragEvent, type: string) => {

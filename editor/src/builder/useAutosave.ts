@@ -1,4 +1,4 @@
-import type { JourneyGraph, JourneySettings } from '@itinera/schemas';
+import type { CanvasNote, JourneyGraph, JourneySettings } from '@itinera/schemas';
 import { useCallback, useEffect, useRef, useState } from 'react';
 import { ConflictError, type DraftConflict, saveDraft } from '../api/drafts.ts';
 import { useToast } from '../ui/toasts.tsx';
@@ -10,6 +10,7 @@ interface Draft {
   name: string;
   graph: JourneyGraph;
   settings: JourneySettings;
+  notes?: CanvasNote[];
 }
 
 /**

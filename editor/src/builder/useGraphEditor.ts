@@ -4,7 +4,7 @@ import { useCallback, useMemo, useRef, useState } from 'react';
 import { safePorts } from '../canvas/decor.tsx';
 import { freeSpotNear } from '../graph/free-spot.ts';
 import { useHistory } from '../graph/history.ts';
-import { type Direction, directionOf, layoutNodes } from '../graph/layout.ts';
+import { type Direction, directionOf, type HandlesOf, layoutNodes } from '../graph/layout.ts';
 import {
   edgeId,
   type FlowEdge,
@@ -78,18 +78,8 @@ export function useGraphEditor(initial: JourneyGraph) {
       if (!c.sourceHandle || c.source === c.target) return;
       takeSnapshot();
       const port = c.sourceHandle;
-      setEdges((list) => [
-        // One edge per output port: reconnecting a port replaces its edge.
-        ...list.filter((e) => !(e.source === c.source && e.sourceHandle === port)),
-        {
-          id: edgeId(c.source, port, c.target),
-          source: c.source,
-          sourceHandle: port,
-          target: c.target,
-          targetHandle: INPUT_HANDLE,
-          data: { port },
-        },
-      ]);
+      // One edge per output port: reconnecting a port replaces its edge.
+      setEdges((list) => [...withoutPort(list, c.source, port), link(c.source, port, c.target)]);
     },
     [setEdges, takeSnapshot],
   );
@@ -97,9 +87,20 @@ export function useGraphEditor(initial: JourneyGraph) {
   const disconnect = useCallback(
     (source: string, port: string) => {
       takeSnapshot();
-      setEdges((list) => list.filter((e) => !(e.source === source && e.sourceHandle === port)));
+      setEdges((list) => withoutPort(list, source, port));
     },
     [setEdges, takeSnapshot],
+  );
+
+  /** Adds a node of `type` at `position` and connects `source`'s `port` to it (one undo step). */
+  const addFromPort = useCallback(
+    (source: string, port: string, type: string, position: { x: number; y: number }) => {
+      const id = addNode(type, position);
+      if (!id) return;
+      setEdges((list) => [...withoutPort(list, source, port), link(source, port, id)]);
+      return id;
+    },
+    [addNode, setEdges],
   );
 
   /** Adds a node of `type` in free space next to `source` and connects `port` to it (one undo step). */
@@ -112,21 +113,32 @@ export function useGraphEditor(initial: JourneyGraph) {
         0,
         ports.findIndex((p) => p.id === port),
       );
-      const id = addNode(type, freeSpotNear(from, current.current.nodes, direction, slot));
+      addFromPort(source, port, type, freeSpotNear(from, current.current.nodes, direction, slot));
+    },
+    [addFromPort, direction],
+  );
+
+  /**
+   * Puts a new node of `type` on an edge: the edge's source port leads to it and its first port to the edge's
+   * old target. Returns undefined (nothing added) for types that cannot sit between two steps.
+   */
+  const insertOnEdge = useCallback(
+    (edge: string, type: string, position: { x: number; y: number }) => {
+      const old = current.current.edges.find((e) => e.id === edge);
+      const definition = nodeTypes.get(type);
+      const first = safePorts(definition, definition?.defaultConfig)[0];
+      if (!old || !first || (definition?.role ?? 'step') !== 'step') return;
+      const port = old.sourceHandle ?? 'next';
+      const id = addNode(type, position);
       if (!id) return;
       setEdges((list) => [
-        ...list.filter((e) => !(e.source === source && e.sourceHandle === port)),
-        {
-          id: edgeId(source, port, id),
-          source,
-          sourceHandle: port,
-          target: id,
-          targetHandle: INPUT_HANDLE,
-          data: { port },
-        },
+        ...list.filter((e) => e.id !== edge),
+        link(old.source, port, id),
+        link(id, first.id, old.target),
       ]);
+      return id;
     },
-    [addNode, setEdges, direction],
+    [addNode, setEdges],
   );
 
   const updateNode = useCallback(
@@ -198,15 +210,21 @@ export function useGraphEditor(initial: JourneyGraph) {
 
   /** Lays the journey out (top-down unless told otherwise) and returns the new nodes, for framing. */
   const autoLayout = useCallback(
-    async (to: Direction = direction) => {
+    async (to: Direction = direction, handlesOf?: HandlesOf) => {
       const { nodes: list, edges: links } = current.current;
-      const laid = await layoutNodes(list, links, to);
+      const laid = await layoutNodes(list, links, to, handlesOf);
       takeSnapshot();
       setDirection(to);
-      setNodes(laid);
-      return laid;
+      setNodes(laid.nodes);
+      setEdges((all) =>
+        all.map((e) => ({
+          ...e,
+          data: { port: e.data?.port ?? e.sourceHandle ?? 'next', route: laid.routes.get(e.id) },
+        })),
+      );
+      return laid.nodes;
     },
-    [setNodes, takeSnapshot, direction],
+    [setNodes, setEdges, takeSnapshot, direction],
   );
 
   const graph = useMemo(() => flowToGraph(nodes, edges), [nodes, edges]);
@@ -227,9 +245,26 @@ export function useGraphEditor(initial: JourneyGraph) {
     paste,
     autoLayout,
     direction,
+    setDirection,
     disconnect,
     addNext,
+    addFromPort,
+    insertOnEdge,
   };
 }
+
+function link(source: string, port: string, target: string): FlowEdge {
+  return {
+    id: edgeId(source, port, target),
+    source,
+    sourceHandle: port,
+    target,
+    targetHandle: INPUT_HANDLE,
+    data: { port },
+  };
+}
+
+const withoutPort = (edges: FlowEdge[], source: string, port: string) =>
+  edges.filter((e) => !(e.source === source && e.sourceHandle === port));
 
 export type GraphEditor = ReturnType<typeof useGraphEditor>;

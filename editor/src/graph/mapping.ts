@@ -8,7 +8,8 @@ export interface JourneyNodeData extends Record<string, unknown> {
 }
 
 export type FlowNode = Node<JourneyNodeData, 'journey'>;
-export type FlowEdge = Edge<{ port: string }>;
+/** `route`: the path auto-layout found for the edge; editor-only, never saved. */
+export type FlowEdge = Edge<{ port: string; route?: { x: number; y: number }[] }>;
 
 export const INPUT_HANDLE = 'in';
 

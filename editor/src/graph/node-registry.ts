@@ -52,3 +52,17 @@ export function paletteGroups(): [string, NodeTypeDefinition[]][] {
 }
 
 export { nodeTypes };
+
+/** Node types that can follow another step (everything but triggers and goals), in palette order. */
+export function stepTypes(): NodeTypeDefinition[] {
+  return paletteGroups()
+    .flatMap(([, list]) => list)
+    .filter((d) => (d.role ?? 'step') === 'step');
+}
+
+/** True when a lower-cased search text appears in the type's title, id, description or category. */
+export function typeMatches(definition: NodeTypeDefinition, query: string): boolean {
+  return [definition.title, definition.type, definition.description, definition.category].some((text) =>
+    text?.toLowerCase().includes(query),
+  );
+}

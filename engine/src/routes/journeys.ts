@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   AnyObject,
+  CanvasNotes,
   JourneyDetail,
   JourneyGraph,
   JourneyInput,
@@ -24,6 +25,7 @@ const JourneyPatch = Type.Object(
     name: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
     graph: Type.Optional(JourneyGraph),
     settings: Type.Optional(Type.Partial(JourneySettings)),
+    notes: Type.Optional(CanvasNotes),
     /** The draft revision this save is based on; a stale one is refused with 409. */
     revision: Type.Optional(Type.Integer({ minimum: 0 })),
   },

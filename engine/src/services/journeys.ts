@@ -99,6 +99,7 @@ export function journeyService(db: Db) {
         status: 'draft',
         graph: input.graph,
         settings: { ...DEFAULT_SETTINGS, ...input.settings },
+        ...(input.notes ? { notes: input.notes } : {}),
         liveVersion: null,
         latestVersion: 0,
         revision: 0,
@@ -156,7 +157,12 @@ export function journeyService(db: Db) {
     },
     async duplicate(id: string): Promise<Journey> {
       const doc = await load(id);
-      return this.create({ name: `${doc.name} (copy)`, graph: doc.graph, settings: doc.settings });
+      return this.create({
+        name: `${doc.name} (copy)`,
+        graph: doc.graph,
+        settings: doc.settings,
+        ...(doc.notes ? { notes: doc.notes } : {}),
+      });
     },
     /** Publishes the draft, or `graph` when given (promoting an experiment's winner leaves the draft alone). */
     async publish(id: string, note: string, graph?: JourneyGraph): Promise<JourneyVersion> {
@@ -179,6 +185,7 @@ export function journeyService(db: Db) {
         name: doc.name,
         graph: doc.graph,
         settings: doc.settings,
+        ...(doc.notes?.length ? { notes: doc.notes } : {}),
         note,
         publishedAt,
         listensFor: eventInterest(doc.graph),

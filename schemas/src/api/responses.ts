@@ -1,5 +1,5 @@
 import { type Static, type TProperties, Type } from '@sinclair/typebox';
-import { JourneyGraph, JourneySettings, JourneyStatus } from '../graph.ts';
+import { CanvasNotes, JourneyGraph, JourneySettings, JourneyStatus } from '../graph.ts';
 import { RoleSchema } from './keys.ts';
 
 /**
@@ -42,7 +42,12 @@ const journeyFields = {
 };
 export const JourneySummary = Open({ ...journeyFields, stats: Type.Optional(JourneyCounts) });
 export type JourneySummary = Static<typeof JourneySummary>;
-export const JourneyDetail = Open({ ...journeyFields, graph: JourneyGraph, settings: JourneySettings });
+export const JourneyDetail = Open({
+  ...journeyFields,
+  graph: JourneyGraph,
+  settings: JourneySettings,
+  notes: Type.Optional(CanvasNotes),
+});
 export type JourneyDetail = Static<typeof JourneyDetail>;
 
 const versionFields = {
@@ -58,6 +63,7 @@ export const VersionDetail = Open({
   name: Type.String(),
   graph: JourneyGraph,
   settings: JourneySettings,
+  notes: Type.Optional(CanvasNotes),
 });
 export type VersionDetail = Static<typeof VersionDetail>;
 
