@@ -26,8 +26,8 @@ import { linkRoutes } from './routes/links.ts';
 import { metaRoutes } from './routes/meta.ts';
 import { migrationRoutes } from './routes/migrations.ts';
 import { promoCodeRoutes } from './routes/promo-codes.ts';
-import { segmentRoutes } from './routes/segments.ts';
 import { segmentImportRoutes } from './routes/segment-import.ts';
+import { segmentRoutes } from './routes/segments.ts';
 import { templateRoutes } from './routes/templates.ts';
 import { testRunRoutes } from './routes/test-runs.ts';
 import { type BroadcastService, broadcastService } from './services/broadcasts.ts';
@@ -37,9 +37,9 @@ import { type ErasureService, erasureService } from './services/erasure.ts';
 import { ingestionService } from './services/ingestion.ts';
 import { journeyService } from './services/journeys.ts';
 import { migrationService } from './services/migrations.ts';
+import { type SegmentService, segmentService } from './services/segments.ts';
 import { type TestRunTarget, testRunService } from './services/test-runs/index.ts';
 import { scenarioService } from './services/test-runs/scenarios.ts';
-import { type SegmentService, segmentService } from './services/segments.ts';
 
 export interface AppOptions {
   db: Db;

@@ -35,8 +35,8 @@ import {
   type WaitStatus,
 } from './context.ts';
 import { holdoutRule } from './holdout.ts';
-import { decideMove, MAX_ANSWERED_MIGRATIONS, MIGRATE_PATCH, moveSignal } from './version-move.ts';
 import { FILTERS_0_3, releasePatches } from './release.ts';
+import { decideMove, MAX_ANSWERED_MIGRATIONS, MIGRATE_PATCH, moveSignal } from './version-move.ts';
 
 export const customerEventSignal = defineSignal<[CustomerEvent]>(SIGNALS.event);
 export const exitSignal = defineSignal<[{ reason?: string }]>(SIGNALS.exit);
