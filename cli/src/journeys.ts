@@ -216,15 +216,19 @@ export async function test(api: ApiClient, io: Output, paths: string[]): Promise
   return failed > 0 ? EXIT.finding : EXIT.ok;
 }
 
-/** The server's verdict when it gives one; otherwise the run's path against `expect.path`. */
+/** The same verdict publishing gives: the run's path equals `expect.path`, or it passes `expect.reaches`. */
 function judge(status: number, body: Record<string, unknown>, expect: unknown) {
   if (status >= 300) return { passed: false, detail: describeError({ status, body, text: '' }) };
-  if (typeof body.passed === 'boolean') return { passed: body.passed, detail: '' };
-  const path = Array.isArray(body.path)
-    ? body.path.map((step) => (typeof step === 'string' ? step : (step as { nodeId?: string }).nodeId))
-    : [];
-  const wanted = (expect as { path?: string[] } | undefined)?.path;
-  if (!wanted) return { passed: true, detail: `path ${path.join(' → ')}` };
-  const passed = JSON.stringify(path) === JSON.stringify(wanted);
-  return { passed, detail: passed ? '' : `path ${path.join(' → ')}, expected ${wanted.join(' → ')}` };
+  const path = Array.isArray(body.path) ? body.path.map(String) : [];
+  const took = `path ${path.join(' → ')}`;
+  const wanted = expect as { path?: string[]; reaches?: string } | undefined;
+  if (wanted?.path) {
+    const passed = JSON.stringify(path) === JSON.stringify(wanted.path);
+    return { passed, detail: passed ? '' : `${took}, expected ${wanted.path.join(' → ')}` };
+  }
+  if (wanted?.reaches) {
+    const passed = path.includes(wanted.reaches);
+    return { passed, detail: passed ? '' : `${took}, expected it to reach ${wanted.reaches}` };
+  }
+  return { passed: true, detail: took };
 }
