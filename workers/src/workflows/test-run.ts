@@ -5,7 +5,7 @@ import { customerEventSignal, exitSignal, journeyWorkflow } from './journey-work
 
 const WEEK_MS = 7 * 86_400_000;
 
-const { recordTestEvent } = proxyActivities<TestRunActivities>({
+const { recordTestEvent, shiftHistory } = proxyActivities<TestRunActivities>({
   startToCloseTimeout: '30 seconds',
   retry: { maximumAttempts: 5 },
 });
@@ -21,6 +21,7 @@ export async function testRunWorkflow(input: TestRunInput): Promise<TestRunOutco
   const skew = (((input.requestedAtMs - Date.now()) % WEEK_MS) + WEEK_MS) % WEEK_MS;
   if (skew > 0) await sleep(skew);
   const startedMs = Date.now();
+  await shiftHistory({ customerId: input.customerId, deltaMs: startedMs - input.requestedAtMs });
   const event = (name: string, properties: Record<string, unknown>, n: number): CustomerEvent => {
     const at = new Date().toISOString();
     return {
