@@ -193,6 +193,22 @@ describe('journeys as code: export and import', () => {
     expect(missing).toMatchObject({ status: 404, body: { field: 'version' } });
   });
 
+  it('lets concurrent imports of one new document end with one journey and one template', async () => {
+    const document = parse((await exportText(source, journeyId)).text);
+    document.journey.id = 'imported-in-parallel';
+    document.templates[0].id = 'parallel-sms';
+    document.journey.nodes.find((n: { id: string }) => n.id === 'sms').config.templateId = 'parallel-sms';
+    const answers = await Promise.all(
+      Array.from({ length: 4 }, () => source.call('POST', '/v1/journeys/import', document)),
+    );
+    expect(answers.map((a) => a.status)).toEqual([200, 200, 200, 200]);
+    const journeys = (await source.call('GET', '/v1/journeys')).body as { id: string }[];
+    expect(journeys.filter((j) => j.id === 'imported-in-parallel')).toHaveLength(1);
+    const list = (await source.call('GET', '/v1/templates')).body as { id: string }[];
+    expect(list.filter((t) => t.id === 'parallel-sms')).toHaveLength(1);
+    expect(parse((await exportText(source, 'imported-in-parallel')).text)).toEqual(document);
+  });
+
   it('refuses bad documents with the path of what is wrong, and changes nothing', async () => {
     const good = parse((await exportText(source, journeyId)).text);
     const variant = (change: (d: typeof good) => void) => {
