@@ -60,6 +60,7 @@ describe('the itinera CLI against a running API process, worker, store and Tempo
       taskQueue: uniqueTaskQueue(),
       apiCount: 1,
       workerCount: 1,
+      testRuns: true,
     });
     const template = {
       id: 'hello-sms',
@@ -183,19 +184,32 @@ describe('the itinera CLI against a running API process, worker, store and Tempo
     expect(missing).toMatchObject({ code: 2, stderr: expect.stringContaining('Cannot read nowhere.yaml') });
   }, 120_000);
 
-  it('carries saved scenarios in the document; `test` says clearly when the server cannot run them', async () => {
+  it('carries saved scenarios in the document and `test` runs them on the time-skipping server', async () => {
     const document = parse(await readFile(file('welcome.yaml'), 'utf8'));
+    const path = ['start', 'hello'];
     document.scenarios = [
-      { name: 'says hello', profile: { first_name: 'Ana' }, steps: [], expect: { path: ['start', 'hello'] } },
+      {
+        name: 'says hello',
+        profile: { traits: { first_name: 'Ana' } },
+        steps: [],
+        expect: { reaches: 'hello' },
+      },
+      { name: 'wrong turn', profile: { traits: { first_name: 'Ana' } }, steps: [], expect: { path } },
     ];
     await writeFile(file('tested.yaml'), stringify(document));
     expect(await itinera(['journeys', 'validate', 'tested.yaml'])).toMatchObject({ code: 0 });
-    expect(await itinera(['journeys', 'push', 'tested.yaml'])).toMatchObject({
-      code: 0,
-      stderr: expect.stringContaining('no scenarios API; the 1 scenario(s) were not saved'),
+    expect(await itinera(['journeys', 'push', 'tested.yaml'])).toMatchObject({ code: 0 });
+    const saved = await fetch(`${product.apis[0]}/v1/journeys/${document.journey.id}/scenarios`, {
+      headers: { authorization: `Bearer ${key}` },
     });
+    expect(((await saved.json()) as { scenarios: { name: string }[] }).scenarios.map((s) => s.name)).toEqual([
+      'says hello',
+      'wrong turn',
+    ]);
     const tested = await itinera(['journeys', 'test', 'tested.yaml']);
-    expect(tested.code).toBe(2);
-    expect(tested.stderr).toContain('no test-run API');
-  });
+    expect(tested.stdout).toContain('pass tested.yaml › says hello');
+    // The journey goes on after `hello`, so a path that stops there is a failed scenario: exit 1.
+    expect(tested.stdout).toContain('FAIL tested.yaml › wrong turn: path start → hello →');
+    expect(tested.code).toBe(1);
+  }, 180_000);
 });

@@ -50,6 +50,8 @@ export async function startProductProcesses(options: {
   taskQueue: string;
   apiCount: number;
   workerCount: number;
+  /** Test runs on the run's time-skipping server, on a task queue of their own. */
+  testRuns?: boolean;
 }): Promise<ProductProcesses> {
   const env = {
     MONGODB_URI: inject('MONGODB_URI'),
@@ -59,6 +61,12 @@ export async function startProductProcesses(options: {
     TEMPORAL_TASK_QUEUE: options.taskQueue,
     ITINERA_DATA_DIR: path.join(logDir(), options.dbName),
     LOG_LEVEL: 'warn',
+    ...(options.testRuns
+      ? {
+          ITINERA_TEST_RUN_TEMPORAL_ADDRESS: inject('TEMPORAL_TEST_SERVER_ADDRESS'),
+          ITINERA_TEST_RUN_TASK_QUEUE: `${options.taskQueue}-test-runs`,
+        }
+      : {}),
   };
   const started: ManagedProcess[] = [];
   const stop = async () => {
