@@ -165,17 +165,18 @@ export function testRunService(db: Db, journeys: JourneyService, target: TestRun
 
   return {
     async run(journeyId: string, request: TestRunRequest): Promise<TestRunResult> {
-      if (!target)
-        throw new HttpError(
-          503,
-          'Test runs need the time-skipping Temporal server (ITINERA_TEST_RUN_TEMPORAL_ADDRESS)',
-        );
       if (request.customerId && request.profile)
         throw new HttpError(400, 'Give either customerId or profile, not both', 'profile');
       const version = request.version ?? 'draft';
       const journey = await journeyFor(journeyId, version);
       const runId = randomUUID();
       const input = inputFor(request, journey, runId);
+      // Bad requests are told so first; only a request that could run hears that the server is missing.
+      if (!target)
+        throw new HttpError(
+          503,
+          'Test runs need the time-skipping Temporal server (ITINERA_TEST_RUN_TEMPORAL_ADDRESS)',
+        );
       await assertWorker(target.taskQueue ?? DEFAULT_TEST_RUN_TASK_QUEUE);
       try {
         await seedSandbox(db, request, input.customerId);
