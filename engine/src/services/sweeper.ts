@@ -22,6 +22,7 @@ export function startSweeper({ ingestion, enrollments }: Services, options: Swee
     if (!(await enrollments.router.temporalReachable())) return;
     const swept = await ingestion.sweepWithLease(holder, intervalMs);
     if (swept !== null) await enrollments.router.reconcileClosedRuns();
+    if (swept !== null) await ingestion.computed.resumeStaleBackfills();
   };
   const timer = setInterval(() => {
     // A slow sweep is never overlapped by the next tick.
