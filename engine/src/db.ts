@@ -135,6 +135,8 @@ export const INDEXES: Record<string, IndexSpecification[]> = {
     { customerId: 1, revision: 1, basis: -1 }, // a customer's values; superseded ones deleted
     { revision: 1 }, // a replaced or deleted attribute's values
   ],
+  [COLLECTIONS.computedAttributes]: [{ revision: 1 }], // a backfill's definition
+  [COLLECTIONS.computedBackfills]: [{ status: 1, updatedAt: 1 }], // stale backfills to resume
   [COLLECTIONS.broadcasts]: [{ createdAt: -1 }],
   [COLLECTIONS.broadcastRecipients]: [{ broadcastId: 1, status: 1, sendAt: 1 }], // due customers, progress
 };

@@ -1,3 +1,4 @@
+import { COLLECTIONS } from '@itinera/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { devServerHarness, eventually, type Harness } from '../../test/support/harness.ts';
 import { graph } from '../../test/support/journeys.ts';
@@ -163,5 +164,25 @@ describe('API: computed attributes', () => {
     expect(decisions.map((step) => step.outcome).sort()).toEqual(['no', 'yes']);
     const messages = await h.messages<{ body: string }>('cid');
     expect(messages.map((m) => m.body.split('<img')[0])).toEqual(['You spent 42.5']);
+  });
+
+  it('resumes a backfill whose process died, from the sweeper', async () => {
+    await h.track('r1', 'renewed', { months: 12 });
+    await h.track('r1', 'renewed', { months: 1 });
+    const view = await define('months_renewed', { kind: 'sum', event: 'renewed', property: 'months' });
+    await backfilled('months_renewed');
+    // What a process that died mid-backfill leaves behind: no values, progress stuck at "computing".
+    await h.db.collection(COLLECTIONS.computedValues).deleteMany({ revision: view.body.revision });
+    await h.db
+      .collection(COLLECTIONS.computedBackfills)
+      .updateOne(
+        { _id: view.body.revision },
+        { $set: { status: 'computing', processed: 0, updatedAt: '2020-01-01T00:00:00.000Z' } },
+      );
+    expect(await computedOf('r1')).not.toHaveProperty('months_renewed');
+    expect(await h.app.services.ingestion.computed.resumeStaleBackfills()).toBe(1);
+    await backfilled('months_renewed');
+    expect(await computedOf('r1')).toMatchObject({ months_renewed: 13 });
+    expect(await h.app.services.ingestion.computed.resumeStaleBackfills()).toBe(0);
   });
 });

@@ -53,6 +53,12 @@ export function CustomerPage({ customerId }: { customerId: string }) {
                   <dd>{formatValue(v)}</dd>
                 </div>
               ))}
+              {Object.entries(profile.data.computed ?? {}).map(([k, v]) => (
+                <div key={`computed.${k}`} data-testid={`computed-${k}`}>
+                  <dt>computed.{k}</dt>
+                  <dd>{formatValue(v)}</dd>
+                </div>
+              ))}
               <div>
                 <dt>first seen</dt>
                 <dd>{formatTime(profile.data.createdAt)}</dd>

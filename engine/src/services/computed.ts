@@ -33,6 +33,8 @@ type BackfillDoc = ComputedBackfill & { _id: string };
 /** A process may use a definition list this old; a backfill starts only after it, so no event is missed. */
 const DEFINITIONS_TTL_MS = 1_000;
 const BACKFILL_CONCURRENCY = 4;
+/** A backfill reports progress every 100 customers; one silent this long lost its process. */
+const STALE_BACKFILL_MS = 60_000;
 
 /**
  * Computed attributes: per customer, a value recomputed after each matching event from that customer's own events
@@ -92,27 +94,30 @@ export function computedAttributeService(db: Db) {
     await values.deleteMany({ customerId, revision: def.revision, basis: { $lt: basis } });
   };
 
+  /** Still the attribute's current definition? A replaced or deleted one stops its backfill. */
+  const isCurrent = async (def: DefinitionDoc) =>
+    (await definitions.findOne({ _id: def._id }, { projection: { revision: 1 } }))?.revision === def.revision;
+
   const backfill = async (def: DefinitionDoc) => {
     const progress = (patch: Partial<ComputedBackfill>) =>
-      backfills.updateOne(
-        { _id: def.revision },
-        { $set: { ...patch, updatedAt: new Date().toISOString() } },
-        { upsert: true },
-      );
+      backfills.updateOne({ _id: def.revision }, { $set: { ...patch, updatedAt: new Date().toISOString() } });
     await progress({ status: 'computing', processed: 0, total: 0 });
     // Processes still holding the previous definitions route with them for up to the TTL.
     await new Promise((resolve) => setTimeout(resolve, DEFINITIONS_TTL_MS * 2));
     const customers = (await events.distinct('customerId', { event: def.event })) as string[];
     let processed = 0;
+    let stopped = false;
     await progress({ total: customers.length });
     const next = async () => {
-      for (let id = customers.pop(); id !== undefined; id = customers.pop()) {
+      for (let id = customers.pop(); id !== undefined && !stopped; id = customers.pop()) {
         await recompute(def, id);
-        if (++processed % 100 === 0) await progress({ processed });
+        if (++processed % 100 !== 0) continue;
+        if (await isCurrent(def)) await progress({ processed });
+        else stopped = true;
       }
     };
     await Promise.all(Array.from({ length: BACKFILL_CONCURRENCY }, next));
-    await progress({ status: 'done', processed });
+    if (!stopped) await progress({ status: 'done', processed });
   };
 
   const startBackfill = (def: DefinitionDoc) =>
@@ -166,6 +171,21 @@ export function computedAttributeService(db: Db) {
       cached = null;
       await values.deleteMany({ revision: doc.revision });
       await backfills.deleteOne({ _id: doc.revision });
+    },
+
+    /**
+     * Restarts backfills whose process stopped (no progress for a minute); the sweeper calls it under its lease.
+     * A restart recomputes from the start: every recomputation is idempotent.
+     */
+    async resumeStaleBackfills(): Promise<number> {
+      const stale = new Date(Date.now() - STALE_BACKFILL_MS).toISOString();
+      const found = await backfills.find({ status: 'computing', updatedAt: { $lt: stale } }).toArray();
+      for (const doc of found) {
+        const def = await definitions.findOne({ revision: doc._id });
+        if (!def) await backfills.deleteOne({ _id: doc._id });
+        else void startBackfill(def);
+      }
+      return found.length;
     },
 
     /** Called while routing each accepted event (retried by the sweeper until it succeeds). */

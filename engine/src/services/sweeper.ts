@@ -21,6 +21,7 @@ export function startSweeper({ ingestion, enrollments, segments }: Services, opt
     if (!(await enrollments.router.temporalReachable())) return;
     const swept = await ingestion.sweepWithLease(holder, intervalMs);
     if (swept !== null) await enrollments.router.reconcileClosedRuns();
+    if (swept !== null) await ingestion.computed.resumeStaleBackfills();
   };
   return every(intervalMs, sweep, options.onError);
 }

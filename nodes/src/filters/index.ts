@@ -94,12 +94,27 @@ export function filterQuery(filter: PropertyFilter | undefined, root = ''): Mong
   return clauses.length === 1 ? clauses[0] : { $and: clauses };
 }
 
+/** Compiled queries by filter: journeys reuse a handful of filters for every event. A pure cache. */
+const compiled = new Map<string, Query>();
+const MAX_COMPILED = 1000;
+
+function compiledQuery(filter: PropertyFilter): Query {
+  const key = JSON.stringify(filter);
+  let query = compiled.get(key);
+  if (!query) {
+    if (compiled.size >= MAX_COMPILED) compiled.clear();
+    query = new Query(filterQuery(filter));
+    compiled.set(key, query);
+  }
+  return query;
+}
+
 /** Evaluates a filter in memory on a decoded object, with exactly the answers the store gives. */
 export function filterMatches(source: unknown, filter: PropertyFilter | undefined): boolean {
   if (!filter || filter.length === 0) return true;
   const document = stored(source);
   if (document === null || typeof document !== 'object' || Array.isArray(document)) return false;
-  return new Query(filterQuery(filter)).test(document as Record<string, unknown>);
+  return compiledQuery(filter).test(document as Record<string, unknown>);
 }
 
 export function predicateMatches(source: unknown, predicate: PropertyPredicate): boolean {

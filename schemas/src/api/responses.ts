@@ -87,6 +87,8 @@ export const CustomerSummary = Open({
   traits: Json,
   updatedAt: Time,
   createdAt: Type.Optional(Time),
+  /** Computed attributes by name; on the single-customer answer only. */
+  computed: Type.Optional(Json),
 });
 export type CustomerSummary = Static<typeof CustomerSummary>;
 
