@@ -1,7 +1,7 @@
 import { COLLECTIONS } from '@itinera/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { experimentJourney } from '../../test/support/experiments.ts';
 import { eventually, timeSkippingHarness } from '../../test/support/harness.ts';
-import { graph } from '../../test/support/journeys.ts';
 
 interface Arm {
   id: string;
@@ -30,26 +30,7 @@ describe('experiment splits: results per variant and promoting the winner', () =
 
   it('counts each variant by hand, names a winner only past the minimum sample, and promotes it', async () => {
     const journeyId = await h.publish(
-      graph(
-        [
-          { id: 'start', type: 'trigger', config: { kind: 'event', event: 'exp_start', reentry: 'once' } },
-          {
-            id: 'ab',
-            type: 'split',
-            config: {
-              branches: [
-                { id: 'a', label: 'Control', percent: 50 },
-                { id: 'b', label: 'Discount', percent: 50 },
-              ],
-              experiment: { primaryMetric: 'conversion', minSample: 10 },
-            },
-          },
-          { id: 'wait', type: 'wait', config: { mode: 'duration', duration: { amount: 1, unit: 'days' } } },
-          { id: 'end', type: 'exit', config: {} },
-          { id: 'goal', type: 'goal', config: { event: 'exp_buy' } },
-        ],
-        ['start->ab', 'ab:a->wait', 'ab:b->wait', 'wait->end'],
-      ),
+      experimentJourney('exp_start', 'exp_buy', ['Control', 'Discount'], 10),
       'Experiment journey',
     );
     const customers = Array.from({ length: 40 }, (_, i) => `exp-${i}`);
