@@ -1,5 +1,6 @@
 import { COLLECTIONS } from '@itinera/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { experimentJourney } from '../../test/support/experiments.ts';
 import { eventually, timeSkippingHarness } from '../../test/support/harness.ts';
 import { graph } from '../../test/support/journeys.ts';
 
@@ -30,26 +31,7 @@ describe('experiment splits: results per variant and promoting the winner', () =
 
   it('counts each variant by hand, names a winner only past the minimum sample, and promotes it', async () => {
     const journeyId = await h.publish(
-      graph(
-        [
-          { id: 'start', type: 'trigger', config: { kind: 'event', event: 'exp_start', reentry: 'once' } },
-          {
-            id: 'ab',
-            type: 'split',
-            config: {
-              branches: [
-                { id: 'a', label: 'Control', percent: 50 },
-                { id: 'b', label: 'Discount', percent: 50 },
-              ],
-              experiment: { primaryMetric: 'conversion', minSample: 10 },
-            },
-          },
-          { id: 'wait', type: 'wait', config: { mode: 'duration', duration: { amount: 1, unit: 'days' } } },
-          { id: 'end', type: 'exit', config: {} },
-          { id: 'goal', type: 'goal', config: { event: 'exp_buy' } },
-        ],
-        ['start->ab', 'ab:a->wait', 'ab:b->wait', 'wait->end'],
-      ),
+      experimentJourney('exp_start', 'exp_buy', ['Control', 'Discount'], 10),
       'Experiment journey',
     );
     const customers = Array.from({ length: 40 }, (_, i) => `exp-${i}`);
@@ -137,5 +119,71 @@ describe('experiment splits: results per variant and promoting the winner', () =
     const all = await splitSteps(journeyId, customers.length + later.length);
     const late = all.filter((s) => later.includes(s.customerId));
     expect(late.map((s) => s.port)).toEqual(later.map(() => 'b'));
+  }, 240_000);
+
+  it('counts clicks on the messages each variant sent, for the click metric', async () => {
+    const mail = (id: string, link: string) => ({
+      id,
+      type: 'send',
+      config: {
+        channel: 'email',
+        subject: 'Hi',
+        body: `<html><body><a href="${link}">Shop</a></body></html>`,
+      },
+    });
+    const journeyId = await h.publish(
+      graph(
+        [
+          { id: 'start', type: 'trigger', config: { kind: 'event', event: 'click_start', reentry: 'once' } },
+          mail('intro', 'https://shop.example/intro'),
+          {
+            id: 'ab',
+            type: 'split',
+            config: {
+              branches: [
+                { id: 'a', label: 'Plain', percent: 50 },
+                { id: 'b', label: 'Bold', percent: 50 },
+              ],
+              experiment: { primaryMetric: 'click', minSample: 10 },
+            },
+          },
+          mail('plain', 'https://shop.example/a'),
+          mail('bold', 'https://shop.example/b'),
+          { id: 'end', type: 'exit', config: {} },
+        ],
+        ['start->intro', 'intro->ab', 'ab:a->plain', 'ab:b->bold', 'plain->end', 'bold->end'],
+      ),
+    );
+    const customers = Array.from({ length: 30 }, (_, i) => `clk-${i}`);
+    for (const c of customers) await h.identify(c, { email: `${c}@example.com` });
+    for (const c of customers) await h.track(c, 'click_start');
+    const steps = await splitSteps(journeyId, customers.length);
+    await eventually(async () => {
+      const sent = await h.db
+        .collection(COLLECTIONS.deliveries)
+        .countDocuments({ journeyId, status: 'sent' });
+      return sent === 2 * customers.length;
+    }, 90_000);
+    /** Follows the tracked link of the message that node `nodeId` sent (message ids end in node:visit). */
+    const clickLink = async (customerId: string, nodeId: string) => {
+      const messages = await h.messages<{ id: string; body: string }>(customerId);
+      const { body } = messages.find((m) => m.id.endsWith(`:${nodeId}:1`))!;
+      const path = body.match(/href="http:\/\/localhost:\d+(\/t\/c\/[^"]+)"/)![1];
+      expect((await h.app.inject({ method: 'GET', url: path })).statusCode).toBe(302);
+    };
+    const a = steps.filter((x) => x.port === 'a').map((x) => x.customerId as string);
+    const b = steps.filter((x) => x.port === 'b').map((x) => x.customerId as string);
+    // Clicks on the message before the split do not count for either variant.
+    for (const c of a) await clickLink(c, 'intro');
+    for (const c of b) await clickLink(c, 'bold');
+    await clickLink(a[0], 'plain');
+
+    const { body } = await h.call('GET', `/v1/journeys/${journeyId}/experiments/ab`);
+    const arm = (id: string) =>
+      (body.arms as (Arm & { clicked: number; value: number })[]).find((x) => x.id === id)!;
+    expect(body.metric).toBe('click');
+    expect(arm('a')).toMatchObject({ entered: a.length, clicked: 1 });
+    expect(arm('b')).toMatchObject({ entered: b.length, clicked: b.length, value: 1 });
+    expect(arm('a').value).toBeCloseTo(1 / a.length, 10);
   }, 240_000);
 });

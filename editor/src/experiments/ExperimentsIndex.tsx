@@ -10,14 +10,15 @@ function GlobalControl() {
   const { data, setData } = useApi<GlobalControlView>('/v1/settings/global-control');
   const canWrite = useCan('settings:write');
   const toast = useToast();
-  const [percent, setPercent] = useState('0');
+  const [percent, setPercent] = useState<string | null>(null);
+  // The saved value fills the field only until the user types.
   useEffect(() => {
-    if (data) setPercent(String(data.percent));
+    if (data) setPercent((typed) => typed ?? String(data.percent));
   }, [data]);
   const save = async (event: FormEvent) => {
     event.preventDefault();
     try {
-      setData(await put<GlobalControlView>('/v1/settings/global-control', { percent: Number(percent) }));
+      setData(await put<GlobalControlView>('/v1/settings/global-control', { percent: Number(percent ?? 0) }));
       toast.info('Global control group saved');
     } catch (e) {
       toast.error(errorMessage(e));
@@ -37,7 +38,7 @@ function GlobalControl() {
           min={0}
           max={50}
           step={0.5}
-          value={percent}
+          value={percent ?? ''}
           disabled={!canWrite}
           onChange={(e) => setPercent(e.target.value)}
           data-testid="global-control-percent"

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { COLLECTIONS } from '@itinera/schemas';
 import { describe, expect, it } from 'vitest';
+import { experimentJourney } from '../../../test/support/experiments.ts';
 import { eventually } from '../../../test/support/harness.ts';
 import { graph } from '../../../test/support/journeys.ts';
 import { SCREENSHOTS } from './servers.ts';
@@ -13,26 +14,7 @@ describe.skipIf(skipWithoutChromium)('experiments page: two variants and a holdo
     const created = await s.h.call('POST', '/v1/journeys', {
       name: 'Discount test',
       settings: { holdoutPercent: 20 },
-      graph: graph(
-        [
-          { id: 'start', type: 'trigger', config: { kind: 'event', event: 'ui_exp', reentry: 'once' } },
-          {
-            id: 'ab',
-            type: 'split',
-            config: {
-              branches: [
-                { id: 'a', label: 'No discount', percent: 50 },
-                { id: 'b', label: '10% off', percent: 50 },
-              ],
-              experiment: { primaryMetric: 'conversion', minSample: 10 },
-            },
-          },
-          { id: 'wait', type: 'wait', config: { mode: 'duration', duration: { amount: 7, unit: 'days' } } },
-          { id: 'end', type: 'exit', config: {} },
-          { id: 'goal', type: 'goal', config: { event: 'ui_buy' } },
-        ],
-        ['start->ab', 'ab:a->wait', 'ab:b->wait', 'wait->end'],
-      ),
+      graph: experimentJourney('ui_exp', 'ui_buy', ['No discount', '10% off'], 10, 7),
     });
     const journeyId = created.body.id as string;
     expect((await s.h.call('POST', `/v1/journeys/${journeyId}/publish`, {})).status).toBe(201);
@@ -72,6 +54,8 @@ describe.skipIf(skipWithoutChromium)('experiments page: two variants and a holdo
     expect(journey.liveVersion).toBe(2);
 
     await page.click(T('nav-experiments'));
+    // The form shows the saved value once loaded; typing before that would be overwritten.
+    await hasText(page, T('global-control-size'), 'customers held out so far');
     await page.fill(T('global-control-percent'), '5');
     await page.click(T('global-control-save'));
     await hasText(page, '.toast', 'Global control group saved');

@@ -6,7 +6,9 @@ import {
   GLOBAL_CONTROL_SETTINGS_ID,
   type Journey,
 } from '@itinera/schemas';
-import type { Db } from 'mongodb';
+import { type Db, MongoServerError } from 'mongodb';
+
+const DUPLICATE_KEY = 11000;
 
 const SETTINGS_CACHE_MS = 1_000;
 
@@ -53,24 +55,29 @@ export function controlGroups(db: Db) {
         group === 'holdout'
           ? `Held out: control group of journey "${enrollment.journeyName}" (${percent}% of entrants receive nothing)`
           : `Held out: global control group (receives no marketing messages)`;
-      await steps.updateOne(
-        { _id: `${enrollment._id}:${CONTROL_STEP_NODE}:0` },
-        {
-          $setOnInsert: {
-            enrollmentId: enrollment._id,
-            journeyId: enrollment.journeyId,
-            customerId: enrollment.customerId,
-            nodeId: CONTROL_STEP_NODE,
-            nodeType: 'control',
-            visit: 0,
-            at: enrollment.enteredAt,
-            outcome: group,
-            port: null,
-            reason,
+      // Two processes entering the same enrollment may race here; the loser's duplicate key means it is written.
+      await steps
+        .updateOne(
+          { _id: `${enrollment._id}:${CONTROL_STEP_NODE}:0` },
+          {
+            $setOnInsert: {
+              enrollmentId: enrollment._id,
+              journeyId: enrollment.journeyId,
+              customerId: enrollment.customerId,
+              nodeId: CONTROL_STEP_NODE,
+              nodeType: 'control',
+              visit: 0,
+              at: enrollment.enteredAt,
+              outcome: group,
+              port: null,
+              reason,
+            },
           },
-        },
-        { upsert: true },
-      );
+          { upsert: true },
+        )
+        .catch((error) => {
+          if (!(error instanceof MongoServerError && error.code === DUPLICATE_KEY)) throw error;
+        });
     },
   };
 }

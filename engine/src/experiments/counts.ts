@@ -25,8 +25,9 @@ function chunks<T>(items: T[]): T[][] {
 }
 
 /**
- * Counts each arm's outcomes from one-document-per-fact data: enrollments that converted, deliveries
- * clicked after the assignment, and revenue events inside the attribution window after it.
+ * Counts each arm's outcomes from one-document-per-fact data: enrollments that converted, messages clicked
+ * (sent by `clickNodes`, the nodes after the split; null: any node), and revenue events inside the
+ * attribution window after the assignment.
  */
 export async function countArms(
   db: Db,
@@ -34,6 +35,7 @@ export async function countArms(
   arms: { id: string; label: string }[],
   assignments: Map<string, Assignment>,
   revenue: RevenueRule | null,
+  clickNodes: ReadonlySet<string> | null = null,
 ): Promise<ArmCounts[]> {
   const counts = new Map(
     arms.map((a) => [
@@ -54,7 +56,7 @@ export async function countArms(
       .toArray(),
     db
       .collection(COLLECTIONS.deliveries)
-      .find({ journeyId, clicks: { $gt: 0 } }, { projection: { enrollmentId: 1, createdAt: 1 } })
+      .find({ journeyId, clicks: { $gt: 0 } }, { projection: { enrollmentId: 1, nodeId: 1 } })
       .toArray(),
   ]);
   for (const { _id } of converted) {
@@ -66,8 +68,8 @@ export async function countArms(
   }
   const clickers = new Set<string>();
   for (const delivery of clicked) {
-    const assignment = assignments.get(delivery.enrollmentId);
-    if (assignment && String(delivery.createdAt) >= assignment.at) clickers.add(delivery.enrollmentId);
+    if (clickNodes && !clickNodes.has(delivery.nodeId)) continue;
+    if (assignments.has(delivery.enrollmentId)) clickers.add(delivery.enrollmentId);
   }
   for (const id of clickers) {
     const arm = counts.get(assignments.get(id)!.arm);

@@ -38,6 +38,21 @@ interface StepDoc {
   at: string;
 }
 
+/** The nodes a customer can reach after `nodeId`: their clicks count for the branch taken there. */
+function downstreamOf(graph: JourneyGraph, nodeId: string): Set<string> {
+  const reached = new Set<string>();
+  const queue = [nodeId];
+  while (queue.length > 0) {
+    const current = queue.pop()!;
+    for (const edge of graph.edges) {
+      if (edge.source !== current || reached.has(edge.target)) continue;
+      reached.add(edge.target);
+      queue.push(edge.target);
+    }
+  }
+  return reached;
+}
+
 function goalEvent(graph: JourneyGraph): string | undefined {
   return graph.nodes.find((n) => n.type === 'goal')?.config.event as string | undefined;
 }
@@ -111,6 +126,7 @@ export function experimentService(db: Db, journeys: JourneyService) {
         config.branches,
         assignments,
         revenueRule(version, experiment, experiment?.attributionDays ?? 7),
+        downstreamOf(version.graph, nodeId),
       );
       const analysis = analyseExperiment({
         arms,

@@ -120,7 +120,7 @@ export function enrollmentService(db: Db, journeys: JourneyService, temporal: Te
       }
       const now = new Date().toISOString();
       const group = await control.assign({ id: journey.id, settings: version.settings }, customerId);
-      const doc: EnrollmentDoc = {
+      let doc: EnrollmentDoc = {
         _id: id,
         journeyId: journey.id,
         journeyName: version.name,
@@ -145,8 +145,10 @@ export function enrollmentService(db: Db, journeys: JourneyService, temporal: Te
         const winner = await enrollments.findOne({ _id: id });
         if (winner?.triggerMessageId !== entryId)
           return { entered: false, reason: 'customer entered concurrently' };
+        // The same entry from another process: what it recorded (its control group too) is what runs.
+        doc = winner;
       }
-      if (group) await control.record(doc, group, version.settings.holdoutPercent ?? 0);
+      if (doc.control) await control.record(doc, doc.control, version.settings.holdoutPercent ?? 0);
       await deliver(doc, null);
       return { entered: true, enrollmentId: id };
     },
