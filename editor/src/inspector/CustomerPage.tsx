@@ -1,10 +1,12 @@
 import type { CustomerEventRow, CustomerSummary, EnrollmentRow, MessageRow } from '../api/types.ts';
 import { href } from '../app/router.ts';
-import { formatTime, formatValue } from '../ui/format.ts';
+import { CustomerTime } from '../ui/CustomerTime.tsx';
+import { formatValue } from '../ui/format.ts';
 import { useApi } from '../ui/useApi.ts';
 import { useRefresh } from '../ui/useRefresh.ts';
 import { DeliveryDecisions } from './DeliveryDecisions.tsx';
 import { MessagePreview } from './MessagePreview.tsx';
+import { Subscriptions } from './Subscriptions.tsx';
 
 function Section({
   title,
@@ -36,6 +38,9 @@ export function CustomerPage({ customerId }: { customerId: string }) {
   const enrollments = useApi<EnrollmentRow[]>(`${base}/enrollments`);
   const messages = useApi<MessageRow[]>(`${base}/messages`);
   useRefresh([profile.reload, events.reload, enrollments.reload, messages.reload]);
+  const zone = profile.data?.traits.timezone;
+  /** Times read in the customer's own timezone; the viewer's clock is in the tooltip. */
+  const timezone = typeof zone === 'string' ? zone : null;
   return (
     <section className="page customer">
       <div className="page-head">
@@ -61,7 +66,9 @@ export function CustomerPage({ customerId }: { customerId: string }) {
               ))}
               <div>
                 <dt>first seen</dt>
-                <dd>{formatTime(profile.data.createdAt)}</dd>
+                <dd>
+                  <CustomerTime iso={profile.data.createdAt} timezone={timezone} />
+                </dd>
               </div>
             </dl>
           )}
@@ -92,7 +99,7 @@ export function CustomerPage({ customerId }: { customerId: string }) {
                   <td>{e.currentNodeId ?? '—'}</td>
                   <td>
                     {e.waitingFor ? `waiting ${e.waitingFor}; ` : ''}
-                    {formatTime(e.nextWakeAt)}
+                    <CustomerTime iso={e.nextWakeAt} timezone={timezone} />
                   </td>
                 </tr>
               ))}
@@ -104,7 +111,10 @@ export function CustomerPage({ customerId }: { customerId: string }) {
           <ul className="rows" data-testid="events">
             {events.data?.map((e) => (
               <li key={e.messageId}>
-                <strong>{e.event}</strong> <span className="muted">{formatTime(e.timestamp)}</span>
+                <strong>{e.event}</strong>{' '}
+                <span className="muted">
+                  <CustomerTime iso={e.timestamp} timezone={timezone} />
+                </span>
                 {Object.keys(e.properties ?? {}).length > 0 && <code>{JSON.stringify(e.properties)}</code>}
               </li>
             ))}
@@ -115,13 +125,19 @@ export function CustomerPage({ customerId }: { customerId: string }) {
           <ul className="rows" data-testid="messages">
             {messages.data?.map((m) => (
               <li key={m.id}>
-                <strong>{m.channel}</strong> to {m.to} <span className="muted">{formatTime(m.sentAt)}</span>
+                <strong>{m.channel}</strong> to {m.to}{' '}
+                <span className="muted">
+                  <CustomerTime iso={m.sentAt} timezone={timezone} />
+                </span>
                 {m.subject && <div className="wrap">{m.subject}</div>}
                 <MessagePreview message={m} />
               </li>
             ))}
           </ul>
           {messages.data?.length === 0 && <p className="muted">No messages sent.</p>}
+        </Section>
+        <Section title="Subscriptions and consent" error={null}>
+          <Subscriptions customerId={customerId} />
         </Section>
         <Section title="Why did (or didn't) they get a message?" error={enrollments.error}>
           {enrollments.data && <DeliveryDecisions enrollments={enrollments.data} />}

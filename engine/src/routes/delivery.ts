@@ -1,5 +1,5 @@
 import { DEFAULT_DELIVERY_SETTINGS, subscriptionStore } from '@itinera/nodes/send';
-import { AnyObject, COLLECTIONS, DeliverySettings } from '@itinera/schemas';
+import { AnyObject, COLLECTIONS, CustomerSubscriptions, DeliverySettings } from '@itinera/schemas';
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { Services } from '../app.ts';
@@ -12,19 +12,7 @@ const DeliverySettingsPatch = Type.Partial(DeliverySettings, {
   additionalProperties: false,
   minProperties: 1,
 });
-const Subscriptions = Type.Object(
-  {
-    channels: Type.Partial(
-      Type.Object({ email: Type.Boolean(), sms: Type.Boolean(), push: Type.Boolean() }),
-      { additionalProperties: false },
-    ),
-    topics: Type.Record(Type.String({ pattern: '^[a-z0-9_-]{1,64}$' }), Type.Boolean(), {
-      additionalProperties: false,
-      maxProperties: 200,
-    }),
-  },
-  { additionalProperties: false },
-);
+const Subscriptions = CustomerSubscriptions;
 const SubscriptionsBody = Type.Partial(Subscriptions, { additionalProperties: false });
 
 /** Workspace delivery settings, per-customer subscriptions, and delivery records. */

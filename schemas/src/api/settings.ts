@@ -68,3 +68,19 @@ export const PromoPoolView = Type.Object(
   { additionalProperties: true },
 );
 export type PromoPoolView = Static<typeof PromoPoolView>;
+
+/** A customer's consent: absent channels and topics are subscribed; `false` is an opt-out. */
+export const CustomerSubscriptions = Type.Object(
+  {
+    channels: Type.Partial(
+      Type.Object({ email: Type.Boolean(), sms: Type.Boolean(), push: Type.Boolean() }),
+      { additionalProperties: false },
+    ),
+    topics: Type.Record(Type.String({ pattern: '^[a-z0-9_-]{1,64}$' }), Type.Boolean(), {
+      additionalProperties: false,
+      maxProperties: 200,
+    }),
+  },
+  { additionalProperties: false },
+);
+export type CustomerSubscriptions = Static<typeof CustomerSubscriptions>;
