@@ -276,6 +276,7 @@ export async function journeyWorkflow(input: EnrollmentInput): Promise<Enrollmen
     if (endStatus) return endStatus;
     state.currentNodeId = next!.target;
 
-    if (!ending && historyFull()) await continueWith();
+    // A pending move is answered first (at the top of the loop); continuing as new would drop it.
+    if (!ending && !moveRequest && historyFull()) await continueWith();
   }
 }
