@@ -6,13 +6,11 @@ import {
   SIGNALS,
   type VersionMove,
 } from '@itinera/schemas';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { Worker } from '@temporalio/worker';
-import type { Db } from 'mongodb';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { eventually } from '../../test/support/harness.ts';
 import { days, graph } from '../../test/support/journeys.ts';
-import { timeSkippingWorker, workflowBundle } from '../../test/support/servers.ts';
+import { sharedTimeSkippingWorker, workflowBundle } from '../../test/support/servers.ts';
 
 const pingThenWait = (text: string): JourneyGraph =>
   graph(
@@ -33,18 +31,10 @@ const journey = (version: number): EnrollmentInput['journey'] => ({
 });
 
 describe('a version move requested while a send waits out quiet hours', () => {
-  let env: TestWorkflowEnvironment;
-  let db: Db;
-  let taskQueue: string;
-  let close: () => Promise<void>;
-  beforeAll(async () => {
-    ({ env, db, taskQueue, close } = await timeSkippingWorker());
-  });
-  afterAll(async () => {
-    await close?.();
-  });
+  const w = sharedTimeSkippingWorker();
 
   it('survives the run continuing as new mid-send: the send finishes on v1, then the move is answered', async () => {
+    const { env, db, taskQueue } = w;
     const now = await env.currentTimeMs();
     const hhmm = (ms: number) => new Date(ms).toISOString().slice(11, 16);
     await db.collection(COLLECTIONS.settings).insertOne({
