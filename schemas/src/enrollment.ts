@@ -82,6 +82,8 @@ export interface InterpreterState {
   wait?: { nodeId: string; visit: number; untilMs: number; fromSeq: number };
   /** Version migrations this enrollment already answered (moved or refused), so a repeated request is a no-op. */
   migrations?: string[];
+  /** A move requested but not yet answered when the run continued as new mid-step. */
+  move?: VersionMove;
 }
 
 /** Asks a running enrollment to continue on another version of its journey (signal `SIGNALS.move`). */

@@ -3,7 +3,7 @@ import { Client, Connection } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, type WorkflowBundle } from '@temporalio/worker';
 import type { Db } from 'mongodb';
-import { inject } from 'vitest';
+import { afterAll, beforeAll, inject } from 'vitest';
 import { connectDatabase } from '../../engine/src/db.ts';
 import { bundleJourneyWorkflows, createItineraWorker, type WorkerPlugin } from '../../workers/src/worker.ts';
 
@@ -78,4 +78,16 @@ export async function timeSkippingWorker(
       await env.teardown();
     },
   };
+}
+
+/** A time-skipping worker started before the file's tests and stopped after; the object is filled in by then. */
+export function sharedTimeSkippingWorker(): Awaited<ReturnType<typeof timeSkippingWorker>> {
+  const shared = {} as Awaited<ReturnType<typeof timeSkippingWorker>>;
+  beforeAll(async () => {
+    Object.assign(shared, await timeSkippingWorker());
+  });
+  afterAll(async () => {
+    await shared.close?.();
+  });
+  return shared;
 }

@@ -94,7 +94,7 @@ export function MigrationDialog({
           {preview.staying} would finish on v{fromVersion}.
         </p>
       )}
-      {preview && preview.groups.length > 0 && (
+      {preview && target.data && preview.groups.length > 0 && (
         <table className="table" data-testid="migration-groups">
           <thead>
             <tr>

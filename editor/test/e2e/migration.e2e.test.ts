@@ -38,7 +38,7 @@ describe.skipIf(skipWithoutChromium)('the migration preview at publish time, in 
 
     await page.locator(T('migration-dialog')).waitFor();
     await hasText(page, T('migration-summary'), '1 of 1 customer(s) waiting in v1 would move');
-    expect(await page.inputValue(T('migration-target-wait_1'))).toBe('wait_1');
+    await expect.poll(() => page.inputValue(T('migration-target-wait_1'))).toBe('wait_1');
     await hasText(page, T('migration-then-wait_1'), 'keeps its wake-up');
     await page.screenshot({ path: path.join(SCREENSHOTS, 'migration-preview.png') });
 

@@ -75,7 +75,8 @@ export async function journeyWorkflow(input: EnrollmentInput): Promise<Enrollmen
   const status: WaitStatus = { waitingFor: null, nextWakeAt: null };
   let ending: Ending | null = null;
   /** A request to continue on another version, answered between steps or by leaving a plain wait. */
-  let moveRequest: VersionMove | null = null;
+  let moveRequest: VersionMove | null = state.move && isPatched(MIGRATE_PATCH) ? state.move : null;
+  state.move = undefined;
   const answeredMoves = new Set(state.migrations ?? []);
 
   const historyLimit = input.historyLimit ?? DEFAULT_HISTORY_LIMIT;
@@ -85,7 +86,12 @@ export async function journeyWorkflow(input: EnrollmentInput): Promise<Enrollmen
   };
   const continueWith = (wait?: CarriedWait) => {
     state.seenMessageIds = [...seen].slice(-MAX_SEEN_IDS);
-    return continueAsNew<typeof journeyWorkflow>({ ...input, trigger: null, resume: { ...state, wait } });
+    const move = moveRequest ?? undefined;
+    return continueAsNew<typeof journeyWorkflow>({
+      ...input,
+      trigger: null,
+      resume: { ...state, wait, move },
+    });
   };
   const mailbox: Mailbox = {
     pendingEvents: state.pendingEvents,
@@ -207,7 +213,9 @@ export async function journeyWorkflow(input: EnrollmentInput): Promise<Enrollmen
   let leftWait: CarriedWait | undefined;
 
   for (;;) {
-    if (moveRequest && !ending) await answerMove(moveRequest, leftWait);
+    // A step resumed after continue-as-new (a send waiting out quiet hours) finishes before the move.
+    const resumingStep = state.wait?.nodeId === state.currentNodeId;
+    if (moveRequest && !ending && !resumingStep) await answerMove(moveRequest, leftWait);
     else if (leftWait) state.wait = leftWait;
     leftWait = undefined;
     const node = nodes.get(state.currentNodeId);
@@ -283,6 +291,7 @@ export async function journeyWorkflow(input: EnrollmentInput): Promise<Enrollmen
     if (endStatus) return endStatus;
     state.currentNodeId = next!.target;
 
-    if (!ending && historyFull()) await continueWith();
+    // A pending move is answered first (at the top of the loop); continuing as new would drop it.
+    if (!ending && !moveRequest && historyFull()) await continueWith();
   }
 }
