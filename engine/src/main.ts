@@ -60,6 +60,7 @@ const sweeper = startSweeper(app.services, {
 });
 
 const analyticsFolder = startAnalyticsFolder(db, {
+  intervalMs: Number(env.ITINERA_ANALYTICS_FOLD_MS) || undefined,
   onError: (error) => app.log.error({ err: error }, 'analytics fold failed'),
 });
 
