@@ -54,20 +54,33 @@ function sendFigures(rows: Row[]) {
 
 type Bucket = { hour?: string; day?: string; rows: Row[] };
 
-/** Day documents for the whole UTC days of [fromMs, toMs), hour documents for the hours at either end. */
+const LOOKUPS_IN_FLIGHT = 16;
+
+/**
+ * Day documents for the whole UTC days of [fromMs, toMs), hour documents for the hours at either end,
+ * fetched by `_id`: the one lookup FerretDB serves from an index, as MongoDB does.
+ */
 async function readBuckets(db: Db, journeyId: string, fromMs: number, toMs: number): Promise<Bucket[]> {
   const rollups = db.collection<Bucket>(COLLECTIONS.rollups);
-  const hours = (a: number, b: number) =>
-    a < b ? rollups.find({ journeyId, hour: { $gte: isoHour(a), $lt: isoHour(b) } }).toArray() : [];
+  const ids: string[] = [];
+  const hours = (a: number, b: number) => {
+    for (let h = a; h < b; h += HOUR_MS) ids.push(`${journeyId}|${isoHour(h)}`);
+  };
   const firstDay = Math.ceil(fromMs / DAY_MS) * DAY_MS;
   const lastDay = Math.floor(toMs / DAY_MS) * DAY_MS;
-  if (firstDay >= lastDay) return hours(fromMs, toMs);
-  const parts = await Promise.all([
-    hours(fromMs, firstDay),
-    rollups.find({ journeyId, day: { $gte: isoHour(firstDay), $lt: isoHour(lastDay) } }).toArray(),
-    hours(lastDay, toMs),
-  ]);
-  return parts.flat();
+  if (firstDay >= lastDay) hours(fromMs, toMs);
+  else {
+    hours(fromMs, firstDay);
+    for (let d = firstDay; d < lastDay; d += DAY_MS) ids.push(`${journeyId}|day|${isoHour(d)}`);
+    hours(lastDay, toMs);
+  }
+  const found: Bucket[] = [];
+  for (let i = 0; i < ids.length; i += LOOKUPS_IN_FLIGHT) {
+    const batch = ids.slice(i, i + LOOKUPS_IN_FLIGHT);
+    const docs = await Promise.all(batch.map((id) => rollups.findOne({ _id: id as never })));
+    for (const doc of docs) if (doc) found.push(doc);
+  }
+  return found;
 }
 
 /**
