@@ -99,7 +99,10 @@ export const INDEXES: Record<string, IndexSpecification[]> = {
     { lastOpenedAt: 1 }, // analytics: opened since the checkpoint
     { lastClickedAt: 1 }, // analytics: clicked since the checkpoint
   ],
-  [COLLECTIONS.rollups]: [{ journeyId: 1, hour: 1 }],
+  [COLLECTIONS.rollups]: [
+    { journeyId: 1, hour: 1 }, // a report's hours
+    { journeyId: 1, day: 1 }, // a report's whole days
+  ],
   [COLLECTIONS.templates]: [{ updatedAt: -1 }],
   [COLLECTIONS.promoPools]: [{ createdAt: -1 }],
   [COLLECTIONS.promoCodes]: [{ poolId: 1 }],

@@ -69,6 +69,7 @@ const sweeper = startSweeper(app.services, {
 });
 
 const analyticsFolder = startAnalyticsFolder(db, {
+  intervalMs: Number(env.ITINERA_ANALYTICS_FOLD_MS) || undefined,
   onError: (error) => app.log.error({ err: error }, 'analytics fold failed'),
 });
 const nativeConnection = await NativeConnection.connect(temporal.connection);

@@ -1,7 +1,7 @@
 import { COLLECTIONS, type RevenueSettings } from '@itinera/schemas';
 import type { Db } from 'mongodb';
 import { type Facts, loadFacts } from './facts.ts';
-import { durationBin, HOUR_MS, hourOf, isoHour, RowSet } from './rows.ts';
+import { DAY_MS, durationBin, HOUR_MS, hourOf, isoHour, type Row, RowSet } from './rows.ts';
 
 /** Buckets recomputed together read their facts with one set of queries. */
 const WINDOW_MS = 24 * HOUR_MS;
@@ -101,5 +101,22 @@ export async function recomputeBuckets(
       const doc = { journeyId, hour, rows: rowsOfHour(facts, hourMs), computedAt: new Date().toISOString() };
       await rollups.replaceOne({ _id: `${journeyId}|${hour}` as never }, doc, { upsert: true });
     }
+    for (const dayMs of new Set(window.map((h) => Math.floor(h / DAY_MS) * DAY_MS)))
+      await rollUpDay(db, journeyId, dayMs);
   }
+}
+
+/** A day's document is the sum of its 24 hour documents, so reports over long ranges read 24 times fewer. */
+async function rollUpDay(db: Db, journeyId: string, dayMs: number) {
+  const hours = await db
+    .collection<{ rows: Row[] }>(COLLECTIONS.rollups)
+    .find({ journeyId, hour: { $gte: isoHour(dayMs), $lt: isoHour(dayMs + DAY_MS) } })
+    .toArray();
+  const rows = new RowSet();
+  for (const { rows: hourRows } of hours) for (const row of hourRows) rows.add(row);
+  const day = isoHour(dayMs);
+  const doc = { journeyId, day, rows: rows.toArray(), computedAt: new Date().toISOString() };
+  await db
+    .collection(COLLECTIONS.rollups)
+    .replaceOne({ _id: `${journeyId}|day|${day}` as never }, doc, { upsert: true });
 }

@@ -134,7 +134,7 @@ export interface FolderOptions {
 
 /** Folds every `intervalMs` in the one process (across all API processes) holding that period's lease. */
 export function startAnalyticsFolder(db: Db, options: FolderOptions = {}) {
-  const intervalMs = options.intervalMs ?? 10_000;
+  const intervalMs = options.intervalMs ?? 30_000;
   const holder = options.holder ?? processHolder();
   const lease = leases(db);
   return every(

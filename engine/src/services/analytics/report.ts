@@ -2,7 +2,7 @@ import type { JourneyAnalytics } from '@itinera/schemas';
 import { COLLECTIONS } from '@itinera/schemas';
 import type { Db } from 'mongodb';
 import { foldedThrough } from './fold.ts';
-import { HOUR_MS, hourOf, isoHour, medianFromBins, type Row } from './rows.ts';
+import { DAY_MS, HOUR_MS, hourOf, isoHour, medianFromBins, type Row } from './rows.ts';
 
 const rate = (part: number, whole: number) => (whole > 0 ? part / whole : null);
 const perDay = (hour: string) => hour.slice(0, 10);
@@ -52,9 +52,41 @@ function sendFigures(rows: Row[]) {
   };
 }
 
+type Bucket = { hour?: string; day?: string; rows: Row[] };
+
+const LOOKUPS_IN_FLIGHT = 16;
+
+/**
+ * Day documents for the whole UTC days of [fromMs, toMs), hour documents for the hours at either end,
+ * fetched by `_id`: the one lookup FerretDB serves from an index, as MongoDB does.
+ */
+async function readBuckets(db: Db, journeyId: string, fromMs: number, toMs: number): Promise<Bucket[]> {
+  const rollups = db.collection<Bucket>(COLLECTIONS.rollups);
+  const ids: string[] = [];
+  const hours = (a: number, b: number) => {
+    for (let h = a; h < b; h += HOUR_MS) ids.push(`${journeyId}|${isoHour(h)}`);
+  };
+  const firstDay = Math.ceil(fromMs / DAY_MS) * DAY_MS;
+  const lastDay = Math.floor(toMs / DAY_MS) * DAY_MS;
+  if (firstDay >= lastDay) hours(fromMs, toMs);
+  else {
+    hours(fromMs, firstDay);
+    for (let d = firstDay; d < lastDay; d += DAY_MS) ids.push(`${journeyId}|day|${isoHour(d)}`);
+    hours(lastDay, toMs);
+  }
+  const found: Bucket[] = [];
+  for (let i = 0; i < ids.length; i += LOOKUPS_IN_FLIGHT) {
+    const batch = ids.slice(i, i + LOOKUPS_IN_FLIGHT);
+    const docs = await Promise.all(batch.map((id) => rollups.findOne({ _id: id as never })));
+    for (const doc of docs) if (doc) found.push(doc);
+  }
+  return found;
+}
+
 /**
  * A journey's report over [from, to) from its hourly rollups (whole hours: `from` rounds down, `to` up)
- * plus who waits where now. Reads one document per hour of the range, whatever the number of enrollments.
+ * plus who waits where now. Reads one document per day of the range (per hour at its ends), whatever the
+ * number of enrollments.
  */
 export async function journeyAnalytics(
   db: Db,
@@ -64,10 +96,7 @@ export async function journeyAnalytics(
   const fromHour = isoHour(hourOf(query.from));
   const toHour = isoHour(Math.ceil(Date.parse(query.to) / HOUR_MS) * HOUR_MS);
   const version = query.version;
-  const buckets = await db
-    .collection<{ hour: string; rows: Row[] }>(COLLECTIONS.rollups)
-    .find({ journeyId, hour: { $gte: fromHour, $lt: toHour } })
-    .toArray();
+  const buckets = await readBuckets(db, journeyId, hourOf(fromHour), Date.parse(toHour));
   const waitingMatch = { journeyId, status: 'active', ...(version ? { version } : {}) };
   const [waitingByNode, through] = await Promise.all([
     db
@@ -82,7 +111,9 @@ export async function journeyAnalytics(
   const waiting = new Map(waitingByNode.filter((w) => w._id).map((w) => [w._id, w.count]));
 
   const dated = buckets.flatMap((b) =>
-    b.rows.filter((r) => version === undefined || r.v === version).map((r) => ({ ...r, hour: b.hour })),
+    b.rows
+      .filter((r) => version === undefined || r.v === version)
+      .map((r) => ({ ...r, hour: b.hour ?? b.day! })),
   );
   const all = dated.filter((r) => !r.x);
   const ended = (status: string) => sum(all, (r) => r.k === 'ended' && r.p === status);

@@ -34,6 +34,7 @@ export type RowKind =
   | 'revenue';
 
 export const HOUR_MS = 3_600_000;
+export const DAY_MS = 24 * HOUR_MS;
 export const hourOf = (iso: string) => Math.floor(Date.parse(iso) / HOUR_MS) * HOUR_MS;
 export const isoHour = (ms: number) => new Date(ms).toISOString();
 

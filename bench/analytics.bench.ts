@@ -1,0 +1,111 @@
+// Opening a journey's analytics with many enrollments: Itinera's report (hourly rollups) against the naive
+// aggregate over every enrollment, step and delivery, both over real HTTP in the same run on the same store.
+// `npm run bench:analytics -- [--enrollments=5000] [--days=7] [--rounds=7] [--out=file.json] [--smoke]`
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { COLLECTIONS } from '@itinera/schemas';
+import { Client, Connection } from '@temporalio/client';
+import Fastify from 'fastify';
+import { buildApp } from '../engine/src/app.ts';
+import { connectDatabase } from '../engine/src/db.ts';
+import { createApiKey } from '../engine/src/plugins/auth.ts';
+import { foldAnalytics } from '../engine/src/services/analytics/fold.ts';
+import { freePort, startMongo } from '../scripts/lib/servers.mjs';
+import { naiveAnalytics } from './analytics/naive.ts';
+import { JOURNEY, seedJourney } from './analytics/seed.ts';
+
+const arg = (name: string, fallback: number) =>
+  Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
+const smoke = process.argv.includes('--smoke');
+const enrollments = arg('enrollments', smoke ? 500 : 5_000);
+const days = arg('days', smoke ? 2 : 7);
+const rounds = arg('rounds', smoke ? 2 : 7);
+const out = process.argv.find((a) => a.startsWith('--out='))?.slice(6);
+
+const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
+const timed = async <T>(work: () => Promise<T>): Promise<[number, T]> => {
+  const start = performance.now();
+  const value = await work();
+  return [performance.now() - start, value];
+};
+
+const log = (line: string) => console.error(`[bench:analytics] ${line}`);
+const dir = mkdtempSync(join(tmpdir(), 'itinera-bench-analytics-'));
+const store = await startMongo({
+  dataDir: join(dir, 'store'),
+  logFile: join(dir, 'store.log'),
+  durable: false,
+});
+const { client, db } = await connectDatabase(store.url, `bench_analytics_${Date.now().toString(36)}`);
+try {
+  log(`store ${store.url}; seeding ${enrollments} enrollments over ${days} days`);
+  const endMs = Date.now();
+  const [seedMs] = await timed(() => seedJourney(db, enrollments, days, endMs));
+  await db
+    .collection(COLLECTIONS.journeys)
+    .insertOne({ _id: JOURNEY as never, name: 'Bench', status: 'live' });
+  log(`seeded in ${Math.round(seedMs)} ms; folding`);
+  const [foldMs, buckets] = await timed(() => foldAnalytics(db));
+  // Nothing new: what every later fold costs on a quiet journey.
+  const [idleFoldMs] = await timed(() => foldAnalytics(db));
+
+  log(`folded ${buckets} buckets in ${Math.round(foldMs)} ms`);
+  // The routes read no Temporal; a lazy connection is never dialled.
+  const temporal = { client: new Client({ connection: Connection.lazy() }), taskQueue: 'unused' };
+  const app = await buildApp({ db, temporal, editorDir: '/nonexistent' });
+  const key = await createApiKey(db, 'support', 'bench');
+  const itineraUrl = await app.listen({ host: '127.0.0.1', port: await freePort() });
+  const baseline = Fastify();
+  baseline.get<{ Querystring: { from: string; to: string } }>('/naive', (req) =>
+    naiveAnalytics(db, JOURNEY, req.query.from, req.query.to),
+  );
+  const baselineUrl = await baseline.listen({ host: '127.0.0.1', port: await freePort() });
+
+  const from = new Date(endMs - days * 86_400_000).toISOString();
+  const to = new Date(endMs + 3_600_000).toISOString();
+  const query = `from=${from}&to=${to}`;
+  const get = async (url: string, headers: Record<string, string> = {}) => {
+    const response = await fetch(url, { headers });
+    if (!response.ok) throw new Error(`${url}: ${response.status} ${await response.text()}`);
+    return response.json();
+  };
+  const itinera = () =>
+    get(`${itineraUrl}/v1/journeys/${JOURNEY}/analytics?${query}`, { authorization: `Bearer ${key}` });
+  const naive = () => get(`${baselineUrl}/naive?${query}`);
+  // Same work: both answer the same headline figures.
+  const [report, plain] = await Promise.all([itinera(), naive()]);
+  const same = ['entered', 'converted', 'waiting'].every((k) => report.summary[k] === plain[k]);
+  if (!same) throw new Error(`figures differ: ${JSON.stringify(report.summary)} vs ${JSON.stringify(plain)}`);
+
+  const times = { itinera: [] as number[], naive: [] as number[] };
+  for (let round = 0; round < rounds; round++) {
+    times.itinera.push((await timed(itinera))[0]);
+    times.naive.push((await timed(naive))[0]);
+  }
+  const result = {
+    store: `${store.kind}${'backend' in store && store.backend ? ` (${store.backend})` : ''}`,
+    enrollments,
+    days,
+    rounds,
+    facts: {
+      steps: await db.collection(COLLECTIONS.steps).countDocuments(),
+      deliveries: await db.collection(COLLECTIONS.deliveries).countDocuments(),
+      rollupBuckets: buckets,
+    },
+    seedMs: Math.round(seedMs),
+    backfillFoldMs: Math.round(foldMs),
+    idleFoldMs: Math.round(idleFoldMs),
+    openReportMs: { itinera: Math.round(median(times.itinera)), naive: Math.round(median(times.naive)) },
+    ratio: Number((median(times.naive) / median(times.itinera)).toFixed(1)),
+  };
+  console.log(JSON.stringify(result, null, 2));
+  if (out) writeFileSync(out, JSON.stringify(result, null, 2));
+  await app.close();
+  await baseline.close();
+} finally {
+  await db.dropDatabase().catch(() => undefined);
+  await client.close();
+  await store.stop();
+  rmSync(dir, { recursive: true, force: true });
+}
