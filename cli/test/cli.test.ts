@@ -6,7 +6,8 @@ import type { Db } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { createApiKey } from '../../engine/src/plugins/auth.ts';
-import { ROOT } from '../../scripts/lib/tools.mjs';
+import { startTimeSkippingServer } from '../../scripts/lib/servers.mjs';
+import { PATHS_FILE, ROOT } from '../../scripts/lib/tools.mjs';
 import { eventually } from '../../test/support/harness.ts';
 import { graph } from '../../test/support/journeys.ts';
 import {
@@ -26,6 +27,7 @@ describe('the itinera CLI against a running API process, worker, store and Tempo
   let adminKey: string;
   let dir: string;
   let journeyId: string;
+  let testRunServer: Awaited<ReturnType<typeof startTimeSkippingServer>>;
 
   /** Runs `itinera <args>` as CI would: the npm-linked binary, the API URL and key from the environment. */
   const itinera = (args: string[], env: Record<string, string> = {}) =>
@@ -55,12 +57,17 @@ describe('the itinera CLI against a running API process, worker, store and Tempo
     ({ db, close: closeDb } = await testDatabase());
     key = await createApiKey(db, 'marketer', 'ci pipeline');
     adminKey = await createApiKey(db, 'admin', 'test setup');
+    testRunServer = await startTimeSkippingServer({
+      // The binary the global setup provisioned (its own server's address hides it from tool resolution).
+      bin: JSON.parse(await readFile(PATHS_FILE, 'utf8')).temporalTestServer,
+      logFile: join(dir, 'temporal-test-server.log'),
+    });
     product = await startProductProcesses({
       dbName: db.databaseName,
       taskQueue: uniqueTaskQueue(),
       apiCount: 1,
       workerCount: 1,
-      testRuns: true,
+      testRunAddress: testRunServer.address,
     });
     const template = {
       id: 'hello-sms',
@@ -83,6 +90,7 @@ describe('the itinera CLI against a running API process, worker, store and Tempo
   afterAll(async () => {
     await terminateActiveEnrollments(db);
     await product?.stop();
+    await testRunServer?.stop();
     await closeDb?.();
     await rm(dir, { recursive: true, force: true });
   });

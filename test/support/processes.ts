@@ -50,8 +50,11 @@ export async function startProductProcesses(options: {
   taskQueue: string;
   apiCount: number;
   workerCount: number;
-  /** Test runs on the run's time-skipping server, on a task queue of their own. */
-  testRuns?: boolean;
+  /**
+   * A time-skipping server of the test's own for test runs: the worker unlocks its clock for good, so it must
+   * never be the run's shared one.
+   */
+  testRunAddress?: string;
 }): Promise<ProductProcesses> {
   const env = {
     MONGODB_URI: inject('MONGODB_URI'),
@@ -61,9 +64,9 @@ export async function startProductProcesses(options: {
     TEMPORAL_TASK_QUEUE: options.taskQueue,
     ITINERA_DATA_DIR: path.join(logDir(), options.dbName),
     LOG_LEVEL: 'warn',
-    ...(options.testRuns
+    ...(options.testRunAddress
       ? {
-          ITINERA_TEST_RUN_TEMPORAL_ADDRESS: inject('TEMPORAL_TEST_SERVER_ADDRESS'),
+          ITINERA_TEST_RUN_TEMPORAL_ADDRESS: options.testRunAddress,
           ITINERA_TEST_RUN_TASK_QUEUE: `${options.taskQueue}-test-runs`,
         }
       : {}),
