@@ -27,6 +27,7 @@ import { enrollmentService, type TemporalTarget } from './services/enrollments.t
 import { type ErasureService, erasureService } from './services/erasure.ts';
 import { ingestionService } from './services/ingestion.ts';
 import { journeyService } from './services/journeys.ts';
+import { segmentTimers } from './services/segment-timers.ts';
 import { type SegmentService, segmentService } from './services/segments.ts';
 
 export interface AppOptions {
@@ -51,9 +52,13 @@ export function createServices(db: Db, temporal: TemporalTarget): Services {
   const journeys = journeyService(db);
   const enrollments = enrollmentService(db, journeys, temporal);
   const ingestion = ingestionService(db, journeys, enrollments);
-  const segments = segmentService(db, async (userId, event, properties, messageId) => {
-    await ingestion.accept([{ type: 'track', userId, event, properties, messageId }], false);
-  });
+  const segments = segmentService(
+    db,
+    async (userId, event, properties, messageId) => {
+      await ingestion.accept([{ type: 'track', userId, event, properties, messageId }], false);
+    },
+    segmentTimers(enrollments.router, temporal),
+  );
   ingestion.addRouteStep(segments.onEvent);
   return {
     segments,

@@ -57,9 +57,9 @@ export function segmentMembership(db: Db, emit: SegmentEventEmitter) {
     member: MemberDoc,
     kind: ChangeDoc['kind'],
     reason: string,
+    at: string,
   ) => {
     const _id = `${member._id}:${kind}:${member.enteredAt}`;
-    const at = kind === 'entered' ? member.enteredAt : new Date().toISOString();
     await insertOnce(changes, {
       _id,
       segmentId: segment.id,
@@ -71,12 +71,18 @@ export function segmentMembership(db: Db, emit: SegmentEventEmitter) {
     await emit(member.customerId, SEGMENT_EVENTS[kind], { segment: segment.id, name: segment.name }, _id);
   };
 
-  const enter = async (segment: SegmentDefinition, customerId: string, reason: string, cause: string) => {
+  const enter = async (
+    segment: SegmentDefinition,
+    customerId: string,
+    reason: string,
+    cause: string,
+    now = new Date(),
+  ) => {
     const doc: MemberDoc = {
       _id: memberId(segment.id, customerId),
       segmentId: segment.id,
       customerId,
-      enteredAt: new Date().toISOString(),
+      enteredAt: now.toISOString(),
       cause,
     };
     let member: MemberDoc | null = doc;
@@ -85,12 +91,12 @@ export function segmentMembership(db: Db, emit: SegmentEventEmitter) {
       member = await members.findOne({ _id: doc._id });
       if (member?.cause !== cause) return false;
     }
-    await record(segment, member, 'entered', reason);
+    await record(segment, member, 'entered', reason, member.enteredAt);
     return true;
   };
 
-  const leave = async (segment: SegmentDefinition, member: MemberDoc, reason: string) => {
-    await record(segment, member, 'exited', reason);
+  const leave = async (segment: SegmentDefinition, member: MemberDoc, reason: string, now = new Date()) => {
+    await record(segment, member, 'exited', reason, now.toISOString());
     await members.deleteOne({ _id: member._id, enteredAt: member.enteredAt });
     return true;
   };
@@ -108,13 +114,15 @@ export function segmentMembership(db: Db, emit: SegmentEventEmitter) {
       customerId: string,
       evaluation: Evaluation,
       cause: string,
+      /** The moment of the evaluation: a timer's, so a change is recorded when it happened. */
+      now = new Date(),
     ): Promise<ChangeDoc['kind'] | null> {
       const member = await members.findOne({ _id: memberId(segment.id, customerId) });
       if (evaluation.member) {
         if (member && member.cause !== cause) return null;
-        return (await enter(segment, customerId, evaluation.reason, cause)) ? 'entered' : null;
+        return (await enter(segment, customerId, evaluation.reason, cause, now)) ? 'entered' : null;
       }
-      return member && (await leave(segment, member, evaluation.reason)) ? 'exited' : null;
+      return member && (await leave(segment, member, evaluation.reason, now)) ? 'exited' : null;
     },
 
     /** A page of members ordered by customer id; pass the last id as `after` for the next. */

@@ -2,3 +2,4 @@
 import '@itinera/nodes/executors';
 
 export { journeyWorkflow } from './journey-workflow.ts';
+export { segmentTimerWorkflow } from './segment-timer.ts';
