@@ -1,8 +1,7 @@
 import { COLLECTIONS, SEGMENT_EVENTS } from '@itinera/schemas';
-import { type Collection, type Db, MongoServerError } from 'mongodb';
+import type { Db } from 'mongodb';
 import type { Evaluation, SegmentDefinition } from './evaluate.ts';
-
-const DUPLICATE_KEY = 11000;
+import { insertOnce } from './store.ts';
 
 /** One member: `_id` is `<segmentId>:<customerId>`; `cause` is what made them enter (an event id, a backfill). */
 export interface MemberDoc {
@@ -30,16 +29,6 @@ export type SegmentEventEmitter = (
   properties: { segment: string; name: string },
   messageId: string,
 ) => Promise<void>;
-
-async function insertOnce<T extends { _id: string }>(collection: Collection<T>, doc: T): Promise<boolean> {
-  try {
-    await collection.insertOne(doc as never);
-    return true;
-  } catch (error) {
-    if (error instanceof MongoServerError && error.code === DUPLICATE_KEY) return false;
-    throw error;
-  }
-}
 
 export const memberId = (segmentId: string, customerId: string) => `${segmentId}:${customerId}`;
 

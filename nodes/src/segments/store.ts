@@ -5,7 +5,7 @@ import {
   type SegmentReads,
   type SegmentRule,
 } from '@itinera/schemas';
-import { type Db, MongoServerError } from 'mongodb';
+import type { Collection, Db } from 'mongodb';
 import type { SegmentDefinition } from './evaluate.ts';
 import type { SegmentEventEmitter } from './membership.ts';
 
@@ -41,9 +41,20 @@ export async function loadSegment(db: Db, id: string): Promise<SegmentDefinition
 }
 
 const DUPLICATE_KEY = 11000;
-const ignoreDuplicate = (error: unknown) => {
-  if (!(error instanceof MongoServerError && error.code === DUPLICATE_KEY)) throw error;
-};
+
+/** Inserts unless the `_id` exists; true when this call inserted it (a claim by unique insert). */
+export async function insertOnce<T extends { _id: string }>(
+  collection: Collection<T>,
+  doc: T,
+): Promise<boolean> {
+  try {
+    await collection.insertOne(doc as never);
+    return true;
+  } catch (error) {
+    if ((error as { code?: unknown }).code === DUPLICATE_KEY) return false;
+    throw error;
+  }
+}
 
 /**
  * For processes without the API's ingestion (the worker): stores the segment event as accepted and marks it
@@ -52,21 +63,22 @@ const ignoreDuplicate = (error: unknown) => {
 export function queuedSegmentEvents(db: Db): SegmentEventEmitter {
   return async (customerId, event, properties, messageId) => {
     const now = new Date().toISOString();
-    await db
-      .collection(COLLECTIONS.pendingRoutes)
-      .insertOne({ _id: messageId as never, receivedAt: now, deferred: true })
-      .catch(ignoreDuplicate);
-    await db
-      .collection(COLLECTIONS.events)
-      .insertOne({
-        _id: messageId as never,
-        type: 'track',
-        customerId,
-        event,
-        properties: encodeStored(properties, 'properties'),
-        timestamp: now,
+    await insertOnce(
+      db.collection<{ _id: string; receivedAt: string; deferred: boolean }>(COLLECTIONS.pendingRoutes),
+      {
+        _id: messageId,
         receivedAt: now,
-      })
-      .catch(ignoreDuplicate);
+        deferred: true,
+      },
+    );
+    await insertOnce(db.collection<{ _id: string }>(COLLECTIONS.events), {
+      _id: messageId,
+      type: 'track',
+      customerId,
+      event,
+      properties: encodeStored(properties, 'properties'),
+      timestamp: now,
+      receivedAt: now,
+    } as { _id: string });
   };
 }
