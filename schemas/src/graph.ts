@@ -45,6 +45,8 @@ export const JourneySettings = Type.Object(
     maxLoopIterations: Type.Integer({ minimum: 1, maximum: 10_000, default: 100 }),
     /** 1-10; when frequency caps bind, journeys below 5 leave the last slot to higher-priority ones. */
     priority: Type.Integer({ minimum: 1, maximum: 10, default: 5 }),
+    /** Only members of this segment may enter (checked at entry; a missing segment admits no one). */
+    audienceSegment: Type.Optional(Type.String({ minLength: 1, maxLength: 200, 'x-widget': 'segment' })),
   },
   { additionalProperties: false },
 );
