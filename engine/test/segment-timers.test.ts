@@ -1,6 +1,7 @@
 import { COLLECTIONS, segmentTimerId } from '@itinera/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, timeSkippingHarness } from '../../test/support/harness.ts';
+import { graph } from '../../test/support/journeys.ts';
 
 const DAY = 86_400_000;
 
@@ -80,5 +81,31 @@ describe('segment timers', () => {
     await h.env.sleep(5 * DAY);
     await h.env.client.workflow.getHandle(segmentTimerId('active-7', 'val')).result();
     expect((await changesOf('val')).map((c) => c.kind)).toEqual(['entered', 'exited']);
+  });
+
+  it('a condition "is in segment" branches on membership', async () => {
+    await h.call('POST', '/v1/segments', { id: 'insiders', kind: 'manual', name: 'Insiders' });
+    await h.call('POST', '/v1/segments/insiders/members', { add: ['cond-in'] });
+    await h.publish(
+      graph(
+        [
+          { id: 'start', type: 'trigger', config: { kind: 'event', event: 'checkout', reentry: 'once' } },
+          {
+            id: 'check',
+            type: 'condition',
+            config: { combinator: 'and', rules: [{ kind: 'in_segment', segment: 'insiders' }] },
+          },
+          { id: 'yes', type: 'exit', config: {} },
+          { id: 'no', type: 'exit', config: {} },
+        ],
+        ['start->check', 'check:yes->yes', 'check:no->no'],
+      ),
+    );
+    await h.track('cond-in', 'checkout');
+    await h.track('cond-out', 'checkout');
+    const [inside] = await h.stepsWhenEnded('cond-in', 'check');
+    expect(inside).toMatchObject({ port: 'yes', reason: 'Yes: in segment "insiders"' });
+    const [outside] = await h.stepsWhenEnded('cond-out', 'check');
+    expect(outside).toMatchObject({ port: 'no', reason: 'No: not in segment "insiders"' });
   });
 });

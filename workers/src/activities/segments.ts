@@ -1,16 +1,24 @@
 import {
   loadSegment,
+  memberId,
   queuedSegmentEvents,
   segmentEvaluator,
   segmentMembership,
 } from '@itinera/nodes/segments';
-import type { SegmentTimerInput } from '@itinera/schemas';
+import { COLLECTIONS, type SegmentTimerInput } from '@itinera/schemas';
 import type { Db } from 'mongodb';
 
 export function segmentActivities(db: Db) {
   const evaluator = segmentEvaluator(db);
   const membership = segmentMembership(db, queuedSegmentEvents(db));
+  const members = db.collection<{ _id: string }>(COLLECTIONS.segmentMembers);
   return {
+    /** The condition rule "is in segment": membership as recorded now. */
+    async isSegmentMember(input: { segmentId: string; customerId: string }): Promise<boolean> {
+      return (
+        (await members.countDocuments({ _id: memberId(input.segmentId, input.customerId) }, { limit: 1 })) > 0
+      );
+    },
     /**
      * Re-evaluates one customer's membership as of `at` (the timer's moment, so a change is recorded
      * exactly when the rule flipped) and returns when to look again, if ever.
