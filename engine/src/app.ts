@@ -37,6 +37,7 @@ import { type ErasureService, erasureService } from './services/erasure.ts';
 import { ingestionService } from './services/ingestion.ts';
 import { journeyService } from './services/journeys.ts';
 import { migrationService } from './services/migrations.ts';
+import { segmentTimers } from './services/segment-timers.ts';
 import { type SegmentService, segmentService } from './services/segments.ts';
 import { type TestRunTarget, testRunService } from './services/test-runs/index.ts';
 import { scenarioService } from './services/test-runs/scenarios.ts';
@@ -70,9 +71,13 @@ export function createServices(db: Db, temporal: TemporalTarget, testRunTarget?:
   const testRuns = testRunService(db, journeys, testRunTarget);
   const enrollments = enrollmentService(db, journeys, temporal);
   const ingestion = ingestionService(db, journeys, enrollments);
-  const segments = segmentService(db, async (userId, event, properties, messageId) => {
-    await ingestion.accept([{ type: 'track', userId, event, properties, messageId }], false);
-  });
+  const segments = segmentService(
+    db,
+    async (userId, event, properties, messageId) => {
+      await ingestion.accept([{ type: 'track', userId, event, properties, messageId }], false);
+    },
+    segmentTimers(enrollments.router, temporal),
+  );
   ingestion.addRouteStep(segments.onEvent);
   return {
     segments,

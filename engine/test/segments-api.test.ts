@@ -1,6 +1,7 @@
 import { COLLECTIONS } from '@itinera/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from '../../test/support/harness.ts';
+import { waitThenExit } from '../../test/support/journeys.ts';
 import { type ApiHarness, apiHarness, isErrorShape } from './support/api.ts';
 
 describe('segments over the API', () => {
@@ -193,5 +194,35 @@ describe('segments over the API', () => {
     const rules = await h.call('POST', '/v1/segments/pro-plan/members', { add: ['m-1'] });
     expect([rules.status, rules.body.field]).toEqual([400, 'id']);
     expect((await h.call('POST', '/v1/segments/vip/members', { add: ['x'] }, 'support')).status).toBe(403);
+  });
+
+  it("admits only members of a journey's audience segment, and triggers on entering a segment", async () => {
+    await h.call('POST', '/v1/segments', { id: 'beta', kind: 'manual', name: 'Beta' });
+    const created = await h.call('POST', '/v1/journeys', {
+      name: 'Beta onboarding',
+      graph: waitThenExit('opened_app'),
+      settings: { audienceSegment: 'beta' },
+    });
+    expect(created.status).toBe(201);
+    expect((await h.call('POST', `/v1/journeys/${created.body.id}/publish`, { note: 'test' })).status).toBe(
+      201,
+    );
+    const onEntry = await h.call('POST', '/v1/journeys', {
+      name: 'Welcome to beta',
+      graph: waitThenExit('segment_entered', { where: [{ path: 'segment', op: 'eq', value: 'beta' }] }),
+    });
+    expect((await h.call('POST', `/v1/journeys/${onEntry.body.id}/publish`, { note: 'test' })).status).toBe(
+      201,
+    );
+
+    await h.call('POST', '/v1/segments/beta/members', { add: ['aud-in'] });
+    await track('aud-in', 'opened_app');
+    await track('aud-out', 'opened_app');
+    const journeysOf = async (customerId: string) =>
+      ((await h.call('GET', `/v1/customers/${customerId}/enrollments`)).body as { journeyId: string }[])
+        .map((e) => e.journeyId)
+        .sort();
+    expect(await journeysOf('aud-in')).toEqual([created.body.id, onEntry.body.id].sort());
+    expect(await journeysOf('aud-out')).toEqual([]);
   });
 });

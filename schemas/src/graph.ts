@@ -61,6 +61,8 @@ export const JourneySettings = Type.Object(
     holdoutPercent: Type.Optional(Type.Number({ minimum: 0, maximum: 50 })),
     /** Transactional journeys ignore the workspace's global control group. */
     transactional: Type.Optional(Type.Boolean()),
+    /** Only members of this segment may enter (checked at entry; a missing segment admits no one). */
+    audienceSegment: Type.Optional(Type.String({ minLength: 1, maxLength: 200, 'x-widget': 'segment' })),
   },
   { additionalProperties: false },
 );

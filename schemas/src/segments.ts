@@ -244,3 +244,14 @@ export function segmentReads(rule: SegmentRule): SegmentReads {
   }
   return { traits: [...traits], events: [...events], segments: [...segments], timeRelative };
 }
+
+/** One durable timer per (segment, customer) re-evaluates membership when a time-relative rule may flip. */
+export const SEGMENT_TIMER_WORKFLOW = 'segmentTimerWorkflow';
+/** Signal to a segment timer: also re-check at this ISO time (the earliest pending time wins). */
+export const SEGMENT_RECHECK_SIGNAL = 'segmentRecheck';
+export const segmentTimerId = (segmentId: string, customerId: string) =>
+  `segment-timer:${segmentId}:${customerId}`;
+export interface SegmentTimerInput {
+  segmentId: string;
+  customerId: string;
+}

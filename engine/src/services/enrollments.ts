@@ -1,4 +1,5 @@
 import { filterMatches } from '@itinera/nodes/filters';
+import { memberId } from '@itinera/nodes/segments';
 import {
   COLLECTIONS,
   type ControlGroup,
@@ -46,6 +47,7 @@ function toEnrollment({ _id, ...rest }: EnrollmentDoc): Enrollment & { journeyNa
 
 export function enrollmentService(db: Db, journeys: JourneyService, temporal: TemporalTarget) {
   const enrollments = db.collection<EnrollmentDoc>(COLLECTIONS.enrollments);
+  const segmentMembers = db.collection<{ _id: string }>(COLLECTIONS.segmentMembers);
   const slots = entrySlots(db);
   const router = enrollmentRouter(db, journeys, temporal);
   const control = controlGroups(db);
@@ -93,6 +95,12 @@ export function enrollmentService(db: Db, journeys: JourneyService, temporal: Te
       const config = (triggerNode?.config ?? { kind: 'api', reentry: 'once' }) as unknown as TriggerConfig;
       if (trigger && !filterMatches(trigger.properties, config.where))
         return { entered: false, reason: 'trigger filter did not match' };
+      const audience = version.settings?.audienceSegment;
+      if (
+        audience &&
+        !(await segmentMembers.countDocuments({ _id: memberId(audience, customerId) }, { limit: 1 }))
+      )
+        return { entered: false, reason: `customer is not in the audience segment "${audience}"` };
 
       const entry = await entryKeyFor(journey.id, customerId, config, entryId);
       if (!entry) return { entered: false, reason: 'customer is already in this journey' };

@@ -121,6 +121,8 @@ export function erasureService(db: Db, temporal: TemporalTarget, enrollments: En
         c('subscriptions').deleteMany({ $or: [{ customerId }, { _id: customerId }] }),
         c('capSlots').deleteMany({ customerId }),
         c('computedValues').deleteMany({ customerId }),
+        c('segmentMembers').deleteMany({ customerId }),
+        c('segmentChanges').deleteMany({ customerId }),
         // A claimed code stays claimed (it must never be handed out twice), but no longer names the customer.
         c('promoAssignments').updateMany({ customerId }, { $unset: { customerId: '' } }),
       ]);

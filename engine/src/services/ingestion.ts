@@ -1,3 +1,4 @@
+import { insertOnce } from '@itinera/nodes/segments';
 import { COLLECTIONS, KeyedLock } from '@itinera/schemas';
 import { type Collection, type Db, MongoServerError } from 'mongodb';
 import { computedAttributeService } from './computed.ts';
@@ -21,17 +22,6 @@ import { TemporalUnavailableError } from './routing.ts';
 const DUPLICATE_KEY = 11000;
 
 export type { Call } from './event-parsing.ts';
-
-/** Inserts unless the `_id` exists; true when this call inserted it. */
-async function insertOnce<T extends { _id: string }>(collection: Collection<T>, doc: T): Promise<boolean> {
-  try {
-    await collection.insertOne(doc as never);
-    return true;
-  } catch (error) {
-    if (error instanceof MongoServerError && error.code === DUPLICATE_KEY) return false;
-    throw error;
-  }
-}
 
 export function ingestionService(
   db: Db,

@@ -1,8 +1,7 @@
-import { candidateQuery, type SegmentEvaluator, type SegmentMembership } from '@itinera/nodes/segments';
+import { candidateQuery, type SegmentDoc, segmentDefinition } from '@itinera/nodes/segments';
 import { COLLECTIONS } from '@itinera/schemas';
 import type { Db } from 'mongodb';
 import { leases } from './lease.ts';
-import { type SegmentDoc, toDefinition } from './segments.ts';
 
 /** Progress of evaluating one generation of a segment's rules over every existing customer. */
 interface BackfillDoc {
@@ -49,7 +48,7 @@ export function backfillStore(db: Db) {
  */
 export function backfillRunner(
   db: Db,
-  deps: { evaluator: SegmentEvaluator; membership: SegmentMembership },
+  refresh: (segment: SegmentDoc, customerId: string, cause: string) => Promise<void>,
   periodMs = 30_000,
 ) {
   const { docs } = backfillStore(db);
@@ -59,7 +58,7 @@ export function backfillRunner(
   const lease = leases(db);
 
   const page = async (job: BackfillDoc, segment: SegmentDoc): Promise<Partial<BackfillDoc>> => {
-    const definition = toDefinition(segment);
+    const definition = segmentDefinition(segment);
     const cause = `backfill:${job.generation}`;
     const ids =
       job.phase === 'profiles'
@@ -82,13 +81,7 @@ export function backfillRunner(
               .limit(PAGE)
               .toArray()
           ).map((m) => m.customerId);
-    for (const customerId of ids)
-      await deps.membership.apply(
-        definition,
-        customerId,
-        await deps.evaluator.evaluate(definition, customerId),
-        cause,
-      );
+    for (const customerId of ids) await refresh(segment, customerId, cause);
     const last =
       job.phase === 'profiles' ? ids.at(-1) : ids.length ? `${job.segmentId}:${ids.at(-1)}` : undefined;
     if (ids.length === PAGE)

@@ -2,7 +2,9 @@ import { randomUUID } from 'node:crypto';
 import {
   candidateQuery,
   type SegmentDefinition,
+  type SegmentDoc,
   type SegmentEventEmitter,
+  segmentDefinition,
   segmentEvaluator,
   segmentMembership,
 } from '@itinera/nodes/segments';
@@ -24,33 +26,12 @@ import { type Db, MongoServerError } from 'mongodb';
 import { HttpError } from '../plugins/errors.ts';
 import type { EventDoc } from './event-parsing.ts';
 import { backfillRunner, backfillStore } from './segment-backfill.ts';
+import type { SegmentTimerScheduler } from './segment-timers.ts';
 import { slugify } from './templates.ts';
-
-export interface SegmentDoc {
-  _id: string;
-  kind: 'rules' | 'manual';
-  name: string;
-  description?: string;
-  /** As stored: encoded by the storage codec. */
-  rules?: unknown;
-  reads: SegmentReads;
-  /** Bumped by every rule change; the backfill of the latest generation sets the status. */
-  generation: number;
-  deleted?: boolean;
-  createdAt: string;
-  updatedAt: string;
-}
 
 const DUPLICATE_KEY = 11000;
 const DRY_RUN_LIMIT = 5_000;
 const NO_READS: SegmentReads = { traits: [], events: [], segments: [], timeRelative: false };
-
-export const toDefinition = (doc: SegmentDoc): SegmentDefinition => ({
-  id: doc._id,
-  name: doc.name,
-  kind: doc.kind,
-  ...(doc.rules ? { rules: decodeStored(doc.rules) as SegmentRule } : {}),
-});
 
 /** Every `inSegment` leaf with its path in the tree. */
 function segmentRefs(rule: SegmentRule, path: string): { path: string; leaf: LeafRule }[] {
@@ -61,13 +42,21 @@ function segmentRefs(rule: SegmentRule, path: string): { path: string; leaf: Lea
 }
 
 /** Segment definitions, their validation, and keeping a customer's memberships current on each event. */
-export function segmentService(db: Db, emit: SegmentEventEmitter) {
+export function segmentService(db: Db, emit: SegmentEventEmitter, schedule?: SegmentTimerScheduler) {
   const segments = db.collection<SegmentDoc>(COLLECTIONS.segments);
   const profiles = db.collection<{ _id: string }>(COLLECTIONS.profiles);
   const evaluator = segmentEvaluator(db);
   const membership = segmentMembership(db, emit);
   const backfills = backfillStore(db);
-  const runner = backfillRunner(db, { evaluator, membership });
+  /** Evaluates and applies; a time-relative result also sets the durable timer for its next change. */
+  const refresh = async (segment: SegmentDoc, customerId: string, cause: string) => {
+    const definition = segmentDefinition(segment);
+    const evaluation = await evaluator.evaluate(definition, customerId);
+    await membership.apply(definition, customerId, evaluation, cause);
+    if (evaluation.nextCheckAt && segment.reads.timeRelative && schedule)
+      await schedule(segment._id, customerId, evaluation.nextCheckAt);
+  };
+  const runner = backfillRunner(db, refresh);
   /** Starts work on a new backfill at once; the sweeper's ticks finish whatever this does not. */
   const kick = () => {
     runner.run(`kick:${process.pid}:${Date.now()}`).catch(() => undefined);
@@ -133,7 +122,7 @@ export function segmentService(db: Db, emit: SegmentEventEmitter) {
     async get(id: string) {
       return view(await find(id));
     },
-    definition: async (id: string) => toDefinition(await find(id)),
+    definition: async (id: string) => segmentDefinition(await find(id)),
 
     async create(body: SegmentBody): Promise<SegmentView> {
       const kind = body.kind ?? 'rules';
@@ -228,18 +217,14 @@ export function segmentService(db: Db, emit: SegmentEventEmitter) {
       const or: Record<string, unknown>[] = [{ 'reads.events': doc.event }];
       if (traits.length) or.push({ 'reads.traits': { $in: traits } });
       const affected = await segments.find({ kind: 'rules', deleted: { $ne: true }, $or: or }).toArray();
-      for (const segment of affected) {
-        const definition = toDefinition(segment);
-        const evaluation = await evaluator.evaluate(definition, doc.customerId);
-        await membership.apply(definition, doc.customerId, evaluation, doc._id);
-      }
+      for (const segment of affected) await refresh(segment, doc.customerId, doc._id);
     },
 
     /** Adds or removes members of a manual segment; each change is recorded and emitted. */
     async changeManual(id: string, change: { add?: string[]; remove?: string[] }) {
       const doc = await find(id);
       if (doc.kind !== 'manual') throw new HttpError(400, `Segment "${id}" is computed from rules`, 'id');
-      const definition = toDefinition(doc);
+      const definition = segmentDefinition(doc);
       let added = 0;
       let removed = 0;
       for (const customerId of change.add ?? [])

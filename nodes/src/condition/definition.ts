@@ -3,17 +3,29 @@ import { Type } from '@sinclair/typebox';
 
 const Rule = Type.Object(
   {
-    kind: Type.Union([Type.Literal('attribute'), Type.Literal('event_count'), Type.Literal('context')], {
-      description:
-        'attribute: a profile trait; event_count: the customer did an event N times in D days; context: a journey value such as response.status (a webhook reply) or event.properties.total',
-      title: 'Check',
-      default: 'attribute',
-      'x-labels': {
-        attribute: 'A profile attribute',
-        event_count: 'How often they did an event',
-        context: 'A journey value (event, webhook reply)',
+    kind: Type.Union(
+      [
+        Type.Literal('attribute'),
+        Type.Literal('event_count'),
+        Type.Literal('context'),
+        Type.Literal('in_segment'),
+      ],
+      {
+        description:
+          'attribute: a profile trait; event_count: the customer did an event N times in D days; context: a journey value such as response.status (a webhook reply) or event.properties.total; in_segment: the customer is a member of a segment',
+        title: 'Check',
+        default: 'attribute',
+        'x-labels': {
+          attribute: 'A profile attribute',
+          event_count: 'How often they did an event',
+          context: 'A journey value (event, webhook reply)',
+          in_segment: 'Is in a segment',
+        },
       },
-    }),
+    ),
+    segment: Type.Optional(
+      Type.String({ title: 'Segment', 'x-widget': 'segment', 'x-when': { kind: ['in_segment'] } }),
+    ),
     path: Type.Optional(
       Type.String({
         title: 'Attribute or value path',
@@ -78,6 +90,7 @@ export const conditionNode: NodeTypeDefinition = defineNodeType({
   ],
   validate: (config) =>
     config.rules.flatMap((rule, i) => {
+      if (rule.kind === 'in_segment') return rule.segment ? [] : [`rules.${i} needs segment`];
       if (rule.kind !== 'event_count' && (!rule.path || !rule.op)) return [`rules.${i} needs path and op`];
       if (rule.kind === 'event_count' && !rule.event) return [`rules.${i} needs event`];
       return [];

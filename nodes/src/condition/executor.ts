@@ -9,7 +9,8 @@ import {
 import { predicateMatches } from '../filters/index.ts';
 
 interface Rule {
-  kind: 'attribute' | 'event_count' | 'context';
+  kind: 'attribute' | 'event_count' | 'context' | 'in_segment';
+  segment?: string;
   path?: string;
   op?: PropertyPredicate['op'];
   value?: unknown;
@@ -36,6 +37,14 @@ async function evaluate(
     const predicate = { path: rule.path ?? '', op: rule.op ?? 'eq', value: rule.value };
     const held = holds(ctx)(ctx.vars, predicate);
     return { held, text: `journey ${describePredicate(predicate)} ${held ? 'held' : 'did not hold'}` };
+  }
+  // Only new journeys can hold this rule; the marker keeps the rule honoured that workflow changes are patched.
+  if (rule.kind === 'in_segment' && ctx.patched('itinera-0.3-segment-condition')) {
+    const member = await ctx.activity<boolean>('isSegmentMember', {
+      segmentId: rule.segment,
+      customerId: ctx.customerId,
+    });
+    return { held: member, text: `${member ? 'in' : 'not in'} segment "${rule.segment}"` };
   }
   if (rule.kind === 'attribute') {
     const predicate = { path: rule.path ?? '', op: rule.op ?? 'eq', value: rule.value };

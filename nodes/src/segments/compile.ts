@@ -1,5 +1,6 @@
 import {
   type AttributeRule,
+  encodeKey,
   encodePath,
   type LeafRule,
   type PropertyFilter,
@@ -57,21 +58,33 @@ const FILTER_OPS: Record<PropertyFilter[number]['op'], AttributeOp> = {
   in: 'in',
 };
 
+/**
+ * A comparison at a dotted path under `prefix`: `utm.source` matches a key holding the dot or the nested
+ * path, as the journeys' filters read it (both must hold for the negative operators).
+ */
+export function comparisonAt(prefix: string, path: string, op: AttributeOp, value: unknown): MongoQuery {
+  const nested = `${prefix}.${encodePath(path)}`;
+  const flat = `${prefix}.${encodeKey(path)}`;
+  if (nested === flat) return comparison(nested, op, value);
+  const both = [comparison(nested, op, value), comparison(flat, op, value)];
+  return op === 'ne' || op === 'notExists' ? { $and: both } : { $or: both };
+}
+
 /** An event's property filter as a query over stored events (`properties` keep the storage encoding). */
 export function propertyFilterQuery(where: PropertyFilter | undefined): MongoQuery[] {
-  return (where ?? []).map((p) => comparison(`properties.${encodePath(p.path)}`, FILTER_OPS[p.op], p.value));
+  return (where ?? []).map((p) => comparisonAt('properties', p.path, FILTER_OPS[p.op], p.value));
 }
 
 export const traitPath = (trait: string) => `traits.${encodePath(trait)}`;
 
 /** The query over profiles a leaf is exactly, when it reads the profile alone; else undefined. */
 export function profileLeafQuery(leaf: LeafRule, now: Date): MongoQuery | undefined {
-  if (leaf.kind === 'attribute') return comparison(traitPath(leaf.trait), leaf.op, leaf.value);
+  if (leaf.kind === 'attribute') return comparisonAt('traits', leaf.trait, leaf.op, leaf.value);
   if (leaf.kind === 'attributeDate') {
     const bound = daysBefore(now, leaf.days).toISOString();
     return leaf.relation === 'moreThanDaysAgo'
-      ? { [traitPath(leaf.trait)]: { $lt: bound } }
-      : { [traitPath(leaf.trait)]: { $gte: bound, $lte: now.toISOString() } };
+      ? { [traitPath(leaf.trait)]: { $lte: bound } }
+      : { [traitPath(leaf.trait)]: { $gt: bound, $lte: now.toISOString() } };
   }
   return undefined;
 }

@@ -4,6 +4,7 @@ import {
   decodeRecord,
   type LeafRule,
   type PropertyFilter,
+  readPath,
   type SegmentRule,
 } from '@itinera/schemas';
 import { DateTime } from 'luxon';
@@ -81,7 +82,8 @@ export function segmentEvaluator(db: Db) {
 
   const eventQuery = (ctx: Context, leaf: { event: string; where?: PropertyFilter }, withinDays?: number) => {
     const query: MongoQuery = { customerId: ctx.customerId, event: leaf.event };
-    if (withinDays !== undefined) query.timestamp = { $gte: daysBefore(ctx.now, withinDays).toISOString() };
+    // An event exactly D days old is out of the window: that is the moment a timer re-checks.
+    if (withinDays !== undefined) query.timestamp = { $gt: daysBefore(ctx.now, withinDays).toISOString() };
     const filters = propertyFilterQuery(
       (leaf as { where?: Parameters<typeof propertyFilterQuery>[0] }).where,
     );
@@ -103,7 +105,7 @@ export function segmentEvaluator(db: Db) {
     if (profileQuery && (rule.kind === 'attribute' || rule.kind === 'attributeDate')) {
       const profile = (await ctx.profile()) ?? { traits: {} };
       const match = new Query(profileQuery).test(profile);
-      const value = decodeRecord(profile.traits)[rule.trait] ?? readStored(profile, rule.trait);
+      const value = readPath(decodeRecord(profile.traits), rule.trait);
       if (rule.kind === 'attributeDate' && typeof value === 'string' && !Number.isNaN(Date.parse(value))) {
         const flip = Date.parse(value) + rule.days * DAY_MS;
         ctx.checkAt(flip);
@@ -157,7 +159,7 @@ export function segmentEvaluator(db: Db) {
         const bound =
           rule.at !== undefined ? Date.parse(rule.at) : ctx.now.getTime() - (rule.daysAgo ?? 0) * DAY_MS;
         if (at !== undefined && rule.daysAgo !== undefined) ctx.checkAt(at + rule.daysAgo * DAY_MS);
-        const match = at !== undefined && (rule.op === 'before' ? at < bound : at > bound);
+        const match = at !== undefined && (rule.op === 'before' ? at <= bound : at > bound);
         const when = at === undefined ? 'never' : new Date(at).toISOString();
         return {
           match,
@@ -269,16 +271,6 @@ export function segmentEvaluator(db: Db) {
       return { member: result.match, reason: result.reason, ...(next ? { nextCheckAt: next } : {}) };
     },
   };
-}
-
-/** A dotted trait read from the stored (encoded) profile. */
-function readStored(profile: { traits?: Record<string, unknown> }, trait: string): unknown {
-  let current: unknown = decodeRecord(profile.traits);
-  for (const part of trait.split('.')) {
-    if (current === null || typeof current !== 'object') return undefined;
-    current = (current as Record<string, unknown>)[part];
-  }
-  return current;
 }
 
 export type SegmentEvaluator = ReturnType<typeof segmentEvaluator>;

@@ -2,3 +2,4 @@
 export * from './compile.ts';
 export * from './evaluate.ts';
 export * from './membership.ts';
+export * from './store.ts';

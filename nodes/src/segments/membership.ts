@@ -1,8 +1,7 @@
 import { COLLECTIONS, SEGMENT_EVENTS } from '@itinera/schemas';
-import { type Collection, type Db, MongoServerError } from 'mongodb';
+import type { Db } from 'mongodb';
 import type { Evaluation, SegmentDefinition } from './evaluate.ts';
-
-const DUPLICATE_KEY = 11000;
+import { insertOnce } from './store.ts';
 
 /** One member: `_id` is `<segmentId>:<customerId>`; `cause` is what made them enter (an event id, a backfill). */
 export interface MemberDoc {
@@ -31,16 +30,6 @@ export type SegmentEventEmitter = (
   messageId: string,
 ) => Promise<void>;
 
-async function insertOnce<T extends { _id: string }>(collection: Collection<T>, doc: T): Promise<boolean> {
-  try {
-    await collection.insertOne(doc as never);
-    return true;
-  } catch (error) {
-    if (error instanceof MongoServerError && error.code === DUPLICATE_KEY) return false;
-    throw error;
-  }
-}
-
 export const memberId = (segmentId: string, customerId: string) => `${segmentId}:${customerId}`;
 
 /**
@@ -57,9 +46,9 @@ export function segmentMembership(db: Db, emit: SegmentEventEmitter) {
     member: MemberDoc,
     kind: ChangeDoc['kind'],
     reason: string,
+    at: string,
   ) => {
     const _id = `${member._id}:${kind}:${member.enteredAt}`;
-    const at = kind === 'entered' ? member.enteredAt : new Date().toISOString();
     await insertOnce(changes, {
       _id,
       segmentId: segment.id,
@@ -71,12 +60,18 @@ export function segmentMembership(db: Db, emit: SegmentEventEmitter) {
     await emit(member.customerId, SEGMENT_EVENTS[kind], { segment: segment.id, name: segment.name }, _id);
   };
 
-  const enter = async (segment: SegmentDefinition, customerId: string, reason: string, cause: string) => {
+  const enter = async (
+    segment: SegmentDefinition,
+    customerId: string,
+    reason: string,
+    cause: string,
+    now = new Date(),
+  ) => {
     const doc: MemberDoc = {
       _id: memberId(segment.id, customerId),
       segmentId: segment.id,
       customerId,
-      enteredAt: new Date().toISOString(),
+      enteredAt: now.toISOString(),
       cause,
     };
     let member: MemberDoc | null = doc;
@@ -85,12 +80,12 @@ export function segmentMembership(db: Db, emit: SegmentEventEmitter) {
       member = await members.findOne({ _id: doc._id });
       if (member?.cause !== cause) return false;
     }
-    await record(segment, member, 'entered', reason);
+    await record(segment, member, 'entered', reason, member.enteredAt);
     return true;
   };
 
-  const leave = async (segment: SegmentDefinition, member: MemberDoc, reason: string) => {
-    await record(segment, member, 'exited', reason);
+  const leave = async (segment: SegmentDefinition, member: MemberDoc, reason: string, now = new Date()) => {
+    await record(segment, member, 'exited', reason, now.toISOString());
     await members.deleteOne({ _id: member._id, enteredAt: member.enteredAt });
     return true;
   };
@@ -108,13 +103,15 @@ export function segmentMembership(db: Db, emit: SegmentEventEmitter) {
       customerId: string,
       evaluation: Evaluation,
       cause: string,
+      /** The moment of the evaluation: a timer's, so a change is recorded when it happened. */
+      now = new Date(),
     ): Promise<ChangeDoc['kind'] | null> {
       const member = await members.findOne({ _id: memberId(segment.id, customerId) });
       if (evaluation.member) {
         if (member && member.cause !== cause) return null;
-        return (await enter(segment, customerId, evaluation.reason, cause)) ? 'entered' : null;
+        return (await enter(segment, customerId, evaluation.reason, cause, now)) ? 'entered' : null;
       }
-      return member && (await leave(segment, member, evaluation.reason)) ? 'exited' : null;
+      return member && (await leave(segment, member, evaluation.reason, now)) ? 'exited' : null;
     },
 
     /** A page of members ordered by customer id; pass the last id as `after` for the next. */

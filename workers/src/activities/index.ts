@@ -3,6 +3,7 @@ import { outboxProvider } from '../providers/outbox.ts';
 import { webhookProvider } from '../providers/webhook.ts';
 import { bookkeepingActivities } from './bookkeeping.ts';
 import { profileActivities } from './profiles.ts';
+import { segmentActivities } from './segments.ts';
 import { type ProviderMap, sendActivities } from './send/index.ts';
 
 export function defaultProviders(db: Db): ProviderMap {
@@ -12,5 +13,10 @@ export function defaultProviders(db: Db): ProviderMap {
 
 /** Every built-in activity, bound to one database and one set of delivery providers. */
 export function builtInActivities(db: Db, providers: ProviderMap = defaultProviders(db)) {
-  return { ...bookkeepingActivities(db), ...profileActivities(db), ...sendActivities(db, providers) };
+  return {
+    ...bookkeepingActivities(db),
+    ...profileActivities(db),
+    ...sendActivities(db, providers),
+    ...segmentActivities(db),
+  };
 }

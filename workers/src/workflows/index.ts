@@ -3,4 +3,5 @@ import '@itinera/nodes/executors';
 
 export { broadcastWorkflow } from './broadcast-workflow.ts';
 export { journeyWorkflow } from './journey-workflow.ts';
+export { segmentTimerWorkflow } from './segment-timer.ts';
 export { testRunWorkflow } from './test-run.ts';

@@ -1,0 +1,111 @@
+import { COLLECTIONS, segmentTimerId } from '@itinera/schemas';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { eventually, timeSkippingHarness } from '../../test/support/harness.ts';
+import { graph } from '../../test/support/journeys.ts';
+
+const DAY = 86_400_000;
+
+/** Time-relative rules change membership at the exact moment, through a durable timer (time-skipping server). */
+describe('segment timers', () => {
+  let h: Awaited<ReturnType<typeof timeSkippingHarness>>;
+  beforeAll(async () => {
+    h = await timeSkippingHarness({});
+  });
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  const changesOf = async (customerId: string) =>
+    h.db.collection(COLLECTIONS.segmentChanges).find({ customerId }).sort({ at: 1 }).toArray();
+
+  it('leaves "purchased within 30 days" exactly 30 days after the last purchase', async () => {
+    const created = await h.call('POST', '/v1/segments', {
+      id: 'recent-buyers',
+      name: 'Recent buyers',
+      rules: { kind: 'performed', event: 'purchased', withinDays: 30 },
+    });
+    expect(created.status).toBe(201);
+    await h.track('tim', 'purchased', { amount: 10 });
+    const [purchase] = await h.db
+      .collection(COLLECTIONS.events)
+      .find({ customerId: 'tim', event: 'purchased' })
+      .toArray();
+    expect((await changesOf('tim')).map((c) => c.kind)).toEqual(['entered']);
+
+    const timer = h.env.client.workflow.getHandle(segmentTimerId('recent-buyers', 'tim'));
+    expect((await timer.describe()).status.name).toBe('RUNNING');
+    await h.env.sleep(31 * DAY);
+    await timer.result();
+    const changes = await changesOf('tim');
+    expect(changes.map((c) => c.kind)).toEqual(['entered', 'exited']);
+    expect(changes[1].at).toBe(new Date(Date.parse(purchase.timestamp) + 30 * DAY).toISOString());
+    expect(changes[1].reason).toBe('performed purchased 0 times in 30 days (atLeast 1)');
+    expect(await h.db.collection(COLLECTIONS.segmentMembers).countDocuments({ customerId: 'tim' })).toBe(0);
+
+    // The exit event was accepted and waits for the sweeper, which routes it like any other event.
+    await h.app.services.ingestion.sweepUnrouted(0);
+    const events = await eventually(async () => {
+      const { body } = await h.call('GET', '/v1/customers/tim/events');
+      return body.some((e: { event: string }) => e.event === 'segment_exited') && body;
+    });
+    expect(events.find((e: { event: string }) => e.event === 'segment_exited').properties).toEqual({
+      segment: 'recent-buyers',
+      name: 'Recent buyers',
+    });
+  });
+
+  it('a later purchase moves the exit: the timer re-checks and sleeps on', async () => {
+    await h.call('POST', '/v1/segments', {
+      id: 'active-7',
+      name: 'Active this week',
+      rules: { kind: 'performed', event: 'visited', withinDays: 7 },
+    });
+    // The timers run on the test server's skipped clock (ahead after the test above): visits are stamped on it.
+    const visit = async (at: number) =>
+      expect(
+        (
+          await h.call(
+            'POST',
+            '/v1/track',
+            { userId: 'val', event: 'visited', timestamp: new Date(at).toISOString() },
+            'ingest',
+          )
+        ).status,
+      ).toBe(200);
+    const first = await h.env.currentTimeMs();
+    await visit(first);
+    await h.env.sleep(5 * DAY);
+    await visit(first + 5 * DAY);
+    await h.env.sleep(3 * DAY); // 8 days after the first visit, 3 after the second
+    expect((await changesOf('val')).map((c) => c.kind)).toEqual(['entered']);
+    await h.env.sleep(5 * DAY);
+    await h.env.client.workflow.getHandle(segmentTimerId('active-7', 'val')).result();
+    expect((await changesOf('val')).map((c) => c.kind)).toEqual(['entered', 'exited']);
+  });
+
+  it('a condition "is in segment" branches on membership', async () => {
+    await h.call('POST', '/v1/segments', { id: 'insiders', kind: 'manual', name: 'Insiders' });
+    await h.call('POST', '/v1/segments/insiders/members', { add: ['cond-in'] });
+    await h.publish(
+      graph(
+        [
+          { id: 'start', type: 'trigger', config: { kind: 'event', event: 'checkout', reentry: 'once' } },
+          {
+            id: 'check',
+            type: 'condition',
+            config: { combinator: 'and', rules: [{ kind: 'in_segment', segment: 'insiders' }] },
+          },
+          { id: 'yes', type: 'exit', config: {} },
+          { id: 'no', type: 'exit', config: {} },
+        ],
+        ['start->check', 'check:yes->yes', 'check:no->no'],
+      ),
+    );
+    await h.track('cond-in', 'checkout');
+    await h.track('cond-out', 'checkout');
+    const [inside] = await h.stepsWhenEnded('cond-in', 'check');
+    expect(inside).toMatchObject({ port: 'yes', reason: 'Yes: in segment "insiders"' });
+    const [outside] = await h.stepsWhenEnded('cond-out', 'check');
+    expect(outside).toMatchObject({ port: 'no', reason: 'No: not in segment "insiders"' });
+  });
+});
