@@ -23,6 +23,7 @@ interface Props {
   eventNames: string[];
   attributes: string[];
   templateIds: string[];
+  segmentIds: string[];
   /** The journey being edited, for `{{ journey }}` in template previews. */
   journey: { id: string; name: string };
   onChange(patch: { config?: Record<string, unknown>; label?: string }): void;
@@ -45,6 +46,7 @@ export const ConfigPanel = memo(function ConfigPanel({
   eventNames,
   attributes,
   templateIds,
+  segmentIds,
   journey,
   onChange,
   onDelete,
@@ -89,7 +91,7 @@ export const ConfigPanel = memo(function ConfigPanel({
           schema={definition.configSchema as JsonSchema}
           value={data.config}
           onChange={(config) => onChange({ config })}
-          env={{ eventNames, attributes, templates: templateIds, invalid, readOnly }}
+          env={{ eventNames, attributes, templates: templateIds, segments: segmentIds, invalid, readOnly }}
         />
       ) : (
         <p className="error">This node type is not known to the server; it cannot be edited.</p>

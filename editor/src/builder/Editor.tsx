@@ -76,6 +76,8 @@ export function Editor({ journey, version, onJourneyChanged, onReloadDraft }: Pr
   const attributes = useApi<string[]>(readOnly ? null : '/v1/customers/attributes');
   const templates = useApi<{ id: string }[]>(readOnly ? null : '/v1/templates');
   const templateIds = useMemo(() => (templates.data ?? []).map((t) => t.id), [templates.data]);
+  const segments = useApi<{ id: string }[]>(readOnly ? null : '/v1/segments');
+  const segmentIds = useMemo(() => (segments.data ?? []).map((s) => s.id), [segments.data]);
 
   const shortcuts = useMemo(
     () => ({
@@ -277,6 +279,7 @@ export function Editor({ journey, version, onJourneyChanged, onReloadDraft }: Pr
                 eventNames={events.data ?? NONE}
                 attributes={attributes.data ?? NONE}
                 templateIds={templateIds}
+                segmentIds={segmentIds}
                 journey={journeyRef}
                 onChange={onConfigChange}
                 onDelete={onConfigDelete}
@@ -294,6 +297,7 @@ export function Editor({ journey, version, onJourneyChanged, onReloadDraft }: Pr
         {editingSettings && (
           <JourneySettingsDialog
             settings={settings}
+            segmentIds={segmentIds}
             readOnly={readOnly}
             onChange={setSettings}
             onClose={() => setEditingSettings(false)}

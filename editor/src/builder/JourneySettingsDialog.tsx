@@ -12,11 +12,14 @@ const MAX_LOOPS = 10_000;
  */
 export function JourneySettingsDialog({
   settings,
+  segmentIds,
   readOnly,
   onChange,
   onClose,
 }: {
   settings: JourneySettings;
+  /** Saved segments, offered as the journey's audience. */
+  segmentIds: string[];
   readOnly: boolean;
   onChange(settings: JourneySettings): void;
   onClose(): void;
@@ -105,6 +108,22 @@ export function JourneySettingsDialog({
         <p className="muted">
           Held-out customers are counted and their conversions tracked, to measure lift.
         </p>
+        <label htmlFor="journey-audience">Audience (only members of this segment may enter)</label>
+        <select
+          id="journey-audience"
+          data-testid="journey-audience"
+          value={settings.audienceSegment ?? ''}
+          disabled={readOnly}
+          onChange={(e) => set({ audienceSegment: e.target.value || undefined })}
+        >
+          <option value="">Everyone</option>
+          {settings.audienceSegment && !segmentIds.includes(settings.audienceSegment) && (
+            <option>{settings.audienceSegment}</option>
+          )}
+          {segmentIds.map((id) => (
+            <option key={id}>{id}</option>
+          ))}
+        </select>
         <label className="check">
           <input
             type="checkbox"

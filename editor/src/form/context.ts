@@ -6,6 +6,8 @@ export interface FormEnv {
   attributes: string[];
   /** Saved template ids, offered where a field picks one. */
   templates?: string[];
+  /** Segment ids, offered where a field picks one. */
+  segments?: string[];
   /** Dotted paths of fields with validation problems, e.g. `timeout.amount`. */
   invalid: Set<string>;
   readOnly: boolean;

@@ -19,7 +19,7 @@ export function FieldShell({
 }
 
 export function StringField({ schema, value, onChange, path, label, required }: FieldProps) {
-  const { eventNames, attributes, templates = [], readOnly } = useFormEnv();
+  const { eventNames, attributes, templates = [], segments = [], readOnly } = useFormEnv();
   const widget = schema['x-widget'];
   const text = typeof value === 'string' ? value : '';
   const set = (next: string) => onChange(next === '' && !required ? undefined : next);
@@ -44,7 +44,9 @@ export function StringField({ schema, value, onChange, path, label, required }: 
         ? attributes
         : widget === 'template-id'
           ? templates
-          : null;
+          : widget === 'segment'
+            ? segments
+            : null;
   const listId = options ? `${fieldId(path)}-options` : undefined;
   return (
     <FieldShell path={path} label={label} schema={schema}>

@@ -57,6 +57,29 @@ describe.skipIf(skipWithoutChromium)('journey settings in the builder', () => {
     await page.context().close();
   });
 
+  it('picks a saved segment as the audience, and clears it again', async () => {
+    expect(
+      (await s.h.call('POST', '/v1/segments', { id: 'beta-testers', kind: 'manual', name: 'Beta testers' }))
+        .status,
+    ).toBe(201);
+    const id = (await s.h.call('POST', '/v1/journeys', { name: 'Audience', graph: simple() })).body.id;
+    const page = await s.signedIn('marketer');
+    await open(page, id);
+    await page
+      .locator(`${T('journey-audience')} option[value="beta-testers"]`)
+      .waitFor({ state: 'attached' });
+    await page.selectOption(T('journey-audience'), 'beta-testers');
+    await page.click(T('journey-settings-done'));
+    await hasText(page, T('save-state'), 'All changes saved');
+    expect((await server(id)).settings.audienceSegment).toBe('beta-testers');
+    await page.click(T('journey-settings-open'));
+    await page.selectOption(T('journey-audience'), '');
+    await page.click(T('journey-settings-done'));
+    await hasText(page, T('save-state'), 'All changes saved');
+    expect((await server(id)).settings.audienceSegment).toBeUndefined();
+    await page.context().close();
+  });
+
   it('shows the settings read-only to a role that cannot edit journeys', async () => {
     const id = (await s.h.call('POST', '/v1/journeys', { name: 'Read only', graph: simple() })).body.id;
     const page = await s.signedIn('support');
