@@ -4,6 +4,7 @@ import { webhookProvider } from '../providers/webhook.ts';
 import { bookkeepingActivities } from './bookkeeping.ts';
 import { profileActivities } from './profiles.ts';
 import { type ProviderMap, sendActivities } from './send/index.ts';
+import { testSendActivities } from './send/test-send.ts';
 
 export function defaultProviders(db: Db): ProviderMap {
   const outbox = outboxProvider(db);
@@ -12,5 +13,10 @@ export function defaultProviders(db: Db): ProviderMap {
 
 /** Every built-in activity, bound to one database and one set of delivery providers. */
 export function builtInActivities(db: Db, providers: ProviderMap = defaultProviders(db)) {
-  return { ...bookkeepingActivities(db), ...profileActivities(db), ...sendActivities(db, providers) };
+  return {
+    ...bookkeepingActivities(db),
+    ...profileActivities(db),
+    ...sendActivities(db, providers),
+    ...testSendActivities(db, providers),
+  };
 }

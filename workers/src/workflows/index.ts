@@ -4,3 +4,4 @@ import '@itinera/nodes/executors';
 export { broadcastWorkflow } from './broadcast-workflow.ts';
 export { journeyWorkflow } from './journey-workflow.ts';
 export { testRunWorkflow } from './test-run.ts';
+export { testSendWorkflow } from './test-send.ts';

@@ -11,6 +11,8 @@ import type { SendInput } from './index.ts';
 export interface LinkOptions {
   baseUrl: string;
   secret: string;
+  /** A test send: links must not act for the customer, so no unsubscribe link and no tracking. */
+  inert?: boolean;
 }
 
 /** Renders the message for the chosen channel, adding unsubscribe and (for email) tracking links. */
@@ -27,7 +29,7 @@ export async function composeMessage(
 ): Promise<RenderedMessage> {
   const topic = input.config.topic ?? 'marketing';
   const unsubscribe =
-    channel === 'webhook'
+    channel === 'webhook' || links.inert
       ? undefined
       : unsubscribeUrl(links.baseUrl, links.secret, {
           c: input.customerId,
@@ -43,7 +45,7 @@ export async function composeMessage(
     extra: { ...extra, unsubscribe_url: unsubscribe ?? '' },
   });
   let body = await renderTemplate(content.body, context);
-  if (channel === 'email' && input.config.track !== false) {
+  if (channel === 'email' && input.config.track !== false && !links.inert) {
     body = addEmailTracking(body, links.baseUrl, links.secret, {
       c: input.customerId,
       m: input.idempotencyKey,
