@@ -101,26 +101,16 @@ describe('test send from a send node', () => {
   }, 60_000);
 
   it('names the field that is wrong', async () => {
-    const notSend = await h.call('POST', `/v1/journeys/${journeyId}/test-send`, {
-      nodeId: 'start',
-      customerId: 'ada',
-      to: 'tester@team.example',
-    });
-    expect(notSend.status).toBe(400);
-    expect(notSend.body.field).toBe('nodeId');
-    const badAddress = await h.call('POST', `/v1/journeys/${journeyId}/test-send`, {
-      nodeId: 'mail',
-      customerId: 'ada',
-      to: 'not-an-address',
-    });
-    expect(badAddress.status).toBe(400);
-    expect(badAddress.body.field).toBe('to');
-    const missing = await h.call('POST', `/v1/journeys/${journeyId}/test-send`, {
-      nodeId: 'mail',
-      to: 'a@b.co',
-    });
-    expect(missing.status).toBe(400);
-    expect(missing.body.field).toContain('customerId');
+    const cases: [Record<string, unknown>, string][] = [
+      [{ nodeId: 'start', customerId: 'ada', to: 'tester@team.example' }, 'nodeId'],
+      [{ nodeId: 'mail', customerId: 'ada', to: 'not-an-address' }, 'to'],
+      [{ nodeId: 'mail', to: 'a@b.co' }, 'customerId'],
+    ];
+    for (const [body, field] of cases) {
+      const res = await h.call('POST', `/v1/journeys/${journeyId}/test-send`, body);
+      expect(res.status).toBe(400);
+      expect(res.body.field).toContain(field);
+    }
     expect(smtp.received).toHaveLength(1);
   }, 60_000);
 });

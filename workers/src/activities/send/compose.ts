@@ -2,9 +2,12 @@ import {
   addEmailTracking,
   type Channel,
   renderTemplate,
+  TemplateError,
   templateContext,
   unsubscribeUrl,
 } from '@itinera/nodes/send';
+import { COLLECTIONS } from '@itinera/schemas';
+import type { Db } from 'mongodb';
 import type { RenderedMessage } from '../../providers/types.ts';
 import type { SendInput } from './index.ts';
 
@@ -15,13 +18,27 @@ export interface LinkOptions {
   inert?: boolean;
 }
 
+export type MessageContent = { subject?: string; body: string; text?: string };
+
+/** The node's saved template when it names one (null if that template is gone), else its inline content. */
+export async function messageContent(db: Db, config: SendInput['config']): Promise<MessageContent | null> {
+  if (!config.templateId) return config;
+  const template = await db.collection(COLLECTIONS.templates).findOne({ _id: config.templateId as never });
+  if (!template) return null;
+  return {
+    subject: template.subject as string | undefined,
+    body: template.body as string,
+    text: template.text as string | undefined,
+  };
+}
+
 /** Renders the message for the chosen channel, adding unsubscribe and (for email) tracking links. */
 export async function composeMessage(
   input: SendInput,
   channel: Channel,
   to: string,
   traits: Record<string, unknown>,
-  content: { subject?: string; body: string; text?: string },
+  content: MessageContent,
   extra: Record<string, unknown>,
   links: LinkOptions,
   /** A recipient written in the node (webhook URL, fixed inbox) is a template; profile addresses are not. */
@@ -67,4 +84,16 @@ export async function composeMessage(
     nodeId: input.nodeId,
     enrollmentId: input.enrollmentId,
   };
+}
+
+/** As composeMessage, but a template the customer's data cannot render is an outcome, not an error. */
+export async function composeOrExplain(
+  ...args: Parameters<typeof composeMessage>
+): Promise<RenderedMessage | { templateError: string }> {
+  try {
+    return await composeMessage(...args);
+  } catch (error) {
+    if (!(error instanceof TemplateError)) throw error;
+    return { templateError: `template error: ${error.message}` };
+  }
 }

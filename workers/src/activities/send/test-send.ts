@@ -1,9 +1,9 @@
-import { loadLinkSecret, publicBaseUrl, TemplateError } from '@itinera/nodes/send';
+import { loadLinkSecret, publicBaseUrl } from '@itinera/nodes/send';
 import { COLLECTIONS, decodeRecord } from '@itinera/schemas';
 import type { Db } from 'mongodb';
 import { PermanentDeliveryError } from '../../providers/types.ts';
 import { computedValuesOf } from '../computed-values.ts';
-import { composeMessage } from './compose.ts';
+import { composeOrExplain, messageContent } from './compose.ts';
 import type { ProviderMap, SendInput } from './index.ts';
 
 export interface TestSendInput {
@@ -80,18 +80,8 @@ export function testSendActivities(db: Db, providers: ProviderMap, env: NodeJS.P
       return output;
     };
 
-    const template = config.templateId
-      ? await db.collection(COLLECTIONS.templates).findOne({ _id: config.templateId as never })
-      : null;
-    if (config.templateId && !template)
-      return record(result('failed', `template "${config.templateId}" does not exist`));
-    const content = template
-      ? {
-          subject: template.subject as string | undefined,
-          body: template.body as string,
-          text: template.text as string | undefined,
-        }
-      : config;
+    const content = await messageContent(db, config);
+    if (!content) return record(result('failed', `template "${config.templateId}" does not exist`));
     const profile = await db.collection(COLLECTIONS.profiles).findOne({ _id: input.customerId as never });
     const extra: Record<string, unknown> = { computed: await computedValuesOf(db, input.customerId) };
     // A promo pool is not drawn from for a test: the code is shown as a placeholder.
@@ -106,25 +96,20 @@ export function testSendActivities(db: Db, providers: ProviderMap, env: NodeJS.P
       config,
       vars: {},
     };
-    let message: Awaited<ReturnType<typeof composeMessage>>;
-    try {
-      message = await composeMessage(
-        sendInput,
-        channel,
-        input.to,
-        decodeRecord(profile?.traits),
-        content,
-        extra,
-        {
-          baseUrl,
-          secret: await secret,
-          inert: true,
-        },
-      );
-    } catch (error) {
-      if (!(error instanceof TemplateError)) throw error;
-      return record(result('failed', `template error: ${error.message}`));
-    }
+    const message = await composeOrExplain(
+      sendInput,
+      channel,
+      input.to,
+      decodeRecord(profile?.traits),
+      content,
+      extra,
+      {
+        baseUrl,
+        secret: await secret,
+        inert: true,
+      },
+    );
+    if ('templateError' in message) return record(result('failed', message.templateError));
     const provider = providers[channel];
     try {
       const receipt = await provider.send(message, { idempotencyKey: input.deliveryId });
