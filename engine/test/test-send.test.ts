@@ -105,12 +105,34 @@ describe('test send from a send node', () => {
       [{ nodeId: 'start', customerId: 'ada', to: 'tester@team.example' }, 'nodeId'],
       [{ nodeId: 'mail', customerId: 'ada', to: 'not-an-address' }, 'to'],
       [{ nodeId: 'mail', to: 'a@b.co' }, 'customerId'],
+      [{ nodeId: 'mail', customerId: 'nobody', to: 'a@b.co' }, 'customerId'],
     ];
     for (const [body, field] of cases) {
       const res = await h.call('POST', `/v1/journeys/${journeyId}/test-send`, body);
-      expect(res.status).toBe(400);
+      expect(res.status).toBe(body.customerId === 'nobody' ? 404 : 400);
       expect(res.body.field).toContain(field);
     }
     expect(smtp.received).toHaveLength(1);
+  }, 60_000);
+});
+
+describe('test send without a worker', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await devServerHarness({ inProcessWorker: false });
+  }, 120_000);
+  afterAll(() => h?.close());
+
+  it('answers 503 at once instead of waiting for a worker that is not there', async () => {
+    const journeyId = await h.publish(journeyWithSends);
+    await h.identify('ada', { first_name: 'Ada' });
+    const res = await h.call('POST', `/v1/journeys/${journeyId}/test-send`, {
+      nodeId: 'mail',
+      customerId: 'ada',
+      to: 'tester@team.example',
+    });
+    expect(res.status).toBe(503);
+    expect(res.body.message).toContain('No worker is running');
+    expect(await h.db.collection('deliveries').countDocuments({ test: true })).toBe(0);
   }, 60_000);
 });

@@ -53,6 +53,10 @@ export function testSendService(db: Db, journeys: JourneyService, temporal: Temp
           `"to" must be ${channel === 'email' ? 'an email address' : 'a phone number'}`,
           'to',
         );
+      const customer = await db
+        .collection(COLLECTIONS.profiles)
+        .findOne({ _id: request.customerId as never });
+      if (!customer) throw new HttpError(404, `No customer "${request.customerId}"`, 'customerId');
       await assertWorker();
 
       const deliveryId = `test-send:${randomUUID()}`;
