@@ -1,16 +1,8 @@
 import { useEffect, useId, useMemo, useState } from 'react';
 import type { CustomerSummary } from '../api/types.ts';
 import { useApi } from '../ui/useApi.ts';
+import { useDebounced } from '../ui/useDebounced.ts';
 import { previewContext, type RenderedField, renderFields, type TemplateField } from './template-preview.ts';
-
-function useDebounced<T>(value: T, ms: number): T {
-  const [settled, setSettled] = useState(value);
-  useEffect(() => {
-    const timer = setTimeout(() => setSettled(value), ms);
-    return () => clearTimeout(timer);
-  }, [value, ms]);
-  return settled;
-}
 
 const NOBODY = { customerId: '', traits: {} };
 

@@ -1,6 +1,9 @@
 import type { TestSendRequest, TestSendResult } from '@itinera/schemas';
 import { useId, useState } from 'react';
 import { errorMessage, post } from '../api/client.ts';
+import type { CustomerSummary } from '../api/types.ts';
+import { useApi } from '../ui/useApi.ts';
+import { useDebounced } from '../ui/useDebounced.ts';
 
 interface Props {
   journeyId: string;
@@ -19,6 +22,8 @@ export function TestSendSection({ journeyId, nodeId, channel }: Props) {
   const [sending, setSending] = useState(false);
   const [result, setResult] = useState<TestSendResult | null>(null);
   const [error, setError] = useState<string | null>(null);
+  const typed = useDebounced(customerId.trim(), 250);
+  const search = useApi<CustomerSummary[]>(`/v1/customers?search=${encodeURIComponent(typed)}`);
   if (channel !== 'email' && channel !== 'sms') return null;
   const isEmail = channel === 'email';
 
@@ -54,11 +59,20 @@ export function TestSendSection({ journeyId, nodeId, channel }: Props) {
         <label htmlFor={`${id}-customer`}>Render for customer</label>
         <input
           id={`${id}-customer`}
-          placeholder="Customer id"
+          list={`${id}-customers`}
+          autoComplete="off"
+          placeholder="Customer id or email"
           data-testid="test-send-customer"
           value={customerId}
           onChange={(e) => setCustomerId(e.target.value)}
         />
+        <datalist id={`${id}-customers`}>
+          {(search.data ?? []).map((c) => (
+            <option key={c.customerId} value={c.customerId}>
+              {typeof c.traits.email === 'string' ? c.traits.email : ''}
+            </option>
+          ))}
+        </datalist>
       </div>
       <button
         type="button"

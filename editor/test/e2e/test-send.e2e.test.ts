@@ -41,6 +41,9 @@ describe.skipIf(skipWithoutChromium)('test send from the send node panel', () =>
     await page.locator(`${T('node-welcome')} .jnode-title`).click();
     await page.locator(T('test-send')).waitFor();
     await page.fill(T('test-send-to'), 'tester@team.example');
+    await page.fill(T('test-send-customer'), 'ad');
+    // The customer field suggests matching customers, with their email.
+    await page.locator(`${T('test-send')} datalist option[value="ada"]`).waitFor({ state: 'attached' });
     await page.fill(T('test-send-customer'), 'ada');
     await page.click(T('test-send-button'));
     await hasText(page, T('test-send-result'), 'Sent: test to tester@team.example', 30_000);
