@@ -2,6 +2,7 @@ import type { TestSendRequest, TestSendResult } from '@itinera/schemas';
 import { useId, useState } from 'react';
 import { errorMessage, post } from '../api/client.ts';
 import type { CustomerSummary } from '../api/types.ts';
+import { CustomerOptions } from '../ui/CustomerOptions.tsx';
 import { useApi } from '../ui/useApi.ts';
 import { useDebounced } from '../ui/useDebounced.ts';
 
@@ -66,13 +67,7 @@ export function TestSendSection({ journeyId, nodeId, channel }: Props) {
           value={customerId}
           onChange={(e) => setCustomerId(e.target.value)}
         />
-        <datalist id={`${id}-customers`}>
-          {(search.data ?? []).map((c) => (
-            <option key={c.customerId} value={c.customerId}>
-              {typeof c.traits.email === 'string' ? c.traits.email : ''}
-            </option>
-          ))}
-        </datalist>
+        <CustomerOptions id={`${id}-customers`} customers={search.data} />
       </div>
       <button
         type="button"
