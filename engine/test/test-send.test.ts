@@ -136,3 +136,24 @@ describe('test send without a worker', () => {
     expect(await h.db.collection('deliveries').countDocuments({ test: true })).toBe(0);
   }, 60_000);
 });
+
+describe('test send through the embedded outbox', () => {
+  let h: Harness;
+  beforeAll(async () => {
+    h = await devServerHarness();
+  }, 120_000);
+  afterAll(() => h?.close());
+
+  it('stores the message marked as a test, addressed to the tester', async () => {
+    const journeyId = await h.publish(journeyWithSends);
+    await h.identify('ada', { first_name: 'Ada' });
+    const res = await h.call('POST', `/v1/journeys/${journeyId}/test-send`, {
+      nodeId: 'text',
+      customerId: 'ada',
+      to: '+15557654321',
+    });
+    expect(res.status).toBe(200);
+    const [message] = await h.messages('ada');
+    expect(message).toMatchObject({ test: true, to: '+15557654321', body: 'Hi Ada!', channel: 'sms' });
+  }, 60_000);
+});

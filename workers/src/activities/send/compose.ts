@@ -83,6 +83,7 @@ export async function composeMessage(
     journeyId: input.journeyId,
     nodeId: input.nodeId,
     enrollmentId: input.enrollmentId,
+    ...(links.inert ? { test: true as const } : {}),
   };
 }
 
