@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { devServerHarness, type Harness } from '../../test/support/harness.ts';
+import { devServerHarness, type Harness, type HarnessOptions } from '../../test/support/harness.ts';
 import { graph } from '../../test/support/journeys.ts';
 import { smtpEmailProvider } from '../../workers/src/providers/email-smtp/index.ts';
 import { twilioSmsProvider } from '../../workers/src/providers/sms-twilio/index.ts';
@@ -116,44 +116,41 @@ describe('test send from a send node', () => {
   }, 60_000);
 });
 
-describe('test send without a worker', () => {
-  let h: Harness;
+/** A harness with the journey published and customer ada known, for the describe block it is called in. */
+function journeyOn(options: HarnessOptions) {
+  const s = {} as {
+    h: Harness;
+    send(body: Record<string, unknown>): Promise<{ status: number; body: { message?: string } }>;
+  };
   beforeAll(async () => {
-    h = await devServerHarness({ inProcessWorker: false });
+    s.h = await devServerHarness(options);
+    const journeyId = await s.h.publish(journeyWithSends);
+    await s.h.identify('ada', { first_name: 'Ada' });
+    s.send = (body) =>
+      s.h.call('POST', `/v1/journeys/${journeyId}/test-send`, { customerId: 'ada', ...body });
   }, 120_000);
-  afterAll(() => h?.close());
+  afterAll(() => s.h?.close());
+  return s;
+}
+
+describe('test send without a worker', () => {
+  const s = journeyOn({ inProcessWorker: false });
 
   it('answers 503 at once instead of waiting for a worker that is not there', async () => {
-    const journeyId = await h.publish(journeyWithSends);
-    await h.identify('ada', { first_name: 'Ada' });
-    const res = await h.call('POST', `/v1/journeys/${journeyId}/test-send`, {
-      nodeId: 'mail',
-      customerId: 'ada',
-      to: 'tester@team.example',
-    });
+    const res = await s.send({ nodeId: 'mail', to: 'tester@team.example' });
     expect(res.status).toBe(503);
     expect(res.body.message).toContain('No worker is running');
-    expect(await h.db.collection('deliveries').countDocuments({ test: true })).toBe(0);
+    expect(await s.h.db.collection('deliveries').countDocuments({ test: true })).toBe(0);
   }, 60_000);
 });
 
 describe('test send through the embedded outbox', () => {
-  let h: Harness;
-  beforeAll(async () => {
-    h = await devServerHarness();
-  }, 120_000);
-  afterAll(() => h?.close());
+  const s = journeyOn({});
 
   it('stores the message marked as a test, addressed to the tester', async () => {
-    const journeyId = await h.publish(journeyWithSends);
-    await h.identify('ada', { first_name: 'Ada' });
-    const res = await h.call('POST', `/v1/journeys/${journeyId}/test-send`, {
-      nodeId: 'text',
-      customerId: 'ada',
-      to: '+15557654321',
-    });
+    const res = await s.send({ nodeId: 'text', to: '+15557654321' });
     expect(res.status).toBe(200);
-    const [message] = await h.messages('ada');
+    const [message] = await s.h.messages('ada');
     expect(message).toMatchObject({ test: true, to: '+15557654321', body: 'Hi Ada!', channel: 'sms' });
   }, 60_000);
 });
