@@ -30,6 +30,7 @@ import { segmentImportRoutes } from './routes/segment-import.ts';
 import { segmentRoutes } from './routes/segments.ts';
 import { templateRoutes } from './routes/templates.ts';
 import { testRunRoutes } from './routes/test-runs.ts';
+import { testSendRoutes } from './routes/test-send.ts';
 import { type BroadcastService, broadcastService } from './services/broadcasts.ts';
 import { capabilityCheck } from './services/capabilities.ts';
 import { enrollmentService, type TemporalTarget } from './services/enrollments.ts';
@@ -41,6 +42,7 @@ import { segmentTimers } from './services/segment-timers.ts';
 import { type SegmentService, segmentService } from './services/segments.ts';
 import { type TestRunTarget, testRunService } from './services/test-runs/index.ts';
 import { scenarioService } from './services/test-runs/scenarios.ts';
+import { testSendService } from './services/test-send.ts';
 
 export interface AppOptions {
   db: Db;
@@ -64,6 +66,7 @@ export interface Services {
   scenarios: ReturnType<typeof scenarioService>;
   segments: SegmentService;
   broadcasts: BroadcastService;
+  testSends: ReturnType<typeof testSendService>;
 }
 
 export function createServices(db: Db, temporal: TemporalTarget, testRunTarget?: TestRunTarget): Services {
@@ -91,6 +94,7 @@ export function createServices(db: Db, temporal: TemporalTarget, testRunTarget?:
     testRuns,
     scenarios: scenarioService(db, testRuns),
     broadcasts: broadcastService(db, journeys, temporal, enrollments.router.bounded),
+    testSends: testSendService(db, journeys, temporal),
   };
 }
 
@@ -163,6 +167,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         experimentRoutes,
         analyticsRoutes,
         testRunRoutes,
+        testSendRoutes,
         segmentRoutes,
         computedRoutes,
         broadcastRoutes,

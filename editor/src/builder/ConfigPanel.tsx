@@ -6,6 +6,7 @@ import { SchemaForm } from '../form/SchemaForm.tsx';
 import type { JsonSchema } from '../graph/json-schema.ts';
 import type { JourneyNodeData } from '../graph/mapping.ts';
 import { nodeTypes } from '../graph/node-registry.ts';
+import { TestSendSection } from '../testsend/TestSendSection.tsx';
 import { NextStepPicker, type StepChoice } from './NextStepPicker.tsx';
 import { TemplatePreview } from './TemplatePreview.tsx';
 import { templateFields } from './template-preview.ts';
@@ -53,6 +54,7 @@ export const ConfigPanel = memo(function ConfigPanel({
 }: Props) {
   const definition = nodeTypes.get(data.type);
   const canPreview = useCan('customers:read');
+  const canTestSend = useCan('journeys:write');
   const templates = useMemo(
     () => (definition ? templateFields(definition.configSchema as JsonSchema, data.config) : []),
     [definition, data.config],
@@ -107,6 +109,13 @@ export const ConfigPanel = memo(function ConfigPanel({
         />
       )}
       {canPreview && templates.length > 0 && <TemplatePreview fields={templates} journey={journey} />}
+      {canTestSend && data.type === 'send' && (
+        <TestSendSection
+          journeyId={journey.id}
+          nodeId={nodeId}
+          channel={String((data.config as { channel?: string }).channel ?? 'email')}
+        />
+      )}
       {!readOnly && (
         <button type="button" className="danger" onClick={onDelete} data-testid="delete-node">
           Delete node

@@ -1,16 +1,9 @@
 import { useEffect, useId, useMemo, useState } from 'react';
 import type { CustomerSummary } from '../api/types.ts';
+import { CustomerOptions } from '../ui/CustomerOptions.tsx';
 import { useApi } from '../ui/useApi.ts';
+import { useDebounced } from '../ui/useDebounced.ts';
 import { previewContext, type RenderedField, renderFields, type TemplateField } from './template-preview.ts';
-
-function useDebounced<T>(value: T, ms: number): T {
-  const [settled, setSettled] = useState(value);
-  useEffect(() => {
-    const timer = setTimeout(() => setSettled(value), ms);
-    return () => clearTimeout(timer);
-  }, [value, ms]);
-  return settled;
-}
 
 const NOBODY = { customerId: '', traits: {} };
 
@@ -60,13 +53,7 @@ export function TemplatePreview({
           value={text}
           onChange={(e) => setText(e.target.value)}
         />
-        <datalist id={listId}>
-          {(search.data ?? []).map((c) => (
-            <option key={c.customerId} value={c.customerId}>
-              {typeof c.traits.email === 'string' ? c.traits.email : ''}
-            </option>
-          ))}
-        </datalist>
+        <CustomerOptions id={listId} customers={search.data} />
       </div>
       <p className="muted" data-testid="preview-note">
         {customer

@@ -10,3 +10,4 @@ export * from './segment-import.ts';
 export * from './segments.ts';
 export * from './settings.ts';
 export * from './test-runs.ts';
+export * from './test-send.ts';

@@ -5,6 +5,7 @@ import { bookkeepingActivities } from './bookkeeping.ts';
 import { profileActivities } from './profiles.ts';
 import { segmentActivities } from './segments.ts';
 import { type ProviderMap, sendActivities } from './send/index.ts';
+import { testSendActivities } from './send/test-send.ts';
 
 export function defaultProviders(db: Db): ProviderMap {
   const outbox = outboxProvider(db);
@@ -18,5 +19,6 @@ export function builtInActivities(db: Db, providers: ProviderMap = defaultProvid
     ...profileActivities(db),
     ...sendActivities(db, providers),
     ...segmentActivities(db),
+    ...testSendActivities(db, providers),
   };
 }

@@ -13,6 +13,8 @@ export interface RenderedMessage {
   journeyId: string;
   nodeId: string;
   enrollmentId: string;
+  /** A test send to a tester's address (the outbox stores it marked). */
+  test?: true;
   /** One-click unsubscribe link for this recipient; email providers send it as `List-Unsubscribe`. */
   unsubscribeUrl?: string;
 }

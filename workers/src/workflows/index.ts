@@ -5,3 +5,4 @@ export { broadcastWorkflow } from './broadcast-workflow.ts';
 export { journeyWorkflow } from './journey-workflow.ts';
 export { segmentTimerWorkflow } from './segment-timer.ts';
 export { testRunWorkflow } from './test-run.ts';
+export { testSendWorkflow } from './test-send.ts';

@@ -4,7 +4,6 @@ import {
   loadLinkSecret,
   publicBaseUrl,
   quietHoursEnd,
-  TemplateError,
 } from '@itinera/nodes/send';
 import { COLLECTIONS, customerTimezone, decodeRecord } from '@itinera/schemas';
 import { ApplicationFailure } from '@temporalio/activity';
@@ -13,7 +12,7 @@ import { redactUrl } from '../../providers/redact.ts';
 import { type DeliveryProvider, PermanentDeliveryError } from '../../providers/types.ts';
 import { computedValuesOf } from '../computed-values.ts';
 import { capSlots } from './cap-slots.ts';
-import { composeMessage } from './compose.ts';
+import { composeOrExplain, messageContent } from './compose.ts';
 import { claimPromoCode } from './promo.ts';
 import { deliveryRecords } from './records.ts';
 
@@ -193,42 +192,29 @@ export function sendActivities(db: Db, providers: ProviderMap, env: NodeJS.Proce
         });
       extra.promo_code = claim.code;
     }
-    const template = config.templateId
-      ? await db.collection(COLLECTIONS.templates).findOne({ _id: config.templateId as never })
-      : null;
-    if (config.templateId && !template)
+    const content = await messageContent(db, config);
+    if (!content)
       return notSent({
         ...at,
         status: 'failed',
         detail: `template "${config.templateId}" does not exist`,
       });
-    const content = template
-      ? {
-          subject: template.subject as string | undefined,
-          body: template.body as string,
-          text: template.text as string | undefined,
-        }
-      : config;
 
-    let message: Awaited<ReturnType<typeof composeMessage>>;
-    try {
-      message = await composeMessage(
-        input,
-        channel,
-        choice.address,
-        traits,
-        content,
-        extra,
-        {
-          baseUrl,
-          secret: await secret,
-        },
-        configuredAddress(channel),
-      );
-    } catch (error) {
-      if (!(error instanceof TemplateError)) throw error;
-      return notSent({ ...at, status: 'failed', detail: `template error: ${error.message}` });
-    }
+    const message = await composeOrExplain(
+      input,
+      channel,
+      choice.address,
+      traits,
+      content,
+      extra,
+      {
+        baseUrl,
+        secret: await secret,
+      },
+      configuredAddress(channel),
+    );
+    if ('templateError' in message)
+      return notSent({ ...at, status: 'failed', detail: message.templateError });
 
     // Webhook URLs may carry credentials; what is stored and shown is redacted.
     const shownTo = channel === 'webhook' ? redactUrl(message.to) : message.to;
