@@ -46,9 +46,16 @@ describe('experiment splits: results per variant and promoting the winner', () =
     const early = (await h.call('GET', `/v1/journeys/${journeyId}/experiments/ab`)).body;
     expect(early.winner).toBeNull();
 
-    // Every "Discount" customer buys for 30, one "Control" customer for 10.
-    for (const c of b) await h.track(c, 'exp_buy', { amount: 30 });
-    await h.track(a[0], 'exp_buy', { amount: 10 });
+    // Every "Discount" customer buys for 30, one "Control" customer for 10, a minute after the split on the
+    // workflow clock (the shared time-skipping server's clock may run ahead of this process's).
+    const splitAt = new Map(steps.map((step) => [step.customerId as string, Date.parse(step.at as string)]));
+    const buy = async (customer: string, amount: number) => {
+      const timestamp = new Date(splitAt.get(customer)! + 60_000).toISOString();
+      const body = { userId: customer, event: 'exp_buy', properties: { amount }, timestamp };
+      expect((await h.call('POST', '/v1/track', body, 'ingest')).status).toBe(200);
+    };
+    for (const c of b) await buy(c, 30);
+    await buy(a[0], 10);
     await eventually(async () => {
       const converted = await h.db
         .collection(COLLECTIONS.enrollments)
