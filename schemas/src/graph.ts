@@ -62,7 +62,11 @@ export const JourneySettings = Type.Object(
     /** Transactional journeys ignore the workspace's global control group. */
     transactional: Type.Optional(Type.Boolean()),
     /** Only members of this segment may enter (checked at entry; a missing segment admits no one). */
-    audienceSegment: Type.Optional(Type.String({ minLength: 1, maxLength: 200, 'x-widget': 'segment' })),
+    audienceSegment: Type.Optional(
+      Type.Union([Type.String({ minLength: 1, maxLength: 200, 'x-widget': 'segment' }), Type.Null()], {
+        description: 'null (or absent): everyone may enter',
+      }),
+    ),
   },
   { additionalProperties: false },
 );

@@ -114,14 +114,16 @@ export function JourneySettingsDialog({
           data-testid="journey-audience"
           value={settings.audienceSegment ?? ''}
           disabled={readOnly}
-          onChange={(e) => set({ audienceSegment: e.target.value || undefined })}
+          onChange={(e) => set({ audienceSegment: e.target.value || null })}
         >
           <option value="">Everyone</option>
           {settings.audienceSegment && !segmentIds.includes(settings.audienceSegment) && (
-            <option>{settings.audienceSegment}</option>
+            <option value={settings.audienceSegment}>{settings.audienceSegment}</option>
           )}
           {segmentIds.map((id) => (
-            <option key={id}>{id}</option>
+            <option key={id} value={id}>
+              {id}
+            </option>
           ))}
         </select>
         <label className="check">

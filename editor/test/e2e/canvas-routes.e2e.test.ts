@@ -98,6 +98,41 @@ const crossings = (page: Page) =>
     return [...new Set(found)];
   });
 
+/**
+ * Waits until the layout for `direction` has settled: every port sits on that direction's sides, every edge
+ * follows a laid-out route (straight segments only, no smooth-step curves), and neither nodes nor edges move
+ * between two looks. The previous direction's routes are straight too, so straightness alone is not enough.
+ */
+async function settledLayout(page: Page, direction: string, edges: number) {
+  const look = () =>
+    page.evaluate(
+      ({ dir, count }) => {
+        const paths = [...document.querySelectorAll('.react-flow__edge-path')].map(
+          (p) => p.getAttribute('d') ?? '',
+        );
+        const ports = [...document.querySelectorAll('[class*="jnode-ports-"]')];
+        const ready =
+          paths.length === count &&
+          paths.every((d) => d && !/[QC]/.test(d)) &&
+          ports.every((p) => p.classList.contains(`jnode-ports-${dir}`));
+        const nodes = [...document.querySelectorAll<HTMLElement>('.react-flow__node')].map(
+          (n) => n.style.transform,
+        );
+        return ready ? JSON.stringify([paths, nodes]) : null;
+      },
+      { dir: direction, count: edges },
+    );
+  const deadline = Date.now() + 20_000;
+  let previous: string | null = null;
+  while (Date.now() < deadline) {
+    const now = await look();
+    if (now && now === previous) return;
+    previous = now;
+    await page.waitForTimeout(400);
+  }
+  throw new Error(`the ${direction} layout did not settle`);
+}
+
 describe.skipIf(skipWithoutChromium)('edge routing after auto-layout', () => {
   const s = sharedEditorSession();
 
@@ -116,15 +151,7 @@ describe.skipIf(skipWithoutChromium)('edge routing after auto-layout', () => {
       expect((await crossings(page)).length).toBeGreaterThan(0);
       for (const direction of ['TB', 'LR', 'TB']) {
         await page.selectOption(T('layout-direction'), direction);
-        // Every edge follows its laid-out route: straight segments only, no smooth-step curves.
-        await page.waitForFunction(
-          (count) => {
-            const paths = [...document.querySelectorAll('.react-flow__edge-path')];
-            return paths.length === count && paths.every((p) => !/[QC]/.test(p.getAttribute('d') ?? 'Q'));
-          },
-          edges,
-          { timeout: 20_000 },
-        );
+        await settledLayout(page, direction, edges);
         expect(await crossings(page), direction).toEqual([]);
       }
       // Branch labels still show on their edges.

@@ -76,7 +76,7 @@ describe.skipIf(skipWithoutChromium)('journey settings in the builder', () => {
     await page.selectOption(T('journey-audience'), '');
     await page.click(T('journey-settings-done'));
     await hasText(page, T('save-state'), 'All changes saved');
-    expect((await server(id)).settings.audienceSegment).toBeUndefined();
+    expect((await server(id)).settings.audienceSegment).toBeNull();
     await page.context().close();
   });
 
