@@ -4,7 +4,7 @@ import type { Db } from 'mongodb';
 import { leases } from './lease.ts';
 
 /** Progress of evaluating one generation of a segment's rules over every existing customer. */
-interface BackfillDoc {
+export interface BackfillDoc {
   /** `<segmentId>:<generation>` */
   _id: string;
   segmentId: string;
