@@ -25,6 +25,7 @@ interface Props {
   attributes: string[];
   templateIds: string[];
   segmentIds: string[];
+  promoPoolIds: string[];
   /** The journey being edited, for `{{ journey }}` in template previews. */
   journey: { id: string; name: string };
   onChange(patch: { config?: Record<string, unknown>; label?: string }): void;
@@ -48,6 +49,7 @@ export const ConfigPanel = memo(function ConfigPanel({
   attributes,
   templateIds,
   segmentIds,
+  promoPoolIds,
   journey,
   onChange,
   onDelete,
@@ -93,7 +95,15 @@ export const ConfigPanel = memo(function ConfigPanel({
           schema={definition.configSchema as JsonSchema}
           value={data.config}
           onChange={(config) => onChange({ config })}
-          env={{ eventNames, attributes, templates: templateIds, segments: segmentIds, invalid, readOnly }}
+          env={{
+            eventNames,
+            attributes,
+            templates: templateIds,
+            segments: segmentIds,
+            promoPools: promoPoolIds,
+            invalid,
+            readOnly,
+          }}
         />
       ) : (
         <p className="error">This node type is not known to the server; it cannot be edited.</p>

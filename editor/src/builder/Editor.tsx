@@ -78,6 +78,8 @@ export function Editor({ journey, version, onJourneyChanged, onReloadDraft }: Pr
   const templateIds = useMemo(() => (templates.data ?? []).map((t) => t.id), [templates.data]);
   const segments = useApi<{ id: string }[]>(readOnly ? null : '/v1/segments');
   const segmentIds = useMemo(() => (segments.data ?? []).map((s) => s.id), [segments.data]);
+  const pools = useApi<{ id: string }[]>(readOnly ? null : '/v1/promo-pools');
+  const promoPoolIds = useMemo(() => (pools.data ?? []).map((p) => p.id), [pools.data]);
 
   const shortcuts = useMemo(
     () => ({
@@ -280,6 +282,7 @@ export function Editor({ journey, version, onJourneyChanged, onReloadDraft }: Pr
                 attributes={attributes.data ?? NONE}
                 templateIds={templateIds}
                 segmentIds={segmentIds}
+                promoPoolIds={promoPoolIds}
                 journey={journeyRef}
                 onChange={onConfigChange}
                 onDelete={onConfigDelete}

@@ -8,6 +8,8 @@ export interface FormEnv {
   templates?: string[];
   /** Segment ids, offered where a field picks one. */
   segments?: string[];
+  /** Promo-code pool ids, offered where a field picks one. */
+  promoPools?: string[];
   /** Dotted paths of fields with validation problems, e.g. `timeout.amount`. */
   invalid: Set<string>;
   readOnly: boolean;

@@ -19,7 +19,7 @@ export function FieldShell({
 }
 
 export function StringField({ schema, value, onChange, path, label, required }: FieldProps) {
-  const { eventNames, attributes, templates = [], segments = [], readOnly } = useFormEnv();
+  const { eventNames, attributes, templates = [], segments = [], promoPools = [], readOnly } = useFormEnv();
   const widget = schema['x-widget'];
   const text = typeof value === 'string' ? value : '';
   const set = (next: string) => onChange(next === '' && !required ? undefined : next);
@@ -46,7 +46,9 @@ export function StringField({ schema, value, onChange, path, label, required }: 
           ? templates
           : widget === 'segment'
             ? segments
-            : null;
+            : widget === 'promo-pool'
+              ? promoPools
+              : null;
   const listId = options ? `${fieldId(path)}-options` : undefined;
   return (
     <FieldShell path={path} label={label} schema={schema}>

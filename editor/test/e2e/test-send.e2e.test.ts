@@ -36,10 +36,15 @@ describe.skipIf(skipWithoutChromium)('test send from the send node panel', () =>
       ),
       'Welcome series',
     );
+    expect(
+      (await s.h.call('POST', '/v1/promo-pools', { id: 'spring', name: 'Spring', kind: 'list' })).status,
+    ).toBe(201);
     const page = await s.signedIn('marketer');
     await page.goto(`${s.url}/#/journeys/${id}`);
     await page.locator(`${T('node-welcome')} .jnode-title`).click();
     await page.locator(T('test-send')).waitFor();
+    // Saved promo-code pools are offered in the send node's pool field.
+    await page.locator(`#field-promoPool-options option[value="spring"]`).waitFor({ state: 'attached' });
     await page.fill(T('test-send-to'), 'tester@team.example');
     await page.fill(T('test-send-customer'), 'ad');
     // The customer field suggests matching customers, with their email.

@@ -41,7 +41,9 @@ export const sendNode = defineNodeType({
         }),
       ),
       body: Type.String({ title: 'Body', 'x-widget': 'template' }),
-      promoPool: Type.Optional(Type.String({ title: 'Promo-code pool ({{ promo_code }})' })),
+      promoPool: Type.Optional(
+        Type.String({ title: 'Promo-code pool ({{ promo_code }})', 'x-widget': 'promo-pool' }),
+      ),
       onCap: Type.Optional(
         Type.Union([Type.Literal('defer'), Type.Literal('skip')], {
           title: 'Over a frequency cap',
