@@ -145,6 +145,66 @@ describe('journeys as code: export and import', () => {
     );
   }, 120_000);
 
+  it('carries the segments a journey names, and those they refer to, into an empty install', async () => {
+    const spenders = {
+      id: 'spenders',
+      name: 'Spenders',
+      rules: { kind: 'attribute', trait: 'spent', op: 'gt', value: 100 },
+    };
+    const vip = {
+      id: 'vip',
+      name: 'VIP',
+      rules: {
+        all: [
+          { kind: 'inSegment', segment: 'spenders' },
+          { kind: 'attribute', trait: 'plan', op: 'eq', value: 'pro' },
+        ],
+      },
+    };
+    for (const segment of [spenders, vip])
+      expect((await source.call('POST', '/v1/segments', segment)).status).toBe(201);
+    const gated = graph(
+      [
+        { id: 'start', type: 'trigger', config: { kind: 'api', reentry: 'once' } },
+        {
+          id: 'is_vip',
+          type: 'condition',
+          config: { combinator: 'and', rules: [{ kind: 'in_segment', segment: 'vip' }] },
+        },
+        { id: 'yes', type: 'exit', config: {} },
+        { id: 'no', type: 'exit', config: {} },
+      ],
+      ['start->is_vip', 'is_vip:yes->yes', 'is_vip:no->no'],
+    );
+    const created = await source.call('POST', '/v1/journeys', {
+      name: 'VIP only',
+      graph: gated,
+      settings: { audienceSegment: 'spenders' },
+    });
+    const { text } = await exportText(source, created.body.id);
+    expect(parse(text).segments).toEqual([
+      { id: 'spenders', kind: 'rules', name: 'Spenders', rules: spenders.rules },
+      { id: 'vip', kind: 'rules', name: 'VIP', rules: vip.rules },
+    ]);
+    // A document that names a segment neither in it nor stored is refused before anything is written.
+    const orphan = text.replace(/segments:[\s\S]*?(?=layout:)/, '');
+    expect(await importText(target, orphan)).toMatchObject({ status: 422, body: { field: 'segments' } });
+    const imported = await importText(target, text);
+    expect(imported.body.segments).toEqual([
+      { id: 'spenders', action: 'create' },
+      { id: 'vip', action: 'create' },
+    ]);
+    expect((await exportText(target, created.body.id)).text).toBe(text);
+    expect((await importText(target, text)).body.segments).toEqual([
+      { id: 'spenders', action: 'unchanged' },
+      { id: 'vip', action: 'unchanged' },
+    ]);
+    expect((await target.call('GET', '/v1/segments/vip')).body).toMatchObject({
+      name: 'VIP',
+      rules: vip.rules,
+    });
+  }, 120_000);
+
   it('updates the draft from an edited document; a dry run reports the same and writes nothing', async () => {
     // The draft was saved with its nodes in another order than the document's: that is no change.
     const unedited = (await exportText(source, journeyId)).text;

@@ -31,9 +31,9 @@ function parseYaml(text: string): unknown {
 }
 
 /** Journeys as code: a journey with what it references as one YAML or JSON document, and back. */
-export async function journeyDocumentRoutes(app: FastifyInstance, { db, journeys }: Services) {
+export async function journeyDocumentRoutes(app: FastifyInstance, { db, journeys, segments }: Services) {
   const exporter = journeyExporter(db, journeys);
-  const importer = journeyImporter(db, journeys);
+  const importer = journeyImporter(db, journeys, segments);
 
   app.get<{ Params: Static<typeof IdParams>; Querystring: ExportQuery }>(
     '/journeys/:id/export',

@@ -2,6 +2,7 @@ import {
   COLLECTIONS,
   DOCUMENT_KIND,
   type DocumentPromoPool,
+  type DocumentSegment,
   type DocumentTemplate,
   type JourneyDocument,
   type JourneyGraph,
@@ -11,6 +12,7 @@ import {
 } from '@itinera/schemas';
 import type { Db } from 'mongodb';
 import { stringify } from 'yaml';
+import { exportSegments, namedSegments, segmentFields } from './journey-segments.ts';
 import type { JourneyService } from './journeys.ts';
 
 const byCodePoint = (a: string, b: string) => (a < b ? -1 : a > b ? 1 : 0);
@@ -36,6 +38,7 @@ export function canonicalDocument(parts: {
   graph: JourneyGraph;
   templates?: DocumentTemplate[];
   promoPools?: DocumentPromoPool[];
+  segments?: DocumentSegment[];
   layout?: boolean;
 }): JourneyDocument {
   const nodes = [...parts.graph.nodes].sort((a, b) => byCodePoint(a.id, b.id));
@@ -64,6 +67,9 @@ export function canonicalDocument(parts: {
     },
     ...(templates.length ? { templates: templates.map(templateFields) } : {}),
     ...(promoPools.length ? { promoPools: promoPools.map(poolFields) } : {}),
+    ...(parts.segments?.length
+      ? { segments: [...parts.segments].sort((a, b) => byCodePoint(a.id, b.id)).map(segmentFields) }
+      : {}),
     ...(parts.layout === false
       ? {}
       : { layout: Object.fromEntries(nodes.map((n) => [n.id, { x: n.position.x, y: n.position.y }])) }),
@@ -120,6 +126,7 @@ export function journeyExporter(db: Db, journeys: JourneyService) {
         settings: source.settings,
         graph: source.graph,
         ...(await referenced(source.graph)),
+        segments: await exportSegments(db, namedSegments(source.graph, source.settings)),
         layout: options.layout,
       });
     },

@@ -13,8 +13,10 @@ import {
 import type { Db } from 'mongodb';
 import { HttpError } from '../plugins/errors.ts';
 import { canonicalDocument, journeyExporter, referencedIds, templateFields } from './journey-export.ts';
+import { namedSegments, planSegments, writeSegments } from './journey-segments.ts';
 import type { JourneyService, JourneyWithRevision } from './journeys.ts';
 import { checkPattern, promoCodeService } from './promo-codes.ts';
+import type { SegmentService } from './segments.ts';
 import { checkTemplate, templateService } from './templates.ts';
 
 /** Where a node without a `layout` entry (and no current position) is placed: one column, top to bottom. */
@@ -56,7 +58,7 @@ function graphOf(document: JourneyDocument, current: JourneyGraph | undefined): 
 }
 
 /** Imports journey documents: checks everything first, then writes pools, templates and the journey draft. */
-export function journeyImporter(db: Db, journeys: JourneyService) {
+export function journeyImporter(db: Db, journeys: JourneyService, segments: SegmentService) {
   const exporter = journeyExporter(db, journeys);
   const templates = templateService(db, journeys);
   const promo = promoCodeService(db);
@@ -204,12 +206,18 @@ export function journeyImporter(db: Db, journeys: JourneyService) {
         ...p,
         action: poolAction(p, stored.promoPools, i),
       }));
+      const segmentPlan = await planSegments(
+        db,
+        document.segments ?? [],
+        namedSegments(graph, { ...DEFAULT_SETTINGS, ...document.journey.settings }),
+      );
       const action = journeyAction(document, graph, current);
       let id = document.journey.id ?? '(new)';
       if (!dryRun) {
         for (const pool of poolPlan) if (pool.action === 'create') await createPool(pool);
         for (const template of templatePlan)
           if (template.action !== 'unchanged') await writeTemplate(template, template.action);
+        await writeSegments(segments, segmentPlan);
         if (action !== 'unchanged') id = (await writeJourney(document, graph, action)).id;
       }
       return {
@@ -217,6 +225,7 @@ export function journeyImporter(db: Db, journeys: JourneyService) {
         journey: { id, action },
         templates: templatePlan.map((t) => ({ id: t.id, action: t.action })),
         promoPools: poolPlan.map((p) => ({ id: p.id, action: p.action })),
+        ...(segmentPlan.length ? { segments: segmentPlan.map((s) => ({ id: s.id, action: s.action })) } : {}),
       };
     },
   };

@@ -1,5 +1,6 @@
 import { type Static, Type } from '@sinclair/typebox';
 import { JourneyEdge, JourneySettings, NodeId } from '../graph.ts';
+import { RuleTree, SegmentKind } from './segments.ts';
 import { MessageChannel } from './settings.ts';
 
 /**
@@ -73,6 +74,19 @@ export const DocumentScenario = Type.Object(
 );
 export type DocumentScenario = Static<typeof DocumentScenario>;
 
+/** A segment the journey names (its audience, an "is in segment" rule), or one such a segment refers to. */
+export const DocumentSegment = Type.Object(
+  {
+    id: Type.String({ minLength: 1, maxLength: 100, description: 'Segment id' }),
+    name: Type.String({ minLength: 1, maxLength: 200 }),
+    kind: SegmentKind,
+    description: Type.Optional(Type.String({ maxLength: 2_000 })),
+    rules: Type.Optional(RuleTree),
+  },
+  { additionalProperties: false },
+);
+export type DocumentSegment = Static<typeof DocumentSegment>;
+
 export const JourneyDocument = Type.Object(
   {
     kind: Type.Literal(DOCUMENT_KIND),
@@ -93,6 +107,8 @@ export const JourneyDocument = Type.Object(
     ),
     templates: Type.Optional(Type.Array(DocumentTemplate, { maxItems: 500 })),
     promoPools: Type.Optional(Type.Array(DocumentPromoPool, { maxItems: 100 })),
+    /** Definitions only: a manual segment's members stay where they are. */
+    segments: Type.Optional(Type.Array(DocumentSegment, { maxItems: 100 })),
     scenarios: Type.Optional(Type.Array(DocumentScenario, { maxItems: 100 })),
     /** Editor positions by node id; nodes without one keep their current position or are laid out anew. */
     layout: Type.Optional(
@@ -136,6 +152,7 @@ export const ImportResult = Type.Object(
     journey: Applied,
     templates: Type.Array(Applied),
     promoPools: Type.Array(Applied),
+    segments: Type.Optional(Type.Array(Applied)),
   },
   { additionalProperties: true },
 );

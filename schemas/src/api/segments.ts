@@ -11,7 +11,7 @@ const Slug = Type.String({ pattern: '^[a-z0-9][a-z0-9_-]{0,99}$' });
  * A rule tree (see {@link SegmentRule}). The API checks it with `segmentRuleProblem`, whose errors name the
  * rule's path (`rules.all[2].value`), rather than by the recursive schema, whose errors could not.
  */
-const RuleTree = Type.Unsafe<SegmentRule>({
+export const RuleTree = Type.Unsafe<SegmentRule>({
   type: 'object',
   description:
     'Rule tree: { all: [rules] }, { any: [rules] }, { not: rule } or a leaf rule with "kind" (attribute, attributeDate, anniversary, performed, notPerformed, performedAt, aggregate, subscribed, reachable, inSegment, bucket)',
