@@ -14,11 +14,49 @@ export function storeDir(label) {
   return dir;
 }
 
-/** Inserts `n` profiles (cust-<i>) and `n` active enrollments waiting on a timer (enr-<i>), 1000 at a time. */
+/** A published version 1 of each journey the enrollments wait in (wait 30 days, then exit: it listens for no event). */
+async function loadJourneyVersions(db, at) {
+  const graph = {
+    nodes: [
+      { id: 'start', type: 'trigger', position: { x: 0, y: 0 }, config: { kind: 'api', reentry: 'once' } },
+      {
+        id: 'wait',
+        type: 'wait',
+        position: { x: 0, y: 150 },
+        config: { mode: 'duration', duration: { amount: 30, unit: 'days' } },
+      },
+      { id: 'end', type: 'exit', position: { x: 0, y: 300 }, config: {} },
+    ],
+    edges: [
+      { id: 'e1', source: 'start', sourcePort: 'next', target: 'wait' },
+      { id: 'e2', source: 'wait', sourcePort: 'next', target: 'end' },
+    ],
+  };
+  const settings = { defaultTimezone: 'UTC', priority: 5, maxLoopIterations: 100 };
+  await db.collection(COLLECTIONS.versions).insertMany(
+    Array.from({ length: JOURNEYS }, (_, j) => ({
+      _id: `journey-${j}:v1`,
+      journeyId: `journey-${j}`,
+      version: 1,
+      name: `journey ${j}`,
+      graph,
+      settings,
+      listensFor: { all: false, matchers: [] },
+      publishedAt: at,
+      note: 'store benchmark',
+    })),
+  );
+}
+
+/**
+ * Inserts `n` profiles (cust-<i>) and `n` active enrollments waiting on a timer (enr-<i>), 1000 at a time, in
+ * published versions of JOURNEYS journeys (event routing reads the version of every active enrollment).
+ */
 export async function loadCustomers(db, n) {
   const profiles = db.collection(COLLECTIONS.profiles);
   const enrollments = db.collection(COLLECTIONS.enrollments);
   const base = Date.parse('2026-01-01T00:00:00Z');
+  await loadJourneyVersions(db, new Date(base).toISOString());
   for (let start = 0; start < n; start += BATCH) {
     const ids = Array.from({ length: Math.min(BATCH, n - start) }, (_, k) => start + k);
     const at = (i) => new Date(base + i * 1000).toISOString();
