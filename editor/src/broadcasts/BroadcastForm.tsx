@@ -2,6 +2,7 @@ import type { BroadcastInput, BroadcastSchedule, SegmentView } from '@itinera/sc
 import { useState } from 'react';
 import { post } from '../api/client.ts';
 import type { JourneySummary } from '../api/types.ts';
+import { SelectInput } from '../ui/LabeledInputs.tsx';
 import { useToast } from '../ui/toasts.tsx';
 import { useApi } from '../ui/useApi.ts';
 
@@ -53,38 +54,22 @@ export function BroadcastForm({ onCreated }: { onCreated(): void }) {
   return (
     <section className="card broadcast-form" data-testid="broadcast-form">
       <h2>New broadcast</h2>
-      <div className="field">
-        <label htmlFor="broadcast-journey">Journey</label>
-        <select
-          id="broadcast-journey"
-          data-testid="broadcast-journey"
-          value={journeyId}
-          onChange={(e) => setJourneyId(e.target.value)}
-        >
-          <option value="">—</option>
-          {journeys.data?.map((j) => (
-            <option key={j.id} value={j.id}>
-              {j.name} ({j.status})
-            </option>
-          ))}
-        </select>
-      </div>
-      <div className="field">
-        <label htmlFor="broadcast-segment">Segment</label>
-        <select
-          id="broadcast-segment"
-          data-testid="broadcast-segment"
-          value={segmentId}
-          onChange={(e) => setSegmentId(e.target.value)}
-        >
-          <option value="">—</option>
-          {segments.data?.map((s) => (
-            <option key={s.id} value={s.id}>
-              {s.name}
-            </option>
-          ))}
-        </select>
-      </div>
+      <SelectInput
+        id="broadcast-journey"
+        label="Journey"
+        value={journeyId}
+        onChange={setJourneyId}
+        empty
+        choices={(journeys.data ?? []).map((j) => [j.id, `${j.name} (${j.status})`])}
+      />
+      <SelectInput
+        id="broadcast-segment"
+        label="Segment"
+        value={segmentId}
+        onChange={setSegmentId}
+        empty
+        choices={(segments.data ?? []).map((s) => [s.id, s.name])}
+      />
       <fieldset className="broadcast-when">
         <legend>When</legend>
         {(

@@ -6,6 +6,7 @@ import { useState } from 'react';
 import { api, del, errorMessage, post } from '../api/client.ts';
 import { href, navigate } from '../app/router.ts';
 import { useCan } from '../app/session.tsx';
+import { SelectInput, TextInput } from '../ui/LabeledInputs.tsx';
 import { useToast } from '../ui/toasts.tsx';
 import { useApi } from '../ui/useApi.ts';
 import { useRefresh } from '../ui/useRefresh.ts';
@@ -102,39 +103,31 @@ function SegmentForm({ segment }: { segment: SegmentView | null }) {
       </div>
       <div className="segment-edit">
         <div className="card">
-          <div className="field">
-            <label htmlFor="segment-name">Name</label>
-            <input
-              id="segment-name"
-              data-testid="segment-name"
-              readOnly={readOnly}
-              value={draft.name}
-              onChange={(e) => set({ name: e.target.value })}
-            />
-          </div>
-          <div className="field">
-            <label htmlFor="segment-description">Description</label>
-            <input
-              id="segment-description"
-              data-testid="segment-description"
-              readOnly={readOnly}
-              value={draft.description}
-              onChange={(e) => set({ description: e.target.value })}
-            />
-          </div>
+          <TextInput
+            id="segment-name"
+            label="Name"
+            readOnly={readOnly}
+            value={draft.name}
+            onChange={(name) => set({ name })}
+          />
+          <TextInput
+            id="segment-description"
+            label="Description"
+            readOnly={readOnly}
+            value={draft.description}
+            onChange={(description) => set({ description })}
+          />
           {!segment && (
-            <div className="field">
-              <label htmlFor="segment-kind">Members</label>
-              <select
-                id="segment-kind"
-                data-testid="segment-kind"
-                value={draft.kind}
-                onChange={(e) => set({ kind: e.target.value as SegmentKind })}
-              >
-                <option value="rules">Computed from rules</option>
-                <option value="manual">A manual list (CSV or API)</option>
-              </select>
-            </div>
+            <SelectInput
+              id="segment-kind"
+              label="Members"
+              value={draft.kind}
+              onChange={(kind) => set({ kind: kind as SegmentKind })}
+              choices={[
+                ['rules', 'Computed from rules'],
+                ['manual', 'A manual list (CSV or API)'],
+              ]}
+            />
           )}
           {draft.kind === 'rules' && (
             <RuleBuilder

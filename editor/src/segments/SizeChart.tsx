@@ -1,19 +1,10 @@
 import type { SegmentSizeBucket, SegmentSizeHistory } from '@itinera/schemas';
-import {
-  CategoryScale,
-  Chart as ChartJS,
-  Legend,
-  LinearScale,
-  LineElement,
-  PointElement,
-  Tooltip,
-} from 'chart.js';
 import { useState } from 'react';
 import { Line } from 'react-chartjs-2';
+// Registers the chart.js parts the analytics charts and this one use.
+import '../analytics/Charts.tsx';
 import { useApi } from '../ui/useApi.ts';
 import { useRefresh } from '../ui/useRefresh.ts';
-
-ChartJS.register(CategoryScale, LinearScale, LineElement, PointElement, Legend, Tooltip);
 
 const sizesPath = (segmentId: string, query: string) =>
   `/v1/segments/${encodeURIComponent(segmentId)}/sizes?${query}`;
