@@ -64,8 +64,11 @@ function SegmentForm({ segment }: { segment: SegmentView | null }) {
     try {
       const body = {
         name: draft.name,
-        ...(draft.description ? { description: draft.description } : {}),
-        ...(draft.kind === 'rules' ? { rules: draft.rules } : {}),
+        // An edit sends the description even when emptied, and rules only when changed (new rules recompute).
+        ...(draft.description || segment ? { description: draft.description } : {}),
+        ...(draft.kind === 'rules' && JSON.stringify(draft.rules) !== JSON.stringify(segment?.rules)
+          ? { rules: draft.rules }
+          : {}),
       };
       if (segment) {
         await api<SegmentView>(`/v1/segments/${encodeURIComponent(segment.id)}`, { method: 'PATCH', body });

@@ -122,6 +122,69 @@ describe.skipIf(skipWithoutChromium)('segments page in a real browser', () => {
     await page.context().close();
   });
 
+  it('offers every rule kind, each with its own fields, and saves them as the API expects', async () => {
+    const page = await s.signedIn('marketer');
+    await page.goto(`${s.url}#/segments/new`);
+    await page.fill(T('segment-name'), 'Every kind');
+    await page.selectOption(T('rule-op-rules'), 'any');
+    for (let i = 1; i < 11; i++) await page.click(T('rule-add-rules'));
+    const leaf = (i: number) => `rules.any[${i}]`;
+    const kind = (i: number, value: string) => page.selectOption(T(`rule-kind-${leaf(i)}`), value);
+    const fill = (i: number, field: string, value: string) =>
+      page.fill(rule(leaf(i), T(`field-${field}`)), value);
+    await fill(0, 'trait', 'plan');
+    await fill(0, 'value', 'pro');
+    await kind(1, 'attributeDate');
+    await fill(1, 'trait', 'signed_up_at');
+    await fill(1, 'days', '14');
+    await kind(2, 'anniversary');
+    await fill(2, 'trait', 'birthday');
+    await fill(2, 'withinNextDays', '7');
+    await kind(3, 'performed');
+    await fill(3, 'event', 'purchased');
+    await page.click(rule(leaf(3), T('add-count')));
+    await fill(3, 'count.n', '3');
+    await fill(3, 'withinDays', '90');
+    await kind(4, 'notPerformed');
+    await fill(4, 'event', 'opened');
+    await fill(4, 'withinDays', '30');
+    await kind(5, 'performedAt');
+    await fill(5, 'event', 'purchased');
+    await fill(5, 'daysAgo', '365');
+    await kind(6, 'aggregate');
+    await fill(6, 'event', 'purchased');
+    await fill(6, 'property', 'amount');
+    await page.selectOption(rule(leaf(6), T('field-op')), { label: 'Is greater than' });
+    await fill(6, 'value', '500');
+    await kind(7, 'subscribed');
+    await fill(7, 'topic', 'newsletter');
+    await kind(8, 'reachable');
+    await kind(9, 'inSegment');
+    await fill(9, 'segment', 'fair-visitors');
+    await kind(10, 'bucket');
+    await fill(10, 'to', '9');
+    await page.locator(T('segment-estimate')).waitFor();
+    await page.click(T('segment-save'));
+    await page.waitForURL(/#\/segments\/every-kind$/);
+    const saved = (await s.h.call('GET', '/v1/segments/every-kind')).body;
+    expect(saved.rules).toEqual({
+      any: [
+        { kind: 'attribute', trait: 'plan', op: 'eq', value: 'pro' },
+        { kind: 'attributeDate', trait: 'signed_up_at', relation: 'moreThanDaysAgo', days: 14 },
+        { kind: 'anniversary', trait: 'birthday', withinNextDays: 7 },
+        { kind: 'performed', event: 'purchased', count: { op: 'atLeast', n: 3 }, withinDays: 90 },
+        { kind: 'notPerformed', event: 'opened', withinDays: 30 },
+        { kind: 'performedAt', event: 'purchased', which: 'first', op: 'before', daysAgo: 365 },
+        { kind: 'aggregate', event: 'purchased', fn: 'sum', property: 'amount', op: 'gt', value: 500 },
+        { kind: 'subscribed', topic: 'newsletter' },
+        { kind: 'reachable', channel: 'email' },
+        { kind: 'inSegment', segment: 'fair-visitors' },
+        { kind: 'bucket', from: 0, to: 9 },
+      ],
+    });
+    await page.context().close();
+  });
+
   it('support reads segments but cannot change them', async () => {
     const page = await s.signedIn('support');
     await page.click(T('nav-segments'));
