@@ -4,9 +4,8 @@ import { NativeConnection } from '@temporalio/worker';
 import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { startBroadcastActivityWorker } from '../../../engine/src/services/broadcast-worker.ts';
 import { graph } from '../../../test/support/journeys.ts';
+import { SCREENSHOTS } from './servers.ts';
 import { hasText, sharedEditorSession, skipWithoutChromium, T } from './session.ts';
-
-const DOCS = path.resolve(import.meta.dirname, '../../../docs');
 
 describe.skipIf(skipWithoutChromium)('broadcast screen in a real browser', () => {
   const s = sharedEditorSession();
@@ -55,7 +54,7 @@ describe.skipIf(skipWithoutChromium)('broadcast screen in a real browser', () =>
     // One customer a minute: the first enters, the other two wait their turn.
     await hasText(page, `${row} ${T('broadcast-progress')}`, '1 entered / 2 remaining', 60_000);
     await page.setViewportSize({ width: 1280, height: 1000 });
-    await page.screenshot({ path: path.join(DOCS, 'broadcasts.png') });
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'broadcasts.png') });
 
     await page.click(`${row} ${T('broadcast-pause')}`);
     await hasText(page, `${row} ${T('broadcast-state')}`, 'paused', 30_000);

@@ -1,8 +1,8 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { SCREENSHOTS } from './servers.ts';
 import { hasText, sharedEditorSession, skipWithoutChromium, T } from './session.ts';
 
-const DOCS = path.resolve(import.meta.dirname, '../../../docs');
 const rule = (rulePath: string, inner = '') => `[data-testid="rule-${rulePath}"]${inner ? ` ${inner}` : ''}`;
 
 describe.skipIf(skipWithoutChromium)('segments page in a real browser', () => {
@@ -56,7 +56,7 @@ describe.skipIf(skipWithoutChromium)('segments page in a real browser', () => {
     await hasText(page, T('segment-current-size'), '2 now', 30_000);
     await hasText(page, T('segment-estimate'), '2', 30_000);
     await page.setViewportSize({ width: 1280, height: 1700 });
-    await page.screenshot({ path: path.join(DOCS, 'segments.png') });
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'segments.png') });
 
     await page.click(T('member-seg-cy'));
     await hasText(page, T('customer-segment-pro-outside-rome'), 'Pro outside Rome');
