@@ -14,7 +14,7 @@ interface Range {
 
 /**
  * A segment's size per hour or day, from `segment_changes`: the members at the start are the entries
- * minus the exits before it (two index counts), then the range's changes stream through the
+ * minus the exits before it (one grouped count), then the range's changes stream through the
  * `{ segmentId, kind, at }` index into per-bucket counters, so memory grows with buckets, not changes.
  */
 export function segmentSizes(db: Db) {
@@ -36,25 +36,33 @@ export function segmentSizes(db: Db) {
     const from = new Date(fromMs).toISOString();
     const to = new Date(toMs).toISOString();
 
-    const before = (kind: 'entered' | 'exited') =>
-      changes.countDocuments({ segmentId, kind, at: { $lt: from } });
-    const perBucket = async (kind: 'entered' | 'exited') => {
-      const counts = new Array<number>(buckets).fill(0);
-      const cursor = changes.find(
-        { segmentId, kind, at: { $gte: from, $lt: to } },
-        { projection: { _id: 0, at: 1 } },
-      );
-      for await (const { at } of cursor) counts[Math.floor((Date.parse(at) - fromMs) / step)]++;
-      return counts;
+    const kinds = { segmentId, kind: { $in: ['entered', 'exited'] as ('entered' | 'exited')[] } };
+    const before = async () => {
+      const counts = await changes
+        .aggregate<{ _id: 'entered' | 'exited'; n: number }>([
+          { $match: { ...kinds, at: { $lt: from } } },
+          { $group: { _id: '$kind', n: { $sum: 1 } } },
+        ])
+        .toArray();
+      return counts.reduce((size, c) => size + (c._id === 'entered' ? c.n : -c.n), 0);
     };
-    const [enteredBefore, exitedBefore, entered, exited, current] = await Promise.all([
-      before('entered'),
-      before('exited'),
-      perBucket('entered'),
-      perBucket('exited'),
+    const perBucket = async () => {
+      const entered = new Array<number>(buckets).fill(0);
+      const exited = new Array<number>(buckets).fill(0);
+      const cursor = changes.find(
+        { ...kinds, at: { $gte: from, $lt: to } },
+        { projection: { _id: 0, kind: 1, at: 1 } },
+      );
+      for await (const { kind, at } of cursor)
+        (kind === 'entered' ? entered : exited)[Math.floor((Date.parse(at) - fromMs) / step)]++;
+      return { entered, exited };
+    };
+    const [atStart, { entered, exited }, current] = await Promise.all([
+      before(),
+      perBucket(),
       members.countDocuments({ segmentId }),
     ]);
-    let size = enteredBefore - exitedBefore;
+    let size = atStart;
     const points = entered.map((n, i) => {
       size += n - exited[i];
       return { at: new Date(fromMs + i * step).toISOString(), size, entered: n, exited: exited[i] };
