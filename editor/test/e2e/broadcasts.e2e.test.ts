@@ -89,4 +89,24 @@ describe.skipIf(skipWithoutChromium)('broadcast screen in a real browser', () =>
     await hasText(page, `${row} ${T('broadcast-state')}`, 'cancelled', 30_000);
     await page.context().close();
   });
+
+  it('schedules a broadcast at a time, read in the browser’s timezone', async () => {
+    const page = await s.signedIn('marketer');
+    await page.click(T('nav-broadcasts'));
+    await page.selectOption(T('broadcast-journey'), { label: 'Spring sale (live)' });
+    await page.selectOption(T('broadcast-segment'), { label: 'Spring list' });
+    await page.check(T('broadcast-when-at'));
+    expect(await page.locator(T('broadcast-create')).isDisabled()).toBe(true);
+    await page.fill(T('broadcast-at'), '2031-06-01T09:30');
+    await page.click(T('broadcast-create'));
+    await hasText(page, '.toast', 'Broadcast created');
+    const expected = await page.evaluate(() => new Date('2031-06-01T09:30').toISOString());
+    const created = await only();
+    expect(created).toMatchObject({ schedule: { kind: 'at', at: expected }, state: 'scheduled' });
+    const row = T(`broadcast-${created.id}`);
+    await hasText(page, `${row} ${T('broadcast-progress')}`, '0 entered / 0 remaining');
+    await page.click(`${row} ${T('broadcast-cancel')}`);
+    await hasText(page, `${row} ${T('broadcast-state')}`, 'cancelled', 30_000);
+    await page.context().close();
+  });
 });
