@@ -27,6 +27,7 @@ import { metaRoutes } from './routes/meta.ts';
 import { migrationRoutes } from './routes/migrations.ts';
 import { promoCodeRoutes } from './routes/promo-codes.ts';
 import { segmentImportRoutes } from './routes/segment-import.ts';
+import { segmentSizeRoutes } from './routes/segment-sizes.ts';
 import { segmentRoutes } from './routes/segments.ts';
 import { templateRoutes } from './routes/templates.ts';
 import { testRunRoutes } from './routes/test-runs.ts';
@@ -172,6 +173,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         computedRoutes,
         broadcastRoutes,
         segmentImportRoutes,
+        segmentSizeRoutes,
       ])
         await routes(v1, services);
       await metaRoutes(v1);

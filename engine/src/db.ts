@@ -132,7 +132,10 @@ export const INDEXES: Record<string, IndexSpecification[]> = {
     { segmentId: 1, _id: 1 }, // members, paged by id
     { customerId: 1, enteredAt: -1 }, // a customer's segments
   ],
-  [COLLECTIONS.segmentChanges]: [{ customerId: 1, at: -1 }], // a customer's segment timeline
+  [COLLECTIONS.segmentChanges]: [
+    { customerId: 1, at: -1 }, // a customer's segment timeline
+    { segmentId: 1, kind: 1, at: 1 }, // a segment's size over time
+  ],
   [COLLECTIONS.segmentBackfills]: [{ done: 1 }],
   [COLLECTIONS.computedValues]: [
     { customerId: 1, revision: 1, basis: -1 }, // a customer's values; superseded ones deleted

@@ -9,6 +9,8 @@ export class ApiError extends Error {
     message: string,
     readonly code?: string,
     readonly problems?: GraphProblem[],
+    /** The request field the error names, when it names one. */
+    readonly field?: string,
   ) {
     super(message);
   }
@@ -61,11 +63,12 @@ export async function api<T>(
       message?: string;
       error?: string;
       problems?: GraphProblem[];
+      field?: string;
     };
     const message = body.message ?? body.error ?? `Request failed (${response.status})`;
     reportAvailability(response.status === 503 ? message : null);
     if (response.status === 401 && !init.key) onUnauthorized?.();
-    throw new ApiError(response.status, message, body.error, body.problems);
+    throw new ApiError(response.status, message, body.error, body.problems, body.field);
   }
   reportAvailability(null);
   return data as T;

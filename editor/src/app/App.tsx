@@ -76,8 +76,8 @@ export function App() {
       ? 'settings'
       : route[0] === 'customers' || route[0] === 'enrollments'
         ? 'customers'
-        : route[0] === 'experiments'
-          ? 'experiments'
+        : route[0] === 'experiments' || route[0] === 'segments' || route[0] === 'broadcasts'
+          ? route[0]
           : 'journeys';
   return (
     <SessionContext.Provider value={session}>
@@ -102,6 +102,16 @@ export function App() {
             >
               Experiments
             </a>
+            {(['segments', 'broadcasts'] as const).map((page) => (
+              <a
+                key={page}
+                href={href(page)}
+                aria-current={section === page ? 'page' : undefined}
+                data-testid={`nav-${page}`}
+              >
+                {page === 'segments' ? 'Segments' : 'Broadcasts'}
+              </a>
+            ))}
             {SETTINGS_PAGES.filter((p) => roleCan(session.role, p.capability)).map((p) => (
               <a
                 key={p.id}

@@ -1,4 +1,5 @@
 import { ReportPage } from '../analytics/ReportPage.tsx';
+import { BroadcastsPage } from '../broadcasts/BroadcastsPage.tsx';
 import { BuilderPage } from '../builder/BuilderPage.tsx';
 import { ExperimentsIndex } from '../experiments/ExperimentsIndex.tsx';
 import { JourneyExperiments } from '../experiments/JourneyExperiments.tsx';
@@ -6,6 +7,8 @@ import { CustomerPage } from '../inspector/CustomerPage.tsx';
 import { CustomerSearch } from '../inspector/CustomerSearch.tsx';
 import { EnrollmentPage } from '../inspector/EnrollmentPage.tsx';
 import { JourneyList } from '../journeys/JourneyList.tsx';
+import { SegmentPage } from '../segments/SegmentPage.tsx';
+import { SegmentsPage } from '../segments/SegmentsPage.tsx';
 import { ApiKeys } from '../settings/ApiKeys.tsx';
 import { DeliverySettingsPage } from '../settings/DeliverySettingsPage.tsx';
 import { PromoPoolsPage } from '../settings/PromoPoolsPage.tsx';
@@ -28,6 +31,9 @@ export function Routes({ route }: { route: string[] }) {
   if (section === 'customers' && id) return <CustomerPage key={id} customerId={id} />;
   if (section === 'customers') return <CustomerSearch />;
   if (section === 'enrollments' && id) return <EnrollmentPage key={id} enrollmentId={id} />;
+  if (section === 'segments' && id) return <SegmentPage key={id} segmentId={id === 'new' ? null : id} />;
+  if (section === 'segments') return <SegmentsPage />;
+  if (section === 'broadcasts') return <BroadcastsPage />;
   if (section === 'settings' && id === 'api-keys') return <ApiKeys />;
   if (section === 'settings' && id === 'delivery') return <DeliverySettingsPage />;
   if (section === 'settings' && id === 'templates') return <TemplatesPage selected={sub} />;

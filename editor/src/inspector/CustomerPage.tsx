@@ -1,5 +1,6 @@
 import type { CustomerEventRow, CustomerSummary, EnrollmentRow, MessageRow } from '../api/types.ts';
 import { href } from '../app/router.ts';
+import { CustomerSegments } from '../segments/CustomerSegments.tsx';
 import { CustomerTime } from '../ui/CustomerTime.tsx';
 import { formatValue } from '../ui/format.ts';
 import { useApi } from '../ui/useApi.ts';
@@ -135,6 +136,9 @@ export function CustomerPage({ customerId }: { customerId: string }) {
             ))}
           </ul>
           {messages.data?.length === 0 && <p className="muted">No messages sent.</p>}
+        </Section>
+        <Section title="Segments" error={null}>
+          <CustomerSegments customerId={customerId} timezone={timezone} />
         </Section>
         <Section title="Subscriptions and consent" error={null}>
           <Subscriptions customerId={customerId} />

@@ -7,6 +7,7 @@ export * from './keys.ts';
 export * from './migrations.ts';
 export * from './responses.ts';
 export * from './segment-import.ts';
+export * from './segment-sizes.ts';
 export * from './segments.ts';
 export * from './settings.ts';
 export * from './test-runs.ts';
