@@ -18,6 +18,26 @@ export const AttributeRule = Type.Object(
   },
   strict,
 );
+/** A computed attribute (`computed.<name>`) compared with a value, as an attribute rule compares a trait. */
+export const ComputedRule = Type.Object(
+  {
+    kind: Type.Literal('computed'),
+    attribute: name('Computed attribute'),
+    op: AttributeRule.properties.op,
+    value: Type.Optional(Type.Unknown()),
+  },
+  strict,
+);
+/** A date-valued computed attribute (`last_at`, `first_at`) relative to now. */
+export const ComputedDateRule = Type.Object(
+  {
+    kind: Type.Literal('computedDate'),
+    attribute: name('Computed attribute'),
+    relation: lit('moreThanDaysAgo', 'withinLastDays'),
+    days: days('Days'),
+  },
+  strict,
+);
 /** A date trait relative to now: "signed up more than 14 days ago" / "within the last 7 days". */
 export const AttributeDateRule = Type.Object(
   {
@@ -115,6 +135,8 @@ export const LEAF_RULES = {
   reachable: ReachableRule,
   inSegment: InSegmentRule,
   bucket: BucketRule,
+  computed: ComputedRule,
+  computedDate: ComputedDateRule,
 } as const;
 export type LeafKind = keyof typeof LEAF_RULES;
 export type LeafRule = { [K in LeafKind]: Static<(typeof LEAF_RULES)[K]> }[LeafKind];
@@ -142,7 +164,7 @@ const NEEDS_NO_VALUE = new Set(['exists', 'notExists']);
 
 /** Problems a schema cannot say: value shapes that depend on the operator. */
 function leafProblem(rule: LeafRule): { at: string; message: string } | null {
-  if (rule.kind === 'attribute') {
+  if (rule.kind === 'attribute' || rule.kind === 'computed') {
     if (NEEDS_NO_VALUE.has(rule.op)) return null;
     if (rule.value === undefined) return { at: 'value', message: `is required for "${rule.op}"` };
     if (rule.op === 'in' && !Array.isArray(rule.value)) return { at: 'value', message: 'must be an array' };
@@ -209,12 +231,19 @@ export function ruleLeaves(rule: SegmentRule): LeafRule[] {
 /** Events emitted when a customer enters or leaves a segment, with properties `{ segment, name }`. */
 export const SEGMENT_EVENTS = { entered: 'segment_entered', exited: 'segment_exited' } as const;
 
+/** Tracked by an unsubscribe link after it changed consent; consent rules re-evaluate on it. */
+export const UNSUBSCRIBED_EVENT = 'unsubscribed';
+
 /** What a rule tree reads, so an event re-evaluates only the segments it can change. */
 export interface SegmentReads {
   /** Top-level trait names (`address` for `address.city`). */
   traits: string[];
   events: string[];
   segments: string[];
+  /** Computed attribute names (absent on segments saved before rules could read them). */
+  computed?: string[];
+  /** True when consent or channel opt-outs are read (absent when not). */
+  consent?: boolean;
   /** True when membership can change with time alone (relative windows and dates). */
   timeRelative: boolean;
 }
@@ -223,18 +252,26 @@ export function segmentReads(rule: SegmentRule): SegmentReads {
   const traits = new Set<string>();
   const events = new Set<string>();
   const segments = new Set<string>();
+  const computed = new Set<string>();
+  let consent = false;
   let timeRelative = false;
   for (const leaf of ruleLeaves(rule)) {
     if ('trait' in leaf) traits.add(leaf.trait.split('.')[0]);
     if ('event' in leaf) events.add(leaf.event);
     if (leaf.kind === 'reachable') traits.add(leaf.channel === 'email' ? 'email' : 'phone');
     if (leaf.kind === 'anniversary') traits.add('timezone');
+    if (leaf.kind === 'computed' || leaf.kind === 'computedDate') computed.add(leaf.attribute);
+    if (leaf.kind === 'subscribed' || leaf.kind === 'reachable') {
+      consent = true;
+      events.add(UNSUBSCRIBED_EVENT);
+    }
     if (leaf.kind === 'inSegment') {
       segments.add(leaf.segment);
       events.add(SEGMENT_EVENTS.entered).add(SEGMENT_EVENTS.exited);
     }
     if (
       leaf.kind === 'attributeDate' ||
+      leaf.kind === 'computedDate' ||
       leaf.kind === 'anniversary' ||
       leaf.kind === 'notPerformed' ||
       (leaf.kind === 'performedAt' && leaf.daysAgo !== undefined) ||
@@ -242,7 +279,14 @@ export function segmentReads(rule: SegmentRule): SegmentReads {
     )
       timeRelative = true;
   }
-  return { traits: [...traits], events: [...events], segments: [...segments], timeRelative };
+  return {
+    traits: [...traits],
+    events: [...events],
+    segments: [...segments],
+    ...(computed.size ? { computed: [...computed] } : {}),
+    ...(consent ? { consent } : {}),
+    timeRelative,
+  };
 }
 
 /** One durable timer per (segment, customer) re-evaluates membership when a time-relative rule may flip. */

@@ -167,6 +167,11 @@ export function computedAttributeService(db: Db) {
 
     async remove(name: string): Promise<void> {
       const doc = await find(name);
+      const reader = await db
+        .collection(COLLECTIONS.segments)
+        .findOne({ 'reads.computed': name, deleted: { $ne: true } }, { projection: { _id: 1 } });
+      if (reader)
+        throw new HttpError(409, `Segment "${reader._id}" reads this attribute; change it first`, 'name');
       await definitions.deleteOne({ _id: name });
       cached = null;
       await values.deleteMany({ revision: doc.revision });
