@@ -1,6 +1,6 @@
 import { type Static, type TSchema, Type } from '@sinclair/typebox';
-import { Value } from '@sinclair/typebox/value';
 import { PropertyFilter } from './filters.ts';
+import { schemaProblem } from './segment-errors.ts';
 
 const lit = <T extends string>(...values: T[]) => Type.Union(values.map((v) => Type.Literal(v)));
 const name = (title: string) => Type.String({ minLength: 1, maxLength: 200, title });
@@ -181,13 +181,6 @@ function leafProblem(rule: LeafRule): { at: string; message: string } | null {
   return null;
 }
 
-const pointerToPath = (pointer: string) =>
-  pointer
-    .split('/')
-    .slice(1)
-    .map((part) => (/^\d+$/.test(part) ? `[${part}]` : `.${part}`))
-    .join('');
-
 /** The first problem of a rule tree, naming its path (`rules.all[2].value`), or null when it is valid. */
 export function segmentRuleProblem(rule: unknown, path = 'rules', depth = 0): RuleProblem | null {
   if (depth > MAX_DEPTH) return { path, message: `is nested deeper than ${MAX_DEPTH} levels` };
@@ -211,11 +204,20 @@ export function segmentRuleProblem(rule: unknown, path = 'rules', depth = 0): Ru
     if (Object.keys(node).length > 1) return { path, message: '"not" must be the only key' };
     return segmentRuleProblem(node.not, `${path}.not`, depth + 1);
   }
+  if (!('kind' in node)) {
+    const [key] = Object.keys(node);
+    return key === undefined
+      ? { path, message: 'is empty: give "all", "any", "not" or a leaf rule with "kind"' }
+      : {
+          path: `${path}.${key}`,
+          message: 'is not a rule: use "all", "any", "not" or a leaf rule with "kind"',
+        };
+  }
   const schema = (LEAF_RULES as Record<string, TSchema>)[node.kind as string];
   if (!schema)
     return { path: `${path}.kind`, message: `must be one of ${Object.keys(LEAF_RULES).join(', ')}` };
-  const error = Value.Errors(schema, node).First();
-  if (error) return { path: `${path}${pointerToPath(error.path)}`, message: error.message.toLowerCase() };
+  const error = schemaProblem(schema, node);
+  if (error) return { path: `${path}${error.at}`, message: error.message };
   const problem = leafProblem(node as LeafRule);
   return problem && { path: `${path}.${problem.at}`, message: problem.message };
 }
