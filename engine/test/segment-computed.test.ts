@@ -129,6 +129,26 @@ describe('segments on computed attributes', () => {
     expect(body.members.map((m: { customerId: string }) => m.customerId)).toEqual(['rfm-dee']);
   });
 
+  it('recomputes the segments that read an attribute once its redefinition is backfilled', async () => {
+    await eventually(
+      async () => (await h.call('GET', '/v1/segments/rfm-big-spender')).body.status === 'ready',
+    );
+    expect(await tiersOf('rfm-cal')).toContain('rfm-big-spender');
+    // Only orders over 200 count now: Cal's 512.4 becomes 300, Dee's 650 stays.
+    const redefined = await h.call('PUT', '/v1/computed-attributes/total_spent', {
+      kind: 'sum',
+      event: 'purchased',
+      property: 'amount',
+      where: [{ path: 'amount', op: 'gt', value: 200 }],
+    });
+    expect(redefined.status).toBe(200);
+    await eventually(async () => !(await tiersOf('rfm-cal')).includes('rfm-big-spender'), 60_000);
+    expect((await changesOf('rfm-cal', 'rfm-big-spender'))[0]).toEqual(
+      expect.objectContaining({ kind: 'exited', reason: 'computed.total_spent is 300, not > 500' }),
+    );
+    expect(await tiersOf('rfm-dee')).toContain('rfm-big-spender');
+  });
+
   it('refuses rules on unknown or unsuitable computed attributes, naming the rule path', async () => {
     const unknown = await h.call('POST', '/v1/segments', {
       name: 'Bad',

@@ -219,6 +219,26 @@ export function segmentService(db: Db, emit: SegmentEventEmitter, schedule?: Seg
         if (readsEvent(segment, doc)) await refresh(segment, doc.customerId, doc._id);
     },
 
+    /** Recomputes, in the background, every segment that reads a computed attribute whose values all changed. */
+    async recomputeReaders(attribute: string) {
+      const readers = await segments.find({ 'reads.computed': attribute, deleted: { $ne: true } }).toArray();
+      for (const doc of readers) {
+        const generation = doc.generation + 1;
+        const rules = segmentDefinition(doc).rules as SegmentRule;
+        // The backfill's unique id claims the generation: of racing processes (or an edit), one starts it.
+        const claimed = await backfills.start(doc._id, generation, await countCandidates(rules)).then(
+          () => true,
+          (error) => {
+            if (error instanceof MongoServerError && error.code === DUPLICATE_KEY) return false;
+            throw error;
+          },
+        );
+        if (claimed)
+          await segments.updateOne({ _id: doc._id, generation: doc.generation }, { $set: { generation } });
+      }
+      if (readers.length) kick();
+    },
+
     /** Re-evaluates the customer's segments that read consent, after their subscriptions changed. */
     async onConsentChange(customerId: string) {
       const affected = await segments
