@@ -83,6 +83,7 @@ export function createServices(db: Db, temporal: TemporalTarget, testRunTarget?:
     segmentTimers(enrollments.router, temporal),
   );
   ingestion.addRouteStep(segments.onEvent);
+  ingestion.computed.onBackfilled(segments.recomputeReaders);
   return {
     segments,
     db,

@@ -126,6 +126,8 @@ export const INDEXES: Record<string, IndexSpecification[]> = {
     { 'reads.events': 1 }, // segments an event can change
     { 'reads.traits': 1 }, // segments an identify can change
     { 'reads.segments': 1 }, // segments that refer to a segment
+    { 'reads.computed': 1 }, // segments a computed attribute's change can change
+    { 'reads.consent': 1 }, // segments a change of consent can change
     { updatedAt: -1 }, // segment list
   ],
   [COLLECTIONS.segmentMembers]: [

@@ -179,6 +179,81 @@ describe('segment rule kinds', () => {
     ).toBe(false);
   });
 
+  it('birthday in the next 7 days in each customer timezone, at a fixed moment', async () => {
+    for (const [userId, timezone] of [
+      ['r-east', 'Pacific/Kiritimati'],
+      ['r-west', 'America/Los_Angeles'],
+    ])
+      await h.call(
+        'POST',
+        '/v1/identify',
+        { userId, traits: { birthday: '1990-03-18', timezone } },
+        'ingest',
+      );
+    // 12:00 UTC on 10 March is already 11 March in Kiritimati (UTC+14): 7 days to go there, 8 in Los Angeles.
+    const at = new Date('2026-03-10T12:00:00Z');
+    const birthday = (customerId: string) =>
+      h.app.services.segments.evaluator.evaluate(
+        {
+          id: 'bd',
+          name: 'Birthday',
+          kind: 'rules',
+          rules: { kind: 'anniversary', trait: 'birthday', withinNextDays: 7 },
+        },
+        customerId,
+        at,
+      );
+    const east = await birthday('r-east');
+    expect([east.member, east.reason]).toEqual([
+      true,
+      'birthday anniversary is in 7 days (within 7, Pacific/Kiritimati)',
+    ]);
+    const west = await birthday('r-west');
+    expect([west.member, west.reason]).toEqual([
+      false,
+      'birthday anniversary is in 8 days (within 7, America/Los_Angeles)',
+    ]);
+    // Re-checked at the customer's next local midnight, when the count of days changes.
+    expect(east.nextCheckAt).toBe('2026-03-11T10:00:00.000Z');
+  });
+
+  it('first / last performed against absolute and relative times, windows on counts and aggregates', async () => {
+    const at = (which: string, op: string, when: { at?: string; daysAgo?: number }) =>
+      ({ kind: 'performedAt', event: 'purchased', which, op, ...when }) as SegmentRule;
+    const tomorrow = new Date(Date.now() + DAY).toISOString();
+    expect(await matches(at('last', 'before', { at: tomorrow }))).toEqual([true, false]);
+    expect(await matches(at('first', 'after', { at: ago(90) }))).toEqual([true, false]);
+    expect(await matches(at('first', 'after', { at: ago(70) }))).toEqual([false, false]);
+    expect(await matches(at('last', 'after', { daysAgo: 1 }))).toEqual([false, false]);
+    expect(await matches(at('first', 'before', { daysAgo: 100 }))).toEqual([false, false]);
+    expect(
+      await matches({
+        kind: 'performed',
+        event: 'purchased',
+        count: { op: 'exactly', n: 2 },
+        withinDays: 30,
+      }),
+    ).toEqual([true, false]);
+    expect(await matches({ kind: 'notPerformed', event: 'viewed', withinDays: 30 })).toEqual([true, true]);
+
+    const agg = (fn: string, withinDays: number, value: number) =>
+      ({
+        kind: 'aggregate',
+        event: 'purchased',
+        property: 'amount',
+        fn,
+        op: 'eq',
+        value,
+        withinDays,
+      }) as SegmentRule;
+    expect((await check(agg('avg', 30, 102.75))).member).toBe(true);
+    expect((await check(agg('min', 45, 30))).member).toBe(true);
+    expect((await check(agg('max', 30, 175.5))).member).toBe(true);
+    expect((await check(agg('max', 30, 175.5), 'r-bob')).reason).toBe(
+      'max of purchased.amount is none (eq 175.5)',
+    );
+  });
+
   it('combines rules with all, any and not', async () => {
     const pro = { kind: 'attribute', trait: 'plan', op: 'eq', value: 'pro' } as const;
     const free = { kind: 'attribute', trait: 'plan', op: 'eq', value: 'free' } as const;

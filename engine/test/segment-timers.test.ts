@@ -83,6 +83,34 @@ describe('segment timers', () => {
     expect((await changesOf('val')).map((c) => c.kind)).toEqual(['entered', 'exited']);
   });
 
+  it('leaves "last order within 14 days" (a computed attribute) exactly 14 days after the order', async () => {
+    const defined = await h.call('PUT', '/v1/computed-attributes/last_order_at', {
+      kind: 'last_at',
+      event: 'ordered',
+    });
+    expect(defined.status).toBe(200);
+    await eventually(async () => {
+      const { body } = await h.call('GET', '/v1/computed-attributes/last_order_at');
+      return body.backfill?.status === 'done';
+    }, 60_000);
+    await h.call('POST', '/v1/segments', {
+      id: 'fresh-orders',
+      name: 'Fresh orders',
+      rules: { kind: 'computedDate', attribute: 'last_order_at', relation: 'withinLastDays', days: 14 },
+    });
+    // Stamped by the API's clock: the timer's moment is the order's time + 14 days, whatever the test server's.
+    await h.track('oli', 'ordered');
+    const { last_order_at: orderedAt } = (await h.call('GET', '/v1/customers/oli/computed')).body;
+    expect((await changesOf('oli')).map((c) => c.kind)).toEqual(['entered']);
+
+    await h.env.sleep(15 * DAY);
+    await h.env.client.workflow.getHandle(segmentTimerId('fresh-orders', 'oli')).result();
+    const changes = await changesOf('oli');
+    expect(changes.map((c) => c.kind)).toEqual(['entered', 'exited']);
+    expect(changes[1].at).toBe(new Date(Date.parse(orderedAt) + 14 * DAY).toISOString());
+    expect(changes[1].reason).toBe(`computed.last_order_at is "${orderedAt}" (not within the last 14 days)`);
+  });
+
   it('a condition "is in segment" branches on membership', async () => {
     await h.call('POST', '/v1/segments', { id: 'insiders', kind: 'manual', name: 'Insiders' });
     await h.call('POST', '/v1/segments/insiders/members', { add: ['cond-in'] });

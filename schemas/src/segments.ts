@@ -1,6 +1,6 @@
 import { type Static, type TSchema, Type } from '@sinclair/typebox';
-import { Value } from '@sinclair/typebox/value';
 import { PropertyFilter } from './filters.ts';
+import { schemaProblem } from './segment-errors.ts';
 
 const lit = <T extends string>(...values: T[]) => Type.Union(values.map((v) => Type.Literal(v)));
 const name = (title: string) => Type.String({ minLength: 1, maxLength: 200, title });
@@ -15,6 +15,26 @@ export const AttributeRule = Type.Object(
     trait: name('Trait (dotted path)'),
     op: lit('eq', 'ne', 'in', 'contains', 'startsWith', 'exists', 'notExists', 'gt', 'gte', 'lt', 'lte'),
     value: Type.Optional(Type.Unknown()),
+  },
+  strict,
+);
+/** A computed attribute (`computed.<name>`) compared with a value, as an attribute rule compares a trait. */
+export const ComputedRule = Type.Object(
+  {
+    kind: Type.Literal('computed'),
+    attribute: name('Computed attribute'),
+    op: AttributeRule.properties.op,
+    value: Type.Optional(Type.Unknown()),
+  },
+  strict,
+);
+/** A date-valued computed attribute (`last_at`, `first_at`) relative to now. */
+export const ComputedDateRule = Type.Object(
+  {
+    kind: Type.Literal('computedDate'),
+    attribute: name('Computed attribute'),
+    relation: lit('moreThanDaysAgo', 'withinLastDays'),
+    days: days('Days'),
   },
   strict,
 );
@@ -115,6 +135,8 @@ export const LEAF_RULES = {
   reachable: ReachableRule,
   inSegment: InSegmentRule,
   bucket: BucketRule,
+  computed: ComputedRule,
+  computedDate: ComputedDateRule,
 } as const;
 export type LeafKind = keyof typeof LEAF_RULES;
 export type LeafRule = { [K in LeafKind]: Static<(typeof LEAF_RULES)[K]> }[LeafKind];
@@ -142,7 +164,7 @@ const NEEDS_NO_VALUE = new Set(['exists', 'notExists']);
 
 /** Problems a schema cannot say: value shapes that depend on the operator. */
 function leafProblem(rule: LeafRule): { at: string; message: string } | null {
-  if (rule.kind === 'attribute') {
+  if (rule.kind === 'attribute' || rule.kind === 'computed') {
     if (NEEDS_NO_VALUE.has(rule.op)) return null;
     if (rule.value === undefined) return { at: 'value', message: `is required for "${rule.op}"` };
     if (rule.op === 'in' && !Array.isArray(rule.value)) return { at: 'value', message: 'must be an array' };
@@ -158,13 +180,6 @@ function leafProblem(rule: LeafRule): { at: string; message: string } | null {
   if (rule.kind === 'bucket' && rule.from > rule.to) return { at: 'to', message: 'must be at least "from"' };
   return null;
 }
-
-const pointerToPath = (pointer: string) =>
-  pointer
-    .split('/')
-    .slice(1)
-    .map((part) => (/^\d+$/.test(part) ? `[${part}]` : `.${part}`))
-    .join('');
 
 /** The first problem of a rule tree, naming its path (`rules.all[2].value`), or null when it is valid. */
 export function segmentRuleProblem(rule: unknown, path = 'rules', depth = 0): RuleProblem | null {
@@ -189,11 +204,20 @@ export function segmentRuleProblem(rule: unknown, path = 'rules', depth = 0): Ru
     if (Object.keys(node).length > 1) return { path, message: '"not" must be the only key' };
     return segmentRuleProblem(node.not, `${path}.not`, depth + 1);
   }
+  if (!('kind' in node)) {
+    const [key] = Object.keys(node);
+    return key === undefined
+      ? { path, message: 'is empty: give "all", "any", "not" or a leaf rule with "kind"' }
+      : {
+          path: `${path}.${key}`,
+          message: 'is not a rule: use "all", "any", "not" or a leaf rule with "kind"',
+        };
+  }
   const schema = (LEAF_RULES as Record<string, TSchema>)[node.kind as string];
   if (!schema)
     return { path: `${path}.kind`, message: `must be one of ${Object.keys(LEAF_RULES).join(', ')}` };
-  const error = Value.Errors(schema, node).First();
-  if (error) return { path: `${path}${pointerToPath(error.path)}`, message: error.message.toLowerCase() };
+  const error = schemaProblem(schema, node);
+  if (error) return { path: `${path}${error.at}`, message: error.message };
   const problem = leafProblem(node as LeafRule);
   return problem && { path: `${path}.${problem.at}`, message: problem.message };
 }
@@ -209,12 +233,19 @@ export function ruleLeaves(rule: SegmentRule): LeafRule[] {
 /** Events emitted when a customer enters or leaves a segment, with properties `{ segment, name }`. */
 export const SEGMENT_EVENTS = { entered: 'segment_entered', exited: 'segment_exited' } as const;
 
+/** Tracked by an unsubscribe link after it changed consent; consent rules re-evaluate on it. */
+export const UNSUBSCRIBED_EVENT = 'unsubscribed';
+
 /** What a rule tree reads, so an event re-evaluates only the segments it can change. */
 export interface SegmentReads {
   /** Top-level trait names (`address` for `address.city`). */
   traits: string[];
   events: string[];
   segments: string[];
+  /** Computed attribute names (absent on segments saved before rules could read them). */
+  computed?: string[];
+  /** True when consent or channel opt-outs are read (absent when not). */
+  consent?: boolean;
   /** True when membership can change with time alone (relative windows and dates). */
   timeRelative: boolean;
 }
@@ -223,18 +254,26 @@ export function segmentReads(rule: SegmentRule): SegmentReads {
   const traits = new Set<string>();
   const events = new Set<string>();
   const segments = new Set<string>();
+  const computed = new Set<string>();
+  let consent = false;
   let timeRelative = false;
   for (const leaf of ruleLeaves(rule)) {
     if ('trait' in leaf) traits.add(leaf.trait.split('.')[0]);
     if ('event' in leaf) events.add(leaf.event);
     if (leaf.kind === 'reachable') traits.add(leaf.channel === 'email' ? 'email' : 'phone');
     if (leaf.kind === 'anniversary') traits.add('timezone');
+    if (leaf.kind === 'computed' || leaf.kind === 'computedDate') computed.add(leaf.attribute);
+    if (leaf.kind === 'subscribed' || leaf.kind === 'reachable') {
+      consent = true;
+      events.add(UNSUBSCRIBED_EVENT);
+    }
     if (leaf.kind === 'inSegment') {
       segments.add(leaf.segment);
       events.add(SEGMENT_EVENTS.entered).add(SEGMENT_EVENTS.exited);
     }
     if (
       leaf.kind === 'attributeDate' ||
+      leaf.kind === 'computedDate' ||
       leaf.kind === 'anniversary' ||
       leaf.kind === 'notPerformed' ||
       (leaf.kind === 'performedAt' && leaf.daysAgo !== undefined) ||
@@ -242,7 +281,14 @@ export function segmentReads(rule: SegmentRule): SegmentReads {
     )
       timeRelative = true;
   }
-  return { traits: [...traits], events: [...events], segments: [...segments], timeRelative };
+  return {
+    traits: [...traits],
+    events: [...events],
+    segments: [...segments],
+    ...(computed.size ? { computed: [...computed] } : {}),
+    ...(consent ? { consent } : {}),
+    timeRelative,
+  };
 }
 
 /** One durable timer per (segment, customer) re-evaluates membership when a time-relative rule may flip. */

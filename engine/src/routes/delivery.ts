@@ -16,7 +16,7 @@ const Subscriptions = CustomerSubscriptions;
 const SubscriptionsBody = Type.Partial(Subscriptions, { additionalProperties: false });
 
 /** Workspace delivery settings, per-customer subscriptions, and delivery records. */
-export async function deliveryRoutes(app: FastifyInstance, { db }: Services) {
+export async function deliveryRoutes(app: FastifyInstance, { db, segments }: Services) {
   const settings = db.collection(COLLECTIONS.settings);
   const subscriptions = subscriptionStore(db);
   const deliveries = db.collection(COLLECTIONS.deliveries);
@@ -52,6 +52,7 @@ export async function deliveryRoutes(app: FastifyInstance, { db }: Services) {
     },
     async (req) => {
       await subscriptions.update(req.params.id, req.body);
+      await segments.onConsentChange(req.params.id);
       return subscriptions.read(req.params.id);
     },
   );

@@ -51,9 +51,10 @@ export async function linkRoutes(app: FastifyInstance, { db, ingestion, enrollme
   const unsubscribe = async (payload: LinkPayload) => {
     const isTopic = payload.topic && payload.topic !== 'marketing';
     await subscriptions.unsubscribe(payload.c, isTopic ? { topic: payload.topic } : { channel: payload.ch });
+    // A link without a topic (or channel) must not send `undefined`, which ingestion refuses.
     await emit(payload, 'unsubscribed', `unsubscribe:${payload.m}`, {
-      channel: payload.ch,
-      topic: payload.topic,
+      ...(payload.ch !== undefined ? { channel: payload.ch } : {}),
+      ...(payload.topic !== undefined ? { topic: payload.topic } : {}),
     });
   };
   // `$inc` is atomic on MongoDB; FerretDB applies it as read-then-write, so simultaneous opens may count once.

@@ -49,6 +49,8 @@ export function computedAttributeService(db: Db) {
   const backfills = db.collection<BackfillDoc>(COLLECTIONS.computedBackfills);
   const events = db.collection(COLLECTIONS.events);
   let cached: { at: number; list: Promise<DefinitionDoc[]> } | null = null;
+  /** Told the attribute's name once a backfill has recomputed every customer's value. */
+  const backfilled: ((name: string) => Promise<void>)[] = [];
 
   const all = () => {
     if (!cached || Date.now() - cached.at > DEFINITIONS_TTL_MS)
@@ -117,7 +119,10 @@ export function computedAttributeService(db: Db) {
       }
     };
     await Promise.all(Array.from({ length: BACKFILL_CONCURRENCY }, next));
-    if (!stopped) await progress({ status: 'done', processed });
+    if (stopped) return;
+    await progress({ status: 'done', processed });
+    // A listener that fails leaves its segments as they were until they are next edited, not the values.
+    for (const listener of backfilled) await listener(def._id).catch(() => undefined);
   };
 
   const startBackfill = (def: DefinitionDoc) =>
@@ -132,6 +137,7 @@ export function computedAttributeService(db: Db) {
   };
 
   return {
+    onBackfilled: (listener: (name: string) => Promise<void>) => backfilled.push(listener),
     list: async () => Promise.all((await definitions.find().sort({ _id: 1 }).toArray()).map(view)),
     get: async (name: string) => view(await find(name)),
 
@@ -167,6 +173,11 @@ export function computedAttributeService(db: Db) {
 
     async remove(name: string): Promise<void> {
       const doc = await find(name);
+      const reader = await db
+        .collection(COLLECTIONS.segments)
+        .findOne({ 'reads.computed': name, deleted: { $ne: true } }, { projection: { _id: 1 } });
+      if (reader)
+        throw new HttpError(409, `Segment "${reader._id}" reads this attribute; change it first`, 'name');
       await definitions.deleteOne({ _id: name });
       cached = null;
       await values.deleteMany({ revision: doc.revision });

@@ -13,7 +13,6 @@ import {
   decodeKey,
   decodeStored,
   encodeStored,
-  type LeafRule,
   type SegmentBody,
   type SegmentPatch,
   type SegmentReads,
@@ -26,20 +25,13 @@ import { type Db, MongoServerError } from 'mongodb';
 import { HttpError } from '../plugins/errors.ts';
 import type { EventDoc } from './event-parsing.ts';
 import { backfillRunner, backfillStore } from './segment-backfill.ts';
+import { computedRefs, leafPaths, readsEvent } from './segment-refs.ts';
 import type { SegmentTimerScheduler } from './segment-timers.ts';
 import { slugify } from './templates.ts';
 
 const DUPLICATE_KEY = 11000;
 const DRY_RUN_LIMIT = 5_000;
 const NO_READS: SegmentReads = { traits: [], events: [], segments: [], timeRelative: false };
-
-/** Every `inSegment` leaf with its path in the tree. */
-function segmentRefs(rule: SegmentRule, path: string): { path: string; leaf: LeafRule }[] {
-  if ('all' in rule) return rule.all.flatMap((r, i) => segmentRefs(r, `${path}.all[${i}]`));
-  if ('any' in rule) return rule.any.flatMap((r, i) => segmentRefs(r, `${path}.any[${i}]`));
-  if ('not' in rule) return segmentRefs(rule.not, `${path}.not`);
-  return rule.kind === 'inSegment' ? [{ path: `${path}.segment`, leaf: rule }] : [];
-}
 
 /** Segment definitions, their validation, and keeping a customer's memberships current on each event. */
 export function segmentService(db: Db, emit: SegmentEventEmitter, schedule?: SegmentTimerScheduler) {
@@ -48,6 +40,7 @@ export function segmentService(db: Db, emit: SegmentEventEmitter, schedule?: Seg
   const evaluator = segmentEvaluator(db);
   const membership = segmentMembership(db, emit);
   const backfills = backfillStore(db);
+  const computed = computedRefs(db);
   /** Evaluates and applies; a time-relative result also sets the durable timer for its next change. */
   const refresh = async (segment: SegmentDoc, customerId: string, cause: string) => {
     const definition = segmentDefinition(segment);
@@ -84,8 +77,11 @@ export function segmentService(db: Db, emit: SegmentEventEmitter, schedule?: Seg
   const checkRules = async (rules: unknown, selfId: string) => {
     const problem = segmentRuleProblem(rules);
     if (problem) throw new HttpError(400, `${problem.path} ${problem.message}`, problem.path);
-    for (const { path, leaf } of segmentRefs(rules as SegmentRule, 'rules')) {
-      const target = (leaf as { segment: string }).segment;
+    await computed.check(rules as SegmentRule);
+    for (const { path: at, leaf } of leafPaths(rules as SegmentRule)) {
+      if (leaf.kind !== 'inSegment') continue;
+      const path = `${at}.segment`;
+      const target = leaf.segment;
       const seen = new Set<string>();
       const stack = [target];
       while (stack.length) {
@@ -216,8 +212,40 @@ export function segmentService(db: Db, emit: SegmentEventEmitter, schedule?: Seg
       const traits = Object.keys(doc.traits ?? {}).map(decodeKey);
       const or: Record<string, unknown>[] = [{ 'reads.events': doc.event }];
       if (traits.length) or.push({ 'reads.traits': { $in: traits } });
+      const changed = doc.event ? await computed.changedBy(doc.event) : [];
+      if (changed.length) or.push({ 'reads.computed': { $in: changed } });
       const affected = await segments.find({ kind: 'rules', deleted: { $ne: true }, $or: or }).toArray();
-      for (const segment of affected) await refresh(segment, doc.customerId, doc._id);
+      for (const segment of affected)
+        if (readsEvent(segment, doc)) await refresh(segment, doc.customerId, doc._id);
+    },
+
+    /** Recomputes, in the background, every segment that reads a computed attribute whose values all changed. */
+    async recomputeReaders(attribute: string) {
+      const readers = await segments.find({ 'reads.computed': attribute, deleted: { $ne: true } }).toArray();
+      for (const doc of readers) {
+        const generation = doc.generation + 1;
+        const rules = segmentDefinition(doc).rules as SegmentRule;
+        // The backfill's unique id claims the generation: of racing processes (or an edit), one starts it.
+        const claimed = await backfills.start(doc._id, generation, await countCandidates(rules)).then(
+          () => true,
+          (error) => {
+            if (error instanceof MongoServerError && error.code === DUPLICATE_KEY) return false;
+            throw error;
+          },
+        );
+        if (claimed)
+          await segments.updateOne({ _id: doc._id, generation: doc.generation }, { $set: { generation } });
+      }
+      if (readers.length) kick();
+    },
+
+    /** Re-evaluates the customer's segments that read consent, after their subscriptions changed. */
+    async onConsentChange(customerId: string) {
+      const affected = await segments
+        .find({ kind: 'rules', deleted: { $ne: true }, 'reads.consent': true })
+        .toArray();
+      const cause = `consent:${randomUUID()}`;
+      for (const segment of affected) await refresh(segment, customerId, cause);
     },
 
     /** Adds or removes members of a manual segment; each change is recorded and emitted. */

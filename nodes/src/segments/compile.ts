@@ -80,13 +80,20 @@ export const traitPath = (trait: string) => `traits.${encodePath(trait)}`;
 /** The query over profiles a leaf is exactly, when it reads the profile alone; else undefined. */
 export function profileLeafQuery(leaf: LeafRule, now: Date): MongoQuery | undefined {
   if (leaf.kind === 'attribute') return comparisonAt('traits', leaf.trait, leaf.op, leaf.value);
-  if (leaf.kind === 'attributeDate') {
-    const bound = daysBefore(now, leaf.days).toISOString();
-    return leaf.relation === 'moreThanDaysAgo'
-      ? { [traitPath(leaf.trait)]: { $lte: bound } }
-      : { [traitPath(leaf.trait)]: { $gt: bound, $lte: now.toISOString() } };
-  }
+  if (leaf.kind === 'attributeDate') return relativeDateQuery(traitPath(leaf.trait), leaf, now);
   return undefined;
+}
+
+/** An ISO 8601 date at `path` more than / within the last `days` days before `now`. */
+export function relativeDateQuery(
+  path: string,
+  rule: { relation: 'moreThanDaysAgo' | 'withinLastDays'; days: number },
+  now: Date,
+): MongoQuery {
+  const bound = daysBefore(now, rule.days).toISOString();
+  return rule.relation === 'moreThanDaysAgo'
+    ? { [path]: { $lte: bound } }
+    : { [path]: { $gt: bound, $lte: now.toISOString() } };
 }
 
 /**

@@ -13,6 +13,8 @@ import type { Db } from 'mongodb';
 import { subscriptionStore } from '../send/subscriptions.ts';
 import { stickyPercentile } from '../split/bucket.ts';
 import { daysBefore, type MongoQuery, profileLeafQuery, propertyFilterQuery, traitPath } from './compile.ts';
+import { computedLeaf } from './computed-leaf.ts';
+import { computedValuesOf } from './computed-values.ts';
 
 export interface SegmentDefinition {
   id: string;
@@ -58,6 +60,7 @@ export function segmentEvaluator(db: Db) {
   const context = (segment: SegmentDefinition, customerId: string, now: Date) => {
     let profile: Promise<{ traits?: Record<string, unknown> } | null> | undefined;
     let subscriptions: ReturnType<typeof consent.read> | undefined;
+    let computed: Promise<Record<string, unknown>> | undefined;
     const checks: number[] = [];
     return {
       segment,
@@ -71,6 +74,10 @@ export function segmentEvaluator(db: Db) {
       subscriptions: () => {
         subscriptions ??= consent.read(customerId);
         return subscriptions;
+      },
+      computed: () => {
+        computed ??= computedValuesOf(db, customerId);
+        return computed;
       },
       /** Re-evaluate at this moment (ms) if it is still ahead. */
       checkAt: (ms: number) => {
@@ -168,6 +175,9 @@ export function segmentEvaluator(db: Db) {
       }
       case 'aggregate':
         return aggregate(ctx, rule);
+      case 'computed':
+      case 'computedDate':
+        return computedLeaf(rule, await ctx.computed(), ctx.now, ctx.checkAt);
       case 'subscribed': {
         const subscribed = (await ctx.subscriptions()).topics[rule.topic] === true;
         return { match: subscribed, reason: `${subscribed ? '' : 'not '}subscribed to ${rule.topic}` };

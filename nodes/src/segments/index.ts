@@ -1,5 +1,6 @@
 /** Segment evaluation and membership, shared by the API and the worker. Not workflow code. */
 export * from './compile.ts';
+export * from './computed-values.ts';
 export * from './evaluate.ts';
 export * from './membership.ts';
 export * from './store.ts';

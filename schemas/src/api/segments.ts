@@ -14,7 +14,7 @@ const Slug = Type.String({ pattern: '^[a-z0-9][a-z0-9_-]{0,99}$' });
 export const RuleTree = Type.Unsafe<SegmentRule>({
   type: 'object',
   description:
-    'Rule tree: { all: [rules] }, { any: [rules] }, { not: rule } or a leaf rule with "kind" (attribute, attributeDate, anniversary, performed, notPerformed, performedAt, aggregate, subscribed, reachable, inSegment, bucket)',
+    'Rule tree: { all: [rules] }, { any: [rules] }, { not: rule } or a leaf rule with "kind" (attribute, attributeDate, anniversary, performed, notPerformed, performedAt, aggregate, subscribed, reachable, inSegment, bucket, computed, computedDate)',
 });
 
 export const SegmentKind = Type.Union([Type.Literal('rules'), Type.Literal('manual')]);
