@@ -4,6 +4,8 @@ import { defaultFor, type JsonSchema } from '../graph/json-schema.ts';
 /** Words for the rule kinds, in the order the picker offers them. */
 export const RULE_KINDS: Record<LeafKind, string> = {
   attribute: 'Profile attribute',
+  computed: 'Computed attribute',
+  computedDate: 'Computed date relative to now',
   attributeDate: 'Date attribute relative to now',
   anniversary: 'Anniversary in the next days',
   performed: 'Performed an event',
