@@ -1,13 +1,16 @@
-import type { SegmentImportInput, SegmentImportResult } from '@itinera/schemas';
+import { createHash } from 'node:crypto';
+import { type MemberDoc, memberId } from '@itinera/nodes/segments';
+import { COLLECTIONS, type SegmentImportInput, type SegmentImportResult } from '@itinera/schemas';
 import { parse } from 'csv-parse/sync';
-import { type Db, MongoBulkWriteError } from 'mongodb';
+import type { Db } from 'mongodb';
 import { HttpError } from '../plugins/errors.ts';
-import { SEGMENT_MEMBERS } from './broadcast-activities.ts';
+import type { SegmentService } from './segments.ts';
 
 const MAX_ID_LENGTH = 200;
 const PREVIEW_ROWS = 20;
 const MAX_ERRORS = 1000;
-const WRITE_BATCH = 1000;
+/** Customers entered at once: each entry is a few writes and an ingested event. */
+const WRITE_BATCH = 20;
 
 interface ParsedMembers {
   rows: { line: number; customerId: string }[];
@@ -58,15 +61,28 @@ export function parseMemberCsv(csv: string, column: string, header = true): Pars
   return { rows, errors: errors.sort((a, b) => a.line - b.line) };
 }
 
-/** Adds the CSV's customers to a manual segment: one `segment_members` doc each, a repeat changes nothing. */
+/** Identifies one file's import: the same content gets the same id, so a retry finishes its own work. */
+export const importIdOf = (csv: string) => createHash('sha256').update(csv).digest('hex').slice(0, 12);
+
+/**
+ * Adds the CSV's customers to a manual segment through the rule segments' membership path: each new
+ * member gets one `entered` change (reason naming the file and line) and one `segment_entered` event.
+ * A repeated upload of the same file adds nothing; a retry after a crash finishes what was half done.
+ */
 export async function importSegmentMembers(
   db: Db,
+  segments: SegmentService,
   segmentId: string,
   input: SegmentImportInput,
 ): Promise<SegmentImportResult> {
+  const definition = await segments.definition(segmentId);
+  if (definition.kind !== 'manual')
+    throw new HttpError(409, `Segment "${segmentId}" is computed from rules; import into a manual one`, 'id');
   const { rows, errors } = parseMemberCsv(input.csv, input.customerIdColumn, input.header ?? true);
+  const importId = importIdOf(input.csv);
   const result: SegmentImportResult = {
     dryRun: input.dryRun ?? false,
+    importId,
     valid: rows.length,
     added: 0,
     alreadyMembers: 0,
@@ -74,26 +90,30 @@ export async function importSegmentMembers(
     errors: errors.slice(0, MAX_ERRORS),
   };
   if (result.dryRun) return result;
-  const members = db.collection<{ _id: string; segmentId: string; customerId: string; enteredAt: string }>(
-    SEGMENT_MEMBERS,
-  );
-  const enteredAt = new Date().toISOString();
+  const members = db.collection<MemberDoc>(COLLECTIONS.segmentMembers);
+  const cause = `csv:${importId}`;
+  const source = input.fileName ?? importId;
   for (let from = 0; from < rows.length; from += WRITE_BATCH) {
-    const docs = rows.slice(from, from + WRITE_BATCH).map(({ customerId }) => ({
-      _id: `${segmentId}:${customerId}`,
-      segmentId,
-      customerId,
-      enteredAt,
-    }));
-    try {
-      result.added += (await members.insertMany(docs, { ordered: false })).insertedCount;
-    } catch (error) {
-      // Duplicates are customers already in the segment; anything else is a real failure.
-      if (!(error instanceof MongoBulkWriteError)) throw error;
-      const failures = [error.writeErrors].flat() as { code?: number }[];
-      if (failures.some((e) => e.code !== 11000)) throw error;
-      result.added += error.insertedCount;
-    }
+    const batch = rows.slice(from, from + WRITE_BATCH);
+    const ids = batch.map(({ customerId }) => memberId(segmentId, customerId));
+    const causes = new Map(
+      (await members.find({ _id: { $in: ids } }, { projection: { cause: 1 } }).toArray()).map((m) => [
+        m._id,
+        m.cause,
+      ]),
+    );
+    const entered = await Promise.all(
+      batch.map(async ({ line, customerId }) => {
+        const earlier = causes.get(memberId(segmentId, customerId));
+        // A member by another cause stays as is; one by this file is re-entered so its record completes.
+        if (earlier !== undefined && earlier !== cause) return false;
+        const reason = `imported from CSV ${source}, line ${line}`;
+        return (
+          (await segments.membership.enter(definition, customerId, reason, cause)) && earlier === undefined
+        );
+      }),
+    );
+    result.added += entered.filter(Boolean).length;
   }
   result.alreadyMembers = rows.length - result.added;
   return result;
