@@ -118,7 +118,7 @@ describe('API: CSV import into a manual segment', () => {
       cause: `csv:${importId}`,
     } as never);
     const retry = await upload({ csv, customerIdColumn: 'id' });
-    expect(retry.body).toMatchObject({ valid: 1, added: 0, alreadyMembers: 1 });
+    expect(retry.body).toMatchObject({ valid: 1, added: 1, alreadyMembers: 0 });
     expect((await changes()).filter((c) => c.customerId === 'gus@example.com')).toEqual([
       { customerId: 'gus@example.com', kind: 'entered', reason: `imported from CSV ${importId}, line 2` },
     ]);

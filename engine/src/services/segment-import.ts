@@ -9,8 +9,10 @@ import type { SegmentService } from './segments.ts';
 const MAX_ID_LENGTH = 200;
 const PREVIEW_ROWS = 20;
 const MAX_ERRORS = 1000;
+/** Rows checked against the store with one query. */
+const CHECK_BATCH = 1000;
 /** Customers entered at once: each entry is a few writes and an ingested event. */
-const WRITE_BATCH = 20;
+const ENTER_BATCH = 20;
 
 interface ParsedMembers {
   rows: { line: number; customerId: string }[];
@@ -65,6 +67,32 @@ export function parseMemberCsv(csv: string, column: string, header = true): Pars
 export const importIdOf = (csv: string) => createHash('sha256').update(csv).digest('hex').slice(0, 12);
 
 /**
+ * The batch's customers already in the segment for good: by another cause, or by this import with its
+ * `segment_entered` event stored (the event's id is the entry's change id). A member this import left
+ * half done is not settled, so entering again finishes its record and event.
+ */
+async function settledMembers(db: Db, segmentId: string, batch: { customerId: string }[], cause: string) {
+  const ids = batch.map(({ customerId }) => memberId(segmentId, customerId));
+  const found = await db
+    .collection<MemberDoc>(COLLECTIONS.segmentMembers)
+    .find({ _id: { $in: ids } }, { projection: { customerId: 1, cause: 1, enteredAt: 1 } })
+    .toArray();
+  const entryId = (m: MemberDoc) => `${m._id}:entered:${m.enteredAt}`;
+  const entryIds = found.filter((m) => m.cause === cause).map(entryId);
+  const emitted = new Set(
+    entryIds.length
+      ? (
+          await db
+            .collection<{ _id: string }>(COLLECTIONS.events)
+            .find({ _id: { $in: entryIds } }, { projection: { _id: 1 } })
+            .toArray()
+        ).map((e) => e._id)
+      : [],
+  );
+  return new Set(found.filter((m) => m.cause !== cause || emitted.has(entryId(m))).map((m) => m.customerId));
+}
+
+/**
  * Adds the CSV's customers to a manual segment through the rule segments' membership path: each new
  * member gets one `entered` change (reason naming the file and line) and one `segment_entered` event.
  * A repeated upload of the same file adds nothing; a retry after a crash finishes what was half done.
@@ -90,30 +118,21 @@ export async function importSegmentMembers(
     errors: errors.slice(0, MAX_ERRORS),
   };
   if (result.dryRun) return result;
-  const members = db.collection<MemberDoc>(COLLECTIONS.segmentMembers);
   const cause = `csv:${importId}`;
   const source = input.fileName ?? importId;
-  for (let from = 0; from < rows.length; from += WRITE_BATCH) {
-    const batch = rows.slice(from, from + WRITE_BATCH);
-    const ids = batch.map(({ customerId }) => memberId(segmentId, customerId));
-    const causes = new Map(
-      (await members.find({ _id: { $in: ids } }, { projection: { cause: 1 } }).toArray()).map((m) => [
-        m._id,
-        m.cause,
-      ]),
-    );
-    const entered = await Promise.all(
-      batch.map(async ({ line, customerId }) => {
-        const earlier = causes.get(memberId(segmentId, customerId));
-        // A member by another cause stays as is; one by this file is re-entered so its record completes.
-        if (earlier !== undefined && earlier !== cause) return false;
-        const reason = `imported from CSV ${source}, line ${line}`;
-        return (
-          (await segments.membership.enter(definition, customerId, reason, cause)) && earlier === undefined
-        );
-      }),
-    );
-    result.added += entered.filter(Boolean).length;
+  for (let from = 0; from < rows.length; from += CHECK_BATCH) {
+    const batch = rows.slice(from, from + CHECK_BATCH);
+    const settled = await settledMembers(db, segmentId, batch, cause);
+    const pending = batch.filter(({ customerId }) => !settled.has(customerId));
+    for (let at = 0; at < pending.length; at += ENTER_BATCH) {
+      const entered = await Promise.all(
+        pending.slice(at, at + ENTER_BATCH).map(({ line, customerId }) => {
+          const reason = `imported from CSV ${source}, line ${line}`;
+          return segments.membership.enter(definition, customerId, reason, cause);
+        }),
+      );
+      result.added += entered.filter(Boolean).length;
+    }
   }
   result.alreadyMembers = rows.length - result.added;
   return result;
