@@ -43,7 +43,10 @@ export function CsvImport({ segmentId }: { segmentId: string }) {
     setError(null);
     try {
       const path = `/v1/segments/${encodeURIComponent(segmentId)}/members/import`;
-      setResult(await post<SegmentImportResult>(path, { csv, customerIdColumn: column, header, dryRun }));
+      const named = fileName ? { fileName: fileName.slice(0, 200) } : {};
+      setResult(
+        await post<SegmentImportResult>(path, { csv, customerIdColumn: column, header, dryRun, ...named }),
+      );
     } catch (e) {
       setError(errorMessage(e));
     } finally {

@@ -119,6 +119,10 @@ describe.skipIf(skipWithoutChromium)('segments page in a real browser', () => {
     await hasText(page, T('segment-members'), 'csv-2');
     const { members } = (await s.h.call('GET', '/v1/segments/fair-visitors/members')).body;
     expect(members.map((m: { customerId: string }) => m.customerId)).toEqual(['csv-1', 'csv-2']);
+    const { changes } = (await s.h.call('GET', '/v1/customers/csv-2/segments')).body;
+    expect(changes).toEqual([
+      expect.objectContaining({ segmentId: 'fair-visitors', reason: 'imported from CSV fair.csv, line 4' }),
+    ]);
     await page.context().close();
   });
 

@@ -7,7 +7,7 @@ import { importSegmentMembers } from '../services/segment-import.ts';
 const IdParams = Type.Object({ id: Type.String({ minLength: 1, maxLength: 200 }) });
 
 /** CSV import into a manual segment's members (with a dry-run preview). */
-export async function segmentImportRoutes(app: FastifyInstance, { db }: Services) {
+export async function segmentImportRoutes(app: FastifyInstance, { db, segments }: Services) {
   app.post<{ Params: Static<typeof IdParams>; Body: Static<typeof SegmentImportInput> }>(
     '/segments/:id/members/import',
     {
@@ -21,6 +21,6 @@ export async function segmentImportRoutes(app: FastifyInstance, { db }: Services
         response: { 200: SegmentImportResult },
       },
     },
-    (req) => importSegmentMembers(db, req.params.id, req.body),
+    (req) => importSegmentMembers(db, segments, req.params.id, req.body),
   );
 }

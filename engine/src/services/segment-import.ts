@@ -1,13 +1,18 @@
-import type { SegmentImportInput, SegmentImportResult } from '@itinera/schemas';
+import { createHash } from 'node:crypto';
+import { type MemberDoc, memberId } from '@itinera/nodes/segments';
+import { COLLECTIONS, type SegmentImportInput, type SegmentImportResult } from '@itinera/schemas';
 import { parse } from 'csv-parse/sync';
-import { type Db, MongoBulkWriteError } from 'mongodb';
+import type { Db } from 'mongodb';
 import { HttpError } from '../plugins/errors.ts';
-import { SEGMENT_MEMBERS } from './broadcast-activities.ts';
+import type { SegmentService } from './segments.ts';
 
 const MAX_ID_LENGTH = 200;
 const PREVIEW_ROWS = 20;
 const MAX_ERRORS = 1000;
-const WRITE_BATCH = 1000;
+/** Rows checked against the store with one query. */
+const CHECK_BATCH = 1000;
+/** Customers entered at once: each entry is a few writes and an ingested event. */
+const ENTER_BATCH = 20;
 
 interface ParsedMembers {
   rows: { line: number; customerId: string }[];
@@ -58,15 +63,54 @@ export function parseMemberCsv(csv: string, column: string, header = true): Pars
   return { rows, errors: errors.sort((a, b) => a.line - b.line) };
 }
 
-/** Adds the CSV's customers to a manual segment: one `segment_members` doc each, a repeat changes nothing. */
+/** Identifies one file's import: the same content gets the same id, so a retry finishes its own work. */
+export const importIdOf = (csv: string) => createHash('sha256').update(csv).digest('hex').slice(0, 12);
+
+/**
+ * The batch's customers already in the segment for good: by another cause, or by this import with its
+ * `segment_entered` event stored (the event's id is the entry's change id). A member this import left
+ * half done is not settled, so entering again finishes its record and event.
+ */
+async function settledMembers(db: Db, segmentId: string, batch: { customerId: string }[], cause: string) {
+  const ids = batch.map(({ customerId }) => memberId(segmentId, customerId));
+  const found = await db
+    .collection<MemberDoc>(COLLECTIONS.segmentMembers)
+    .find({ _id: { $in: ids } }, { projection: { customerId: 1, cause: 1, enteredAt: 1 } })
+    .toArray();
+  const entryId = (m: MemberDoc) => `${m._id}:entered:${m.enteredAt}`;
+  const entryIds = found.filter((m) => m.cause === cause).map(entryId);
+  const emitted = new Set(
+    entryIds.length
+      ? (
+          await db
+            .collection<{ _id: string }>(COLLECTIONS.events)
+            .find({ _id: { $in: entryIds } }, { projection: { _id: 1 } })
+            .toArray()
+        ).map((e) => e._id)
+      : [],
+  );
+  return new Set(found.filter((m) => m.cause !== cause || emitted.has(entryId(m))).map((m) => m.customerId));
+}
+
+/**
+ * Adds the CSV's customers to a manual segment through the rule segments' membership path: each new
+ * member gets one `entered` change (reason naming the file and line) and one `segment_entered` event.
+ * A repeated upload of the same file adds nothing; a retry after a crash finishes what was half done.
+ */
 export async function importSegmentMembers(
   db: Db,
+  segments: SegmentService,
   segmentId: string,
   input: SegmentImportInput,
 ): Promise<SegmentImportResult> {
+  const definition = await segments.definition(segmentId);
+  if (definition.kind !== 'manual')
+    throw new HttpError(409, `Segment "${segmentId}" is computed from rules; import into a manual one`, 'id');
   const { rows, errors } = parseMemberCsv(input.csv, input.customerIdColumn, input.header ?? true);
+  const importId = importIdOf(input.csv);
   const result: SegmentImportResult = {
     dryRun: input.dryRun ?? false,
+    importId,
     valid: rows.length,
     added: 0,
     alreadyMembers: 0,
@@ -74,25 +118,20 @@ export async function importSegmentMembers(
     errors: errors.slice(0, MAX_ERRORS),
   };
   if (result.dryRun) return result;
-  const members = db.collection<{ _id: string; segmentId: string; customerId: string; enteredAt: string }>(
-    SEGMENT_MEMBERS,
-  );
-  const enteredAt = new Date().toISOString();
-  for (let from = 0; from < rows.length; from += WRITE_BATCH) {
-    const docs = rows.slice(from, from + WRITE_BATCH).map(({ customerId }) => ({
-      _id: `${segmentId}:${customerId}`,
-      segmentId,
-      customerId,
-      enteredAt,
-    }));
-    try {
-      result.added += (await members.insertMany(docs, { ordered: false })).insertedCount;
-    } catch (error) {
-      // Duplicates are customers already in the segment; anything else is a real failure.
-      if (!(error instanceof MongoBulkWriteError)) throw error;
-      const failures = [error.writeErrors].flat() as { code?: number }[];
-      if (failures.some((e) => e.code !== 11000)) throw error;
-      result.added += error.insertedCount;
+  const cause = `csv:${importId}`;
+  const source = input.fileName ?? importId;
+  for (let from = 0; from < rows.length; from += CHECK_BATCH) {
+    const batch = rows.slice(from, from + CHECK_BATCH);
+    const settled = await settledMembers(db, segmentId, batch, cause);
+    const pending = batch.filter(({ customerId }) => !settled.has(customerId));
+    for (let at = 0; at < pending.length; at += ENTER_BATCH) {
+      const entered = await Promise.all(
+        pending.slice(at, at + ENTER_BATCH).map(({ line, customerId }) => {
+          const reason = `imported from CSV ${source}, line ${line}`;
+          return segments.membership.enter(definition, customerId, reason, cause);
+        }),
+      );
+      result.added += entered.filter(Boolean).length;
     }
   }
   result.alreadyMembers = rows.length - result.added;

@@ -10,6 +10,8 @@ export const SegmentImportInput = Type.Object(
     header: Type.Optional(Type.Boolean({ default: true })),
     /** Parses and previews without writing anything. */
     dryRun: Type.Optional(Type.Boolean({ default: false })),
+    /** The uploaded file's name, quoted in each imported member's entry reason. */
+    fileName: Type.Optional(Type.String({ minLength: 1, maxLength: 200 })),
   },
   { additionalProperties: false },
 );
@@ -19,6 +21,8 @@ export const SegmentImportRowError = Type.Object({ line: Type.Integer(), message
 
 export const SegmentImportResult = Type.Object({
   dryRun: Type.Boolean(),
+  /** Derived from the file's content: the entry reasons name it when no file name was given. */
+  importId: Type.String(),
   /** Good rows (distinct customers); all of them are kept even when other rows are bad. */
   valid: Type.Integer(),
   added: Type.Integer(),
