@@ -126,6 +126,7 @@ export const INDEXES: Record<string, IndexSpecification[]> = {
     { 'reads.events': 1 }, // segments an event can change
     { 'reads.traits': 1 }, // segments an identify can change
     { 'reads.segments': 1 }, // segments that refer to a segment
+    { kind: 1 }, // the live rule segments each process caches for ingestion
     { updatedAt: -1 }, // segment list
   ],
   [COLLECTIONS.segmentMembers]: [

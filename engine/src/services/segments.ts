@@ -10,7 +10,6 @@ import {
 } from '@itinera/nodes/segments';
 import {
   COLLECTIONS,
-  decodeKey,
   decodeStored,
   encodeStored,
   type LeafRule,
@@ -26,6 +25,7 @@ import { type Db, MongoServerError } from 'mongodb';
 import { HttpError } from '../plugins/errors.ts';
 import type { EventDoc } from './event-parsing.ts';
 import { backfillRunner, backfillStore } from './segment-backfill.ts';
+import { affectedBy, BACKFILL_SETTLE_MS, segmentIndex, segmentRefresher } from './segment-refresh.ts';
 import type { SegmentTimerScheduler } from './segment-timers.ts';
 import { slugify } from './templates.ts';
 
@@ -48,18 +48,16 @@ export function segmentService(db: Db, emit: SegmentEventEmitter, schedule?: Seg
   const evaluator = segmentEvaluator(db);
   const membership = segmentMembership(db, emit);
   const backfills = backfillStore(db);
+  const index = segmentIndex(db);
   /** Evaluates and applies; a time-relative result also sets the durable timer for its next change. */
-  const refresh = async (segment: SegmentDoc, customerId: string, cause: string) => {
-    const definition = segmentDefinition(segment);
-    const evaluation = await evaluator.evaluate(definition, customerId);
-    await membership.apply(definition, customerId, evaluation, cause);
-    if (evaluation.nextCheckAt && segment.reads.timeRelative && schedule)
-      await schedule(segment._id, customerId, evaluation.nextCheckAt);
-  };
-  const runner = backfillRunner(db, refresh);
-  /** Starts work on a new backfill at once; the sweeper's ticks finish whatever this does not. */
+  const refresh = segmentRefresher(db, evaluator, membership, schedule);
+  const runner = backfillRunner(db, (segment, customerIds, cause) => refresh([segment], customerIds, cause));
+  /** Starts a new backfill once it has settled; the sweeper's ticks finish whatever this does not. */
   const kick = () => {
-    runner.run(`kick:${process.pid}:${Date.now()}`).catch(() => undefined);
+    index.invalidate();
+    setTimeout(() => {
+      runner.run(`kick:${process.pid}:${Date.now()}`).catch(() => undefined);
+    }, BACKFILL_SETTLE_MS + 100).unref();
   };
 
   const find = async (id: string) => {
@@ -187,6 +185,7 @@ export function segmentService(db: Db, emit: SegmentEventEmitter, schedule?: Seg
       if (dependants)
         throw new HttpError(409, `Segment "${dependants._id}" refers to this segment; change it first`, 'id');
       await segments.updateOne({ _id: id }, { $set: { deleted: true, updatedAt: new Date().toISOString() } });
+      index.invalidate();
       await membership.clear(id);
     },
 
@@ -211,13 +210,13 @@ export function segmentService(db: Db, emit: SegmentEventEmitter, schedule?: Seg
       return { count: matching.length, evaluated: candidates.length, sample: matching.slice(0, sample) };
     },
 
-    /** Re-evaluates, for this customer, only the segments whose rules read what the event changed. */
+    /**
+     * Re-evaluates, for this customer, only the segments whose rules read what the event changed, from one
+     * read per collection; the list of segments comes from a cache at most SEGMENT_INDEX_TTL_MS old.
+     */
     async onEvent(doc: EventDoc) {
-      const traits = Object.keys(doc.traits ?? {}).map(decodeKey);
-      const or: Record<string, unknown>[] = [{ 'reads.events': doc.event }];
-      if (traits.length) or.push({ 'reads.traits': { $in: traits } });
-      const affected = await segments.find({ kind: 'rules', deleted: { $ne: true }, $or: or }).toArray();
-      for (const segment of affected) await refresh(segment, doc.customerId, doc._id);
+      const affected = affectedBy(await index.get(), doc);
+      if (affected.length) await refresh(affected, [doc.customerId], doc._id);
     },
 
     /** Adds or removes members of a manual segment; each change is recorded and emitted. */

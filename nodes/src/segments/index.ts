@@ -2,4 +2,5 @@
 export * from './compile.ts';
 export * from './evaluate.ts';
 export * from './membership.ts';
+export * from './snapshot.ts';
 export * from './store.ts';
