@@ -32,9 +32,9 @@ const smoke = args.has('smoke');
 const option = (name: string, full: string, tiny: string) => Number(args.get(name) ?? (smoke ? tiny : full));
 const settings = {
   mode: smoke ? 'smoke' : 'full',
-  customers: option('customers', '10000', '200'),
-  tracks: option('tracks', '600', '40'),
-  latency: option('latency', '200', '10'),
+  customers: option('customers', '10000', '60'),
+  tracks: option('tracks', '600', '20'),
+  latency: option('latency', '200', '5'),
   concurrency: option('concurrency', '16', '4'),
 };
 const out = resolve(

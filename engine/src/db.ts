@@ -135,6 +135,10 @@ export const INDEXES: Record<string, IndexSpecification[]> = {
   ],
   [COLLECTIONS.segmentChanges]: [{ customerId: 1, at: -1 }], // a customer's segment timeline
   [COLLECTIONS.segmentBackfills]: [{ done: 1 }],
+  [COLLECTIONS.segmentTimerMarks]: [
+    { customerId: 1 }, // the timer marks of the customers an evaluation covers
+    { segmentId: 1, customerId: 1, kind: 1 }, // a firing clears its timer's older marks
+  ],
   [COLLECTIONS.computedValues]: [
     { customerId: 1, revision: 1, basis: -1 }, // a customer's values; superseded ones deleted
     { revision: 1 }, // a replaced or deleted attribute's values

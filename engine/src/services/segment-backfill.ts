@@ -91,6 +91,9 @@ export function backfillRunner(
       job.phase === 'profiles' ? ids.at(-1) : ids.length ? `${job.segmentId}:${ids.at(-1)}` : undefined;
     if (ids.length === PAGE)
       return { cursor: last, processed: job.processed + (job.phase === 'profiles' ? ids.length : 0) };
+    // A first generation's members all came from evaluations of these rules: none needs another look.
+    if (job.phase === 'profiles' && job.generation === 1)
+      return { done: true, processed: job.processed + ids.length };
     if (job.phase === 'profiles')
       return { phase: 'members', cursor: '', processed: job.processed + ids.length };
     return { done: true };

@@ -6,6 +6,7 @@ import {
   type SegmentEvaluator,
   type SegmentMembership,
   segmentDefinition,
+  timerMarks,
 } from '@itinera/nodes/segments';
 import { COLLECTIONS, decodeKey, SEGMENT_EVENTS } from '@itinera/schemas';
 import type { Db } from 'mongodb';
@@ -87,7 +88,8 @@ async function inParallel(tasks: (() => Promise<void>)[], width: number) {
 
 /**
  * Evaluates segments for customers and applies the results: one read per collection for all of them
- * (loadSnapshots), segments after those they refer to, then the durable timers of time-relative results.
+ * (loadSnapshots), segments after those they refer to, then the durable timers of time-relative results
+ * that the timer does not already hold an earlier re-check for (timerMarks).
  */
 export function segmentRefresher(
   db: Db,
@@ -95,11 +97,16 @@ export function segmentRefresher(
   membership: SegmentMembership,
   schedule?: SegmentTimerScheduler,
 ) {
+  const marks = timerMarks(db);
   return async (segments: SegmentDoc[], customerIds: string[], cause: string, now = new Date()) => {
     if (segments.length === 0 || customerIds.length === 0) return;
     const ordered = dependencyOrder(segments).map((doc) => ({ doc, definition: segmentDefinition(doc) }));
     const rules = ordered.flatMap(({ definition }) => (definition.rules ? [definition.rules] : []));
-    const snapshots = await loadSnapshots(db, customerIds, rules, now);
+    const timed = schedule && ordered.some(({ doc }) => doc.reads.timeRelative);
+    const [snapshots, signals] = await Promise.all([
+      loadSnapshots(db, customerIds, rules, now),
+      timed ? marks.load(customerIds) : [],
+    ]);
     const timers: (() => Promise<void>)[] = [];
     for (const customerId of customerIds) {
       const snapshot = snapshots.get(customerId);
@@ -121,7 +128,12 @@ export function segmentRefresher(
           snapshot.members.set(doc._id, member);
         }
         const at = evaluation.nextCheckAt;
-        if (at && doc.reads.timeRelative && schedule) timers.push(() => schedule(doc._id, customerId, at));
+        if (at && doc.reads.timeRelative && schedule && !marks.covered(signals, doc._id, customerId, at, now))
+          timers.push(async () => {
+            const sentAt = new Date();
+            await schedule(doc._id, customerId, at);
+            await marks.signalled(doc._id, customerId, at, sentAt);
+          });
       }
     }
     await inParallel(timers, TIMER_CALLS_IN_FLIGHT);

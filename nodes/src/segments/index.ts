@@ -4,3 +4,4 @@ export * from './evaluate.ts';
 export * from './membership.ts';
 export * from './snapshot.ts';
 export * from './store.ts';
+export * from './timer-marks.ts';
