@@ -27,6 +27,12 @@ describe('segment timers', () => {
     );
   };
 
+  const trackAt = async (userId: string, event: string, at: number) =>
+    expect(
+      (await h.call('POST', '/v1/track', { userId, event, timestamp: new Date(at).toISOString() }, 'ingest'))
+        .status,
+    ).toBe(200);
+
   const changesOf = async (customerId: string) =>
     h.db.collection(COLLECTIONS.segmentChanges).find({ customerId }).sort({ at: 1 }).toArray();
 
@@ -72,17 +78,7 @@ describe('segment timers', () => {
       rules: { kind: 'performed', event: 'visited', withinDays: 7 },
     });
     // The timers run on the test server's skipped clock (ahead after the test above): visits are stamped on it.
-    const visit = async (at: number) =>
-      expect(
-        (
-          await h.call(
-            'POST',
-            '/v1/track',
-            { userId: 'val', event: 'visited', timestamp: new Date(at).toISOString() },
-            'ingest',
-          )
-        ).status,
-      ).toBe(200);
+    const visit = (at: number) => trackAt('val', 'visited', at);
     const first = await h.env.currentTimeMs();
     await visit(first);
     await h.env.sleep(5 * DAY);
@@ -100,17 +96,7 @@ describe('segment timers', () => {
       name: 'Bought this month',
       rules: { kind: 'performed', event: 'purchased', withinDays: 30 },
     });
-    const buy = async (at: number) =>
-      expect(
-        (
-          await h.call(
-            'POST',
-            '/v1/track',
-            { userId: 'mia', event: 'purchased', timestamp: new Date(at).toISOString() },
-            'ingest',
-          )
-        ).status,
-      ).toBe(200);
+    const buy = (at: number) => trackAt('mia', 'purchased', at);
     const first = await h.env.currentTimeMs();
     await buy(first);
     await buy(first + DAY);
