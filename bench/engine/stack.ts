@@ -48,7 +48,9 @@ function startNode(name: string, entry: string, env: NodeJS.ProcessEnv, dir: str
   return { proc, ready: Promise.race([started, died]) };
 }
 
-export async function startStack(dir: string): Promise<Stack> {
+/** With `baseline: false` only Itinera's API and worker start (the `baseline` side is then unusable). */
+export async function startStack(dir: string, opts: { baseline?: boolean } = {}): Promise<Stack> {
+  const withBaseline = opts.baseline ?? true;
   const tools = ensureTools();
   const [temporalServer, mongo] = await Promise.all([
     startTemporalDev({ headless: true, logFile: join(dir, 'temporal.log') }),
@@ -84,8 +86,12 @@ export async function startStack(dir: string): Promise<Stack> {
   const apps = [
     startNode('itinera-worker', 'workers/src/main.ts', itineraEnv, dir, /worker ready/i),
     startNode('itinera-api', 'engine/src/main.ts', itineraEnv, dir, /API listening/),
-    startNode('baseline-worker', 'bench/engine/baseline/worker.ts', baselineEnv, dir, /worker ready/),
-    startNode('baseline-api', 'bench/engine/baseline/api.ts', baselineEnv, dir, /listening/),
+    ...(withBaseline
+      ? [
+          startNode('baseline-worker', 'bench/engine/baseline/worker.ts', baselineEnv, dir, /worker ready/),
+          startNode('baseline-api', 'bench/engine/baseline/api.ts', baselineEnv, dir, /listening/),
+        ]
+      : []),
   ];
   const processes: ManagedProcess[] = apps.map((a) => a.proc);
   await Promise.all(apps.map((a) => a.ready));
@@ -104,8 +110,8 @@ export async function startStack(dir: string): Promise<Stack> {
     baseline: {
       url: `http://127.0.0.1:${baselinePort}`,
       db: client.db(dbNames.baseline),
-      apiPid: processes[3].pid,
-      workerPid: processes[2].pid,
+      apiPid: processes[3]?.pid ?? 0,
+      workerPid: processes[2]?.pid ?? 0,
     },
     temporal: new Client({ connection }),
     store: `${mongo.kind}${mongo.backend ? ` (${mongo.backend} backend)` : ''}`,

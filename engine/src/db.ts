@@ -128,6 +128,7 @@ export const INDEXES: Record<string, IndexSpecification[]> = {
     { 'reads.segments': 1 }, // segments that refer to a segment
     { 'reads.computed': 1 }, // segments a computed attribute's change can change
     { 'reads.consent': 1 }, // segments a change of consent can change
+    { kind: 1 }, // the live rule segments each process caches for ingestion
     { updatedAt: -1 }, // segment list
   ],
   [COLLECTIONS.segmentMembers]: [
@@ -139,6 +140,10 @@ export const INDEXES: Record<string, IndexSpecification[]> = {
     { segmentId: 1, kind: 1, at: 1 }, // a segment's size over time
   ],
   [COLLECTIONS.segmentBackfills]: [{ done: 1 }],
+  [COLLECTIONS.segmentTimerMarks]: [
+    { customerId: 1 }, // the timer marks of the customers an evaluation covers
+    { segmentId: 1, customerId: 1, kind: 1 }, // a firing clears its timer's older marks
+  ],
   [COLLECTIONS.computedValues]: [
     { customerId: 1, revision: 1, basis: -1 }, // a customer's values; superseded ones deleted
     { revision: 1 }, // a replaced or deleted attribute's values

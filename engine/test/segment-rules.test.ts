@@ -1,3 +1,4 @@
+import { loadSnapshots } from '@itinera/nodes/segments';
 import type { SegmentRule } from '@itinera/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ApiHarness, apiHarness } from './support/api.ts';
@@ -54,11 +55,17 @@ describe('segment rule kinds', () => {
     await h?.close();
   });
 
-  const check = async (rules: SegmentRule, customerId = 'r-ann') =>
-    h.app.services.segments.evaluator.evaluate(
-      { id: 'test', name: 'Test', kind: 'rules', rules },
-      customerId,
-    );
+  /** Evaluates reading the store rule by rule, and from a snapshot loaded up front: both must agree. */
+  const check = async (rules: SegmentRule, customerId = 'r-ann') => {
+    const definition = { id: 'test', name: 'Test', kind: 'rules' as const, rules };
+    const now = new Date();
+    const { evaluator } = h.app.services.segments;
+    const direct = await evaluator.evaluate(definition, customerId, now);
+    const snapshot = (await loadSnapshots(h.db, [customerId], [rules], now)).get(customerId);
+    expect(snapshot?.events).not.toBeNull();
+    expect(await evaluator.evaluate(definition, customerId, now, snapshot)).toEqual(direct);
+    return direct;
+  };
   const matches = async (rules: SegmentRule) => [
     (await check(rules)).member,
     (await check(rules, 'r-bob')).member,
@@ -120,8 +127,16 @@ describe('segment rule kinds', () => {
     const books = [{ path: 'category', op: 'eq', value: 'books' }];
     expect(await matches(performed({ where: books, count: { op: 'exactly', n: 3 } }))).toEqual([true, false]);
     const within = await check(performed({ withinDays: 30 }));
-    // Two purchases in 30 days: the older (10 days ago) leaves the window first, in 20 days.
-    expect(Math.round((Date.parse(within.nextCheckAt as string) - Date.now()) / DAY)).toBe(20);
+    // Two purchases in 30 days (10 and 2 days ago): "at least one" holds until the newer leaves, in 28 days.
+    expect(Math.round((Date.parse(within.nextCheckAt as string) - Date.now()) / DAY)).toBe(28);
+    // "At most one in 30 days" is false now and turns true when the older leaves, in 20 days.
+    const atMost = await check(performed({ withinDays: 30, count: { op: 'atMost', n: 1 } }));
+    expect(atMost.member).toBe(false);
+    expect(Math.round((Date.parse(atMost.nextCheckAt as string) - Date.now()) / DAY)).toBe(20);
+    // Time only takes events out of a window: a count below its minimum needs no timer.
+    expect((await check(performed({ withinDays: 30, count: { op: 'atLeast', n: 3 } }))).nextCheckAt).toBe(
+      undefined,
+    );
 
     expect(await matches({ kind: 'notPerformed', event: 'purchased', withinDays: 1 })).toEqual([true, true]);
     expect(await matches({ kind: 'notPerformed', event: 'purchased', withinDays: 5 })).toEqual([false, true]);

@@ -15,16 +15,33 @@ describe('segment timers', () => {
     await h?.close();
   });
 
+  /**
+   * Creates a segment and waits for its backfill: these tests stamp events on the test server's skipped
+   * clock, ahead of the wall clock a backfill evaluates with, so one running later would re-enter them.
+   */
+  const createSegment = async (body: { id: string; name: string; rules: unknown }) => {
+    expect((await h.call('POST', '/v1/segments', body)).status).toBe(201);
+    await eventually(
+      async () => (await h.call('GET', `/v1/segments/${body.id}`)).body.status === 'ready',
+      60_000,
+    );
+  };
+
+  const trackAt = async (userId: string, event: string, at: number) =>
+    expect(
+      (await h.call('POST', '/v1/track', { userId, event, timestamp: new Date(at).toISOString() }, 'ingest'))
+        .status,
+    ).toBe(200);
+
   const changesOf = async (customerId: string) =>
     h.db.collection(COLLECTIONS.segmentChanges).find({ customerId }).sort({ at: 1 }).toArray();
 
   it('leaves "purchased within 30 days" exactly 30 days after the last purchase', async () => {
-    const created = await h.call('POST', '/v1/segments', {
+    await createSegment({
       id: 'recent-buyers',
       name: 'Recent buyers',
       rules: { kind: 'performed', event: 'purchased', withinDays: 30 },
     });
-    expect(created.status).toBe(201);
     await h.track('tim', 'purchased', { amount: 10 });
     const [purchase] = await h.db
       .collection(COLLECTIONS.events)
@@ -55,23 +72,13 @@ describe('segment timers', () => {
   });
 
   it('a later purchase moves the exit: the timer re-checks and sleeps on', async () => {
-    await h.call('POST', '/v1/segments', {
+    await createSegment({
       id: 'active-7',
       name: 'Active this week',
       rules: { kind: 'performed', event: 'visited', withinDays: 7 },
     });
     // The timers run on the test server's skipped clock (ahead after the test above): visits are stamped on it.
-    const visit = async (at: number) =>
-      expect(
-        (
-          await h.call(
-            'POST',
-            '/v1/track',
-            { userId: 'val', event: 'visited', timestamp: new Date(at).toISOString() },
-            'ingest',
-          )
-        ).status,
-      ).toBe(200);
+    const visit = (at: number) => trackAt('val', 'visited', at);
     const first = await h.env.currentTimeMs();
     await visit(first);
     await h.env.sleep(5 * DAY);
@@ -93,7 +100,7 @@ describe('segment timers', () => {
       const { body } = await h.call('GET', '/v1/computed-attributes/last_order_at');
       return body.backfill?.status === 'done';
     }, 60_000);
-    await h.call('POST', '/v1/segments', {
+    await createSegment({
       id: 'fresh-orders',
       name: 'Fresh orders',
       rules: { kind: 'computedDate', attribute: 'last_order_at', relation: 'withinLastDays', days: 14 },
@@ -109,6 +116,27 @@ describe('segment timers', () => {
     expect(changes.map((c) => c.kind)).toEqual(['entered', 'exited']);
     expect(changes[1].at).toBe(new Date(Date.parse(orderedAt) + 14 * DAY).toISOString());
     expect(changes[1].reason).toBe(`computed.last_order_at is "${orderedAt}" (not within the last 14 days)`);
+  });
+
+  it('a second purchase in the window sends its timer no second signal, and the exit still moves', async () => {
+    await createSegment({
+      id: 'buyers-30',
+      name: 'Bought this month',
+      rules: { kind: 'performed', event: 'purchased', withinDays: 30 },
+    });
+    const buy = (at: number) => trackAt('mia', 'purchased', at);
+    const first = await h.env.currentTimeMs();
+    await buy(first);
+    await buy(first + DAY);
+    const timer = h.env.client.workflow.getHandle(segmentTimerId('buyers-30', 'mia'));
+    const events = (await timer.fetchHistory()).events ?? [];
+    // The timer holds the first purchase's re-check, which reads the second purchase when it fires.
+    expect(events.filter((e) => e.workflowExecutionSignaledEventAttributes).length).toBe(1);
+    await h.env.sleep(32 * DAY);
+    await timer.result();
+    const changes = (await changesOf('mia')).filter((c) => c.segmentId === 'buyers-30');
+    expect(changes.map((c) => c.kind)).toEqual(['entered', 'exited']);
+    expect(changes[1].at).toBe(new Date(first + 31 * DAY).toISOString());
   });
 
   it('a condition "is in segment" branches on membership', async () => {

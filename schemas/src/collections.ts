@@ -50,6 +50,8 @@ export const COLLECTIONS = {
   segmentMembers: 'segment_members',
   /** Backfill progress, one doc per (segment, generation): `<segmentId>:<generation>`, written by the lease holder. */
   segmentBackfills: 'segment_backfills',
+  /** Facts about segment timers: a re-check time signalled (and when), or a re-check begun; skip repeat signals. */
+  segmentTimerMarks: 'segment_timer_marks',
   /** Entered / exited records, one per change, keyed so a retried evaluation records it once. */
   segmentChanges: 'segment_changes',
   /** Computed-attribute definitions (`_id` is the name). */

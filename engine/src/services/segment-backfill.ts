@@ -2,6 +2,7 @@ import { candidateQuery, type SegmentDoc, segmentDefinition } from '@itinera/nod
 import { COLLECTIONS } from '@itinera/schemas';
 import type { Db } from 'mongodb';
 import { leases } from './lease.ts';
+import { BACKFILL_SETTLE_MS } from './segment-refresh.ts';
 
 /** Progress of evaluating one generation of a segment's rules over every existing customer. */
 export interface BackfillDoc {
@@ -12,6 +13,8 @@ export interface BackfillDoc {
   /** Customers the store query could not rule out, when the backfill started. */
   total: number;
   processed: number;
+  /** When the backfill was asked for (ISO); it waits BACKFILL_SETTLE_MS from then. Older documents lack it. */
+  startedAt?: string;
   /** First every candidate profile, then every current member (who may no longer match). */
   phase: 'profiles' | 'members';
   /** The last `_id` done in the current phase. */
@@ -35,6 +38,7 @@ export function backfillStore(db: Db) {
         phase: 'profiles',
         cursor: '',
         done: false,
+        startedAt: new Date().toISOString(),
       });
     },
     progress: (segmentId: string, generation: number) => docs.findOne({ _id: `${segmentId}:${generation}` }),
@@ -48,8 +52,9 @@ export function backfillStore(db: Db) {
  */
 export function backfillRunner(
   db: Db,
-  refresh: (segment: SegmentDoc, customerId: string, cause: string) => Promise<void>,
+  refresh: (segment: SegmentDoc, customerIds: string[], cause: string) => Promise<void>,
   periodMs = 30_000,
+  settleMs = BACKFILL_SETTLE_MS,
 ) {
   const { docs } = backfillStore(db);
   const segments = db.collection<SegmentDoc>(COLLECTIONS.segments);
@@ -81,11 +86,14 @@ export function backfillRunner(
               .limit(PAGE)
               .toArray()
           ).map((m) => m.customerId);
-    for (const customerId of ids) await refresh(segment, customerId, cause);
+    await refresh(segment, ids, cause);
     const last =
       job.phase === 'profiles' ? ids.at(-1) : ids.length ? `${job.segmentId}:${ids.at(-1)}` : undefined;
     if (ids.length === PAGE)
       return { cursor: last, processed: job.processed + (job.phase === 'profiles' ? ids.length : 0) };
+    // A first generation's members all came from evaluations of these rules: none needs another look.
+    if (job.phase === 'profiles' && job.generation === 1)
+      return { done: true, processed: job.processed + ids.length };
     if (job.phase === 'profiles')
       return { phase: 'members', cursor: '', processed: job.processed + ids.length };
     return { done: true };
@@ -101,6 +109,7 @@ export function backfillRunner(
           await docs.updateOne({ _id: job._id }, { $set: { done: true } });
           continue;
         }
+        if (job.startedAt && Date.now() - Date.parse(job.startedAt) < settleMs) continue;
         const until = await lease.claim(`backfill:${job._id}`, periodMs, holder);
         if (until === null) continue;
         let current = job;

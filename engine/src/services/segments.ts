@@ -10,7 +10,6 @@ import {
 } from '@itinera/nodes/segments';
 import {
   COLLECTIONS,
-  decodeKey,
   decodeStored,
   encodeStored,
   type SegmentBody,
@@ -25,6 +24,7 @@ import { type Db, MongoServerError } from 'mongodb';
 import { HttpError } from '../plugins/errors.ts';
 import type { EventDoc } from './event-parsing.ts';
 import { backfillRunner, backfillStore } from './segment-backfill.ts';
+import { affectedBy, BACKFILL_SETTLE_MS, segmentIndex, segmentRefresher } from './segment-refresh.ts';
 import { computedRefs, leafPaths, readsEvent } from './segment-refs.ts';
 import type { SegmentTimerScheduler } from './segment-timers.ts';
 import { slugify } from './templates.ts';
@@ -41,18 +41,16 @@ export function segmentService(db: Db, emit: SegmentEventEmitter, schedule?: Seg
   const membership = segmentMembership(db, emit);
   const backfills = backfillStore(db);
   const computed = computedRefs(db);
+  const index = segmentIndex(db);
   /** Evaluates and applies; a time-relative result also sets the durable timer for its next change. */
-  const refresh = async (segment: SegmentDoc, customerId: string, cause: string) => {
-    const definition = segmentDefinition(segment);
-    const evaluation = await evaluator.evaluate(definition, customerId);
-    await membership.apply(definition, customerId, evaluation, cause);
-    if (evaluation.nextCheckAt && segment.reads.timeRelative && schedule)
-      await schedule(segment._id, customerId, evaluation.nextCheckAt);
-  };
-  const runner = backfillRunner(db, refresh);
-  /** Starts work on a new backfill at once; the sweeper's ticks finish whatever this does not. */
+  const refresh = segmentRefresher(db, evaluator, membership, schedule);
+  const runner = backfillRunner(db, (segment, customerIds, cause) => refresh([segment], customerIds, cause));
+  /** Starts a new backfill once it has settled; the sweeper's ticks finish whatever this does not. */
   const kick = () => {
-    runner.run(`kick:${process.pid}:${Date.now()}`).catch(() => undefined);
+    index.invalidate();
+    setTimeout(() => {
+      runner.run(`kick:${process.pid}:${Date.now()}`).catch(() => undefined);
+    }, BACKFILL_SETTLE_MS + 100).unref();
   };
 
   const find = async (id: string) => {
@@ -183,6 +181,7 @@ export function segmentService(db: Db, emit: SegmentEventEmitter, schedule?: Seg
       if (dependants)
         throw new HttpError(409, `Segment "${dependants._id}" refers to this segment; change it first`, 'id');
       await segments.updateOne({ _id: id }, { $set: { deleted: true, updatedAt: new Date().toISOString() } });
+      index.invalidate();
       await membership.clear(id);
     },
 
@@ -207,16 +206,21 @@ export function segmentService(db: Db, emit: SegmentEventEmitter, schedule?: Seg
       return { count: matching.length, evaluated: candidates.length, sample: matching.slice(0, sample) };
     },
 
-    /** Re-evaluates, for this customer, only the segments whose rules read what the event changed. */
+    /**
+     * Re-evaluates, for this customer, only the segments whose rules read what the event changed, from one
+     * read per collection; the list of segments comes from a cache at most SEGMENT_INDEX_TTL_MS old.
+     */
     async onEvent(doc: EventDoc) {
-      const traits = Object.keys(doc.traits ?? {}).map(decodeKey);
-      const or: Record<string, unknown>[] = [{ 'reads.events': doc.event }];
-      if (traits.length) or.push({ 'reads.traits': { $in: traits } });
+      const all = await index.get();
       const changed = doc.event ? await computed.changedBy(doc.event) : [];
-      if (changed.length) or.push({ 'reads.computed': { $in: changed } });
-      const affected = await segments.find({ kind: 'rules', deleted: { $ne: true }, $or: or }).toArray();
-      for (const segment of affected)
-        if (readsEvent(segment, doc)) await refresh(segment, doc.customerId, doc._id);
+      const affected = all.filter(
+        (s) =>
+          (affectedBy([s], doc).length > 0 ||
+            s.reads.events.includes(doc.event) ||
+            (s.reads.computed ?? []).some((c) => changed.includes(c))) &&
+          readsEvent(s, doc),
+      );
+      if (affected.length) await refresh(affected, [doc.customerId], doc._id);
     },
 
     /** Recomputes, in the background, every segment that reads a computed attribute whose values all changed. */
@@ -245,7 +249,7 @@ export function segmentService(db: Db, emit: SegmentEventEmitter, schedule?: Seg
         .find({ kind: 'rules', deleted: { $ne: true }, 'reads.consent': true })
         .toArray();
       const cause = `consent:${randomUUID()}`;
-      for (const segment of affected) await refresh(segment, customerId, cause);
+      if (affected.length) await refresh(affected, [customerId], cause);
     },
 
     /** Adds or removes members of a manual segment; each change is recorded and emitted. */

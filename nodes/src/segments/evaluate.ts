@@ -15,6 +15,7 @@ import { stickyPercentile } from '../split/bucket.ts';
 import { daysBefore, type MongoQuery, profileLeafQuery, propertyFilterQuery, traitPath } from './compile.ts';
 import { computedLeaf } from './computed-leaf.ts';
 import { computedValuesOf } from './computed-values.ts';
+import type { CustomerSnapshot } from './snapshot.ts';
 
 export interface SegmentDefinition {
   id: string;
@@ -57,8 +58,15 @@ export function segmentEvaluator(db: Db) {
   const consent = subscriptionStore(db);
 
   /** One evaluation's reads, each made at most once. */
-  const context = (segment: SegmentDefinition, customerId: string, now: Date) => {
-    let profile: Promise<{ traits?: Record<string, unknown> } | null> | undefined;
+  const context = (
+    segment: SegmentDefinition,
+    customerId: string,
+    now: Date,
+    snapshot?: CustomerSnapshot,
+  ) => {
+    let profile: Promise<{ traits?: Record<string, unknown> } | null> | undefined = snapshot
+      ? Promise.resolve(snapshot.profile)
+      : undefined;
     let subscriptions: ReturnType<typeof consent.read> | undefined;
     let computed: Promise<Record<string, unknown>> | undefined;
     const checks: number[] = [];
@@ -67,6 +75,7 @@ export function segmentEvaluator(db: Db) {
       customerId,
       now,
       checks,
+      snapshot,
       profile: () => {
         profile ??= profiles.findOne({ _id: customerId }, { projection: { traits: 1 } });
         return profile;
@@ -97,15 +106,22 @@ export function segmentEvaluator(db: Db) {
     return filters.length ? { $and: [query, ...filters] } : query;
   };
 
-  /** Timestamps of matching events, oldest first, at most `limit`. */
-  const timestamps = async (query: MongoQuery, limit: number, order: 1 | -1 = 1) =>
-    (
-      await events
-        .find(query as never, { projection: { timestamp: 1 } })
-        .sort({ timestamp: order })
-        .limit(limit)
-        .toArray()
-    ).map((e) => Date.parse(e.timestamp));
+  /** Matching events in time order (oldest first unless `order` is -1), at most `limit`. */
+  const matching = async (ctx: Context, query: MongoQuery, limit?: number, order: 1 | -1 = 1) => {
+    const loaded = ctx.snapshot?.events;
+    if (loaded) {
+      const test = new Query(query);
+      const found = loaded.filter((e) => test.test(e as unknown as Record<string, unknown>));
+      if (order === -1) found.reverse();
+      return limit === undefined ? found : found.slice(0, limit);
+    }
+    const cursor = events
+      .find(query as never, { projection: { timestamp: 1, properties: 1 } })
+      .sort({ timestamp: order });
+    return (limit === undefined ? cursor : cursor.limit(limit)).toArray();
+  };
+  const timestamps = async (ctx: Context, query: MongoQuery, limit: number, order: 1 | -1 = 1) =>
+    (await matching(ctx, query, limit, order)).map((e) => Date.parse(e.timestamp));
 
   const leaf = async (ctx: Context, rule: LeafRule): Promise<{ match: boolean; reason: string }> => {
     const profileQuery = profileLeafQuery(rule, ctx.now);
@@ -141,8 +157,14 @@ export function segmentEvaluator(db: Db) {
       }
       case 'performed': {
         const count = rule.count ?? { op: 'atLeast' as const, n: 1 };
-        const found = await timestamps(eventQuery(ctx, rule, rule.withinDays), count.n + 1);
-        if (rule.withinDays !== undefined && found.length) ctx.checkAt(found[0] + rule.withinDays * DAY_MS);
+        // Newest first: the answer can only change as the n-th or (n+1)-th newest leaves the window.
+        const found = await timestamps(ctx, eventQuery(ctx, rule, rule.withinDays), count.n + 1, -1);
+        const leaves = (i: number) => {
+          if (rule.withinDays !== undefined && i >= 0 && i < found.length)
+            ctx.checkAt(found[i] + rule.withinDays * DAY_MS);
+        };
+        if (count.op !== 'atMost' && found.length >= count.n) leaves(count.n - 1);
+        if (count.op !== 'atLeast') leaves(count.n);
         const shown = found.length > count.n ? `more than ${count.n}` : String(found.length);
         const window = rule.withinDays === undefined ? 'ever' : `in ${rule.withinDays} days`;
         return {
@@ -151,7 +173,7 @@ export function segmentEvaluator(db: Db) {
         };
       }
       case 'notPerformed': {
-        const [last] = await timestamps(eventQuery(ctx, rule, rule.withinDays), 1, -1);
+        const [last] = await timestamps(ctx, eventQuery(ctx, rule, rule.withinDays), 1, -1);
         if (last !== undefined) ctx.checkAt(last + rule.withinDays * DAY_MS);
         return {
           match: last === undefined,
@@ -162,7 +184,7 @@ export function segmentEvaluator(db: Db) {
         };
       }
       case 'performedAt': {
-        const [at] = await timestamps(eventQuery(ctx, rule), 1, rule.which === 'first' ? 1 : -1);
+        const [at] = await timestamps(ctx, eventQuery(ctx, rule), 1, rule.which === 'first' ? 1 : -1);
         const bound =
           rule.at !== undefined ? Date.parse(rule.at) : ctx.now.getTime() - (rule.daysAgo ?? 0) * DAY_MS;
         if (at !== undefined && rule.daysAgo !== undefined) ctx.checkAt(at + rule.daysAgo * DAY_MS);
@@ -197,8 +219,9 @@ export function segmentEvaluator(db: Db) {
         };
       }
       case 'inSegment': {
-        const member =
-          (await members.countDocuments({ _id: `${rule.segment}:${ctx.customerId}` }, { limit: 1 })) > 0;
+        const member = ctx.snapshot
+          ? ctx.snapshot.members.has(rule.segment)
+          : (await members.countDocuments({ _id: `${rule.segment}:${ctx.customerId}` }, { limit: 1 })) > 0;
         return { match: member, reason: `${member ? 'in' : 'not in'} segment ${rule.segment}` };
       }
       case 'bucket': {
@@ -214,12 +237,7 @@ export function segmentEvaluator(db: Db) {
   };
 
   const aggregate = async (ctx: Context, rule: Extract<LeafRule, { kind: 'aggregate' }>) => {
-    const docs = await events
-      .find(eventQuery(ctx, rule, rule.withinDays) as never, {
-        projection: { timestamp: 1, properties: 1 },
-      })
-      .sort({ timestamp: 1 })
-      .toArray();
+    const docs = await matching(ctx, eventQuery(ctx, rule, rule.withinDays));
     if (rule.withinDays !== undefined && docs.length)
       ctx.checkAt(Date.parse(docs[0].timestamp) + rule.withinDays * DAY_MS);
     const values =
@@ -273,9 +291,15 @@ export function segmentEvaluator(db: Db) {
 
   return {
     /** Whether the customer matches the segment's rules now; a manual segment is never evaluated. */
-    async evaluate(segment: SegmentDefinition, customerId: string, now = new Date()): Promise<Evaluation> {
+    /** With a `snapshot` (see loadSnapshots) it reads nothing from the store but consent. */
+    async evaluate(
+      segment: SegmentDefinition,
+      customerId: string,
+      now = new Date(),
+      snapshot?: CustomerSnapshot,
+    ): Promise<Evaluation> {
       if (segment.kind === 'manual' || !segment.rules) return { member: false, reason: 'manual segment' };
-      const ctx = context(segment, customerId, now);
+      const ctx = context(segment, customerId, now, snapshot);
       const result = await tree(ctx, segment.rules);
       const next = ctx.checks.length ? new Date(Math.min(...ctx.checks)).toISOString() : undefined;
       return { member: result.match, reason: result.reason, ...(next ? { nextCheckAt: next } : {}) };

@@ -105,8 +105,11 @@ export function segmentMembership(db: Db, emit: SegmentEventEmitter) {
       cause: string,
       /** The moment of the evaluation: a timer's, so a change is recorded when it happened. */
       now = new Date(),
+      /** The membership as just read (null: none), when the caller has it; else it is read here. */
+      known?: MemberDoc | null,
     ): Promise<ChangeDoc['kind'] | null> {
-      const member = await members.findOne({ _id: memberId(segment.id, customerId) });
+      const member =
+        known !== undefined ? known : await members.findOne({ _id: memberId(segment.id, customerId) });
       if (evaluation.member) {
         if (member && member.cause !== cause) return null;
         return (await enter(segment, customerId, evaluation.reason, cause, now)) ? 'entered' : null;

@@ -1,0 +1,132 @@
+/**
+ * Segment benchmark: Itinera's API and worker as separate processes over real HTTP, on a customer base
+ * bulk-loaded into the store. Same run: ingestion without segments, then with the 20 segments of
+ * bench/segments/rules.ts (ratio), membership latency at half that rate, and one more segment's backfill.
+ * See bench/README.md.
+ *   npm run bench:segments -- --customers=10000
+ *   npm run bench:segments -- --smoke            tiny sizes: checks the harness still works
+ *   npm run bench:segments -- --customers=100000 --tracks=1000 --latency=300 --concurrency=16 --out=file.json
+ */
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, loadavg, tmpdir, totalmem } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { serverErrors } from './engine/load.ts';
+import { startStack } from './engine/stack.ts';
+import {
+  backfillSeconds,
+  cohort,
+  defineSegments,
+  ingestionRate,
+  membershipLatency,
+} from './segments/phases.ts';
+import { SEGMENTS } from './segments/rules.ts';
+import { loadCustomers } from './segments/seed.ts';
+
+const args = new Map(
+  process.argv.slice(2).map((a) => {
+    const [k, v] = a.replace(/^--/, '').split('=');
+    return [k, v ?? 'true'] as const;
+  }),
+);
+const smoke = args.has('smoke');
+const option = (name: string, full: string, tiny: string) => Number(args.get(name) ?? (smoke ? tiny : full));
+const settings = {
+  mode: smoke ? 'smoke' : 'full',
+  customers: option('customers', '10000', '60'),
+  tracks: option('tracks', '600', '20'),
+  latency: option('latency', '200', '5'),
+  concurrency: option('concurrency', '16', '4'),
+};
+const out = resolve(
+  args.get('out') ?? `.artifacts/bench-segments${smoke ? '-smoke' : `-${settings.customers}`}.json`,
+);
+const HOUR = 3_600_000;
+const began = Date.now();
+const say = (msg: string) =>
+  process.stdout.write(`[bench +${((Date.now() - began) / 1000).toFixed(0)} s] ${msg}\n`);
+const load = () =>
+  loadavg()
+    .map((x) => x.toFixed(1))
+    .join(' ');
+
+const dir = mkdtempSync(join(tmpdir(), 'itinera-bench-segments-'));
+const stack = await startStack(dir, { baseline: false });
+const machine = `${cpus().length} CPUs (${cpus()[0]?.model ?? 'unknown'}), ${Math.round(totalmem() / 2 ** 30)} GB`;
+say(`store: ${stack.store}; ${stack.temporalServer}; ${machine}; load ${load()}`);
+try {
+  const it = stack.itinera;
+  let t = performance.now();
+  const events = await loadCustomers(it.db, 0, settings.customers);
+  const loadSeconds = (performance.now() - t) / 1000;
+  say(`loaded ${settings.customers} customers and ${events} events in ${loadSeconds.toFixed(1)} s`);
+
+  // Warm-up, unmeasured: the API's first requests are not the steady state.
+  await ingestionRate(it, cohort(0, 20, settings.customers), 20, settings.concurrency);
+  const half = Math.floor(settings.customers / 2);
+  say(`A: ${settings.tracks} tracks without segments; load ${load()}`);
+  const without = await ingestionRate(
+    it,
+    cohort(20, settings.tracks, settings.customers),
+    settings.tracks,
+    settings.concurrency,
+  );
+  say(
+    `A: ${without.perSecond.toFixed(1)} tracks/s, ${without.dbOpsPerTrack.toFixed(1)} store commands/track`,
+  );
+
+  say(`defining ${SEGMENTS.length} segments (backfill over ${settings.customers}); load ${load()}`);
+  const defineSecondsAll = await defineSegments(it, 4 * HOUR);
+  say(`${SEGMENTS.length} segments ready in ${defineSecondsAll.toFixed(1)} s`);
+
+  say(`B: ${settings.tracks} tracks with ${SEGMENTS.length} segments; load ${load()}`);
+  const withSegments = await ingestionRate(
+    it,
+    cohort(half, settings.tracks, settings.customers),
+    settings.tracks,
+    settings.concurrency,
+  );
+  say(
+    `B: ${withSegments.perSecond.toFixed(1)} tracks/s, ${withSegments.dbOpsPerTrack.toFixed(1)} store commands/track`,
+  );
+
+  const rate = withSegments.perSecond / 2;
+  say(`C: membership latency, ${settings.latency} first purchases at ${rate.toFixed(1)}/s; load ${load()}`);
+  const latency = await membershipLatency(it, settings.customers, settings.latency, rate);
+  say(`C: p50 ${latency.p50.toFixed(0)} ms, p99 ${latency.p99.toFixed(0)} ms`);
+
+  say(`D: backfill of one more segment over ${settings.customers} customers; load ${load()}`);
+  t = performance.now();
+  const backfill = await backfillSeconds(it, 'b-probe', 4 * HOUR);
+  say(`D: ${backfill.seconds.toFixed(1)} s (${backfill.members} members)`);
+
+  const report = {
+    date: new Date().toISOString(),
+    settings,
+    machine,
+    loadAverageAtEnd: load(),
+    store: stack.store,
+    temporal: stack.temporalServer,
+    loaded: { customers: settings.customers, events, seconds: loadSeconds },
+    ingestion: {
+      without,
+      with: withSegments,
+      ratio: withSegments.perSecond / without.perSecond,
+      target: '>= 0.7',
+    },
+    defineSegments: { count: SEGMENTS.length, seconds: defineSecondsAll },
+    latencyMs: { ...latency, target: 'p99 <= 1000' },
+    backfill: {
+      ...backfill,
+      customers: settings.customers,
+      perThousandCustomers: backfill.seconds / (settings.customers / 1000),
+    },
+    serverErrors: serverErrors.count,
+  };
+  mkdirSync(dirname(out), { recursive: true });
+  writeFileSync(out, `${JSON.stringify(report, null, 2)}\n`);
+  console.log(JSON.stringify(report, null, 2));
+  say(`written ${out}`);
+} finally {
+  await stack.stop();
+  rmSync(dir, { recursive: true, force: true });
+}
