@@ -26,6 +26,7 @@ import { linkRoutes } from './routes/links.ts';
 import { metaRoutes } from './routes/meta.ts';
 import { migrationRoutes } from './routes/migrations.ts';
 import { promoCodeRoutes } from './routes/promo-codes.ts';
+import { receiptRoutes } from './routes/receipts.ts';
 import { segmentImportRoutes } from './routes/segment-import.ts';
 import { segmentRoutes } from './routes/segments.ts';
 import { templateRoutes } from './routes/templates.ts';
@@ -180,6 +181,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   );
 
   await app.register(async (links) => linkRoutes(links, services));
+  await app.register(async (receipts) => receiptRoutes(receipts, services));
 
   const editorDir = options.editorDir ?? DEFAULT_EDITOR_DIR;
   const serveEditor = existsSync(resolve(editorDir, 'index.html'));

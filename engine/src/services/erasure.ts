@@ -120,6 +120,8 @@ export function erasureService(db: Db, temporal: TemporalTarget, enrollments: En
         c('profiles').deleteOne({ _id: customerId }),
         c('subscriptions').deleteMany({ $or: [{ customerId }, { _id: customerId }] }),
         c('capSlots').deleteMany({ customerId }),
+        c('receipts').deleteMany({ customerId }),
+        c('suppressions').deleteMany({ customerId }),
         c('computedValues').deleteMany({ customerId }),
         c('segmentMembers').deleteMany({ customerId }),
         c('segmentChanges').deleteMany({ customerId }),
