@@ -15,6 +15,7 @@ import { analyticsRoutes } from './routes/analytics.ts';
 import { apiKeyRoutes } from './routes/api-keys.ts';
 import { broadcastRoutes } from './routes/broadcasts.ts';
 import { computedRoutes } from './routes/computed.ts';
+import { customerReceiptRoutes } from './routes/customer-receipts.ts';
 import { customerRoutes } from './routes/customers.ts';
 import { deliveryRoutes } from './routes/delivery.ts';
 import { enrollmentRoutes } from './routes/enrollments.ts';
@@ -173,6 +174,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         computedRoutes,
         broadcastRoutes,
         segmentImportRoutes,
+        customerReceiptRoutes,
       ])
         await routes(v1, services);
       await metaRoutes(v1);

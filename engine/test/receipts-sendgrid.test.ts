@@ -136,6 +136,13 @@ describe('SendGrid Event Webhook receipts for mail sent over SMTP', () => {
     });
     expect(await evaluator.evaluate(reachable, 'eve')).toMatchObject({ member: true });
 
+    const listed = await h.call('GET', '/v1/customers/dee/suppressions', undefined, 'support');
+    expect(listed.body).toMatchObject([
+      { channel: 'email', address: 'dee@customer.example', kind: 'hard_bounce' },
+    ]);
+    const receipts = await h.call('GET', '/v1/customers/cy/receipts', undefined, 'support');
+    expect(receipts.body.map((r: { status: string }) => r.status).sort()).toEqual(['complaint', 'delivered']);
+
     // A new address lifts it: the suppression belongs to the address that bounced.
     await h.identify('dee', { email: 'dee@new.example' });
     expect(await evaluator.evaluate(reachable, 'dee')).toMatchObject({ member: true });

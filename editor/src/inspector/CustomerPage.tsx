@@ -5,6 +5,7 @@ import { formatValue } from '../ui/format.ts';
 import { useApi } from '../ui/useApi.ts';
 import { useRefresh } from '../ui/useRefresh.ts';
 import { DeliveryDecisions } from './DeliveryDecisions.tsx';
+import { DeliveryReceipts } from './DeliveryReceipts.tsx';
 import { MessagePreview } from './MessagePreview.tsx';
 import { Subscriptions } from './Subscriptions.tsx';
 
@@ -135,6 +136,9 @@ export function CustomerPage({ customerId }: { customerId: string }) {
             ))}
           </ul>
           {messages.data?.length === 0 && <p className="muted">No messages sent.</p>}
+        </Section>
+        <Section title="Delivery receipts" error={null}>
+          <DeliveryReceipts customerId={customerId} timezone={timezone} />
         </Section>
         <Section title="Subscriptions and consent" error={null}>
           <Subscriptions customerId={customerId} />

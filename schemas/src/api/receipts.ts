@@ -40,3 +40,17 @@ export const ReceiptRow = Type.Object(
   { additionalProperties: true },
 );
 export type ReceiptRow = Static<typeof ReceiptRow>;
+
+/** An address a hard bounce or complaint made unreachable on a channel. */
+export const SuppressionRow = Type.Object(
+  {
+    channel: Type.String(),
+    address: Type.String(),
+    kind: Type.Union([Type.Literal('hard_bounce'), Type.Literal('complaint')]),
+    reason: Type.String(),
+    receiptId: Type.String(),
+    at: Type.String({ format: 'date-time' }),
+  },
+  { additionalProperties: true },
+);
+export type SuppressionRow = Static<typeof SuppressionRow>;
