@@ -10,11 +10,13 @@ import {
   SENDGRID_TIMESTAMP_HEADER,
   verifySendgridSignature,
 } from '../services/receipts/sendgrid.ts';
+import { parseSnsPost } from '../services/receipts/ses.ts';
 import { receiptStore } from '../services/receipts/store.ts';
 import { parseTwilioStatus, verifyTwilioSignature } from '../services/receipts/twilio.ts';
 
 export const TWILIO_RECEIPTS_PATH = '/receipts/twilio';
 export const SENDGRID_RECEIPTS_PATH = '/receipts/sendgrid';
+export const SES_RECEIPTS_PATH = '/receipts/ses';
 
 const schema = (summary: string, description: string) => ({
   tags: ['receipts'],
@@ -35,9 +37,17 @@ function basicAuthMatches(req: FastifyRequest, expected: string): boolean {
   return given.length === wanted.length && timingSafeEqual(given, wanted);
 }
 
+function parseJson(text: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch {
+    throw new HttpError(400, 'The body is not valid JSON', 'body');
+  }
+}
+
 /**
  * Provider delivery receipts (public, authenticated the way each provider signs its webhooks):
- * Twilio status callbacks and SendGrid's Event Webhook. Configuration is read per request from the
+ * Twilio status callbacks, SendGrid's Event Webhook and Amazon SES notifications through SNS. Configuration is read per request from the
  * environment: TWILIO_AUTH_TOKEN (+ TWILIO_STATUS_CALLBACK_URL), SENDGRID_WEBHOOK_PUBLIC_KEY and/or
  * RECEIPTS_WEBHOOK_BASIC_AUTH (`user:password`).
  */
@@ -49,6 +59,8 @@ export async function receiptRoutes(app: FastifyInstance, { db, ingestion }: Ser
     done(null, body),
   );
   app.addContentTypeParser('application/json', { parseAs: 'string' }, (_req, body, done) => done(null, body));
+  // Amazon SNS posts JSON as text/plain.
+  app.addContentTypeParser('text/plain', { parseAs: 'string' }, (_req, body, done) => done(null, body));
 
   app.post<{ Body: string }>(
     TWILIO_RECEIPTS_PATH,
@@ -102,13 +114,35 @@ export async function receiptRoutes(app: FastifyInstance, { db, ingestion }: Ser
         throw publicKey
           ? new HttpError(403, 'The event webhook signature does not match', SENDGRID_SIGNATURE_HEADER)
           : new HttpError(401, 'Basic auth credentials do not match', 'authorization');
-      let body: unknown;
-      try {
-        body = JSON.parse(req.body);
-      } catch {
-        throw new HttpError(400, 'The body is not valid JSON', 'body');
+      return store.record(parseSendgridEvents(parseJson(req.body), new Date().toISOString()));
+    },
+  );
+
+  app.post<{ Body: string }>(
+    SES_RECEIPTS_PATH,
+    {
+      schema: schema(
+        'Amazon SES notifications through SNS',
+        'SNS posts of SES Bounce, Complaint and Delivery notifications, with basic auth in the subscribed URL (RECEIPTS_WEBHOOK_BASIC_AUTH); a SubscriptionConfirmation is confirmed.',
+      ),
+    },
+    async (req) => {
+      const basic = env.RECEIPTS_WEBHOOK_BASIC_AUTH?.trim();
+      if (!basic) throw unconfigured('Amazon SES');
+      if (!basicAuthMatches(req, basic))
+        throw new HttpError(401, 'Basic auth credentials do not match', 'authorization');
+      if (typeof req.body !== 'string') throw new HttpError(415, 'SNS posts text/plain JSON', 'content-type');
+      const post = parseSnsPost(parseJson(req.body), new Date().toISOString());
+      const none = { received: 1, recorded: 0, duplicates: 0, matched: 0, unmatched: 0, ignored: 1 };
+      if (post.kind === 'confirm') {
+        const answer = await fetch(post.subscribeUrl, { signal: AbortSignal.timeout(5_000) }).catch(
+          () => null,
+        );
+        if (!answer?.ok)
+          throw new HttpError(503, 'Amazon SNS did not confirm the subscription', 'SubscribeURL');
+        return none;
       }
-      return store.record(parseSendgridEvents(body, new Date().toISOString()));
+      return post.kind === 'receipt' ? store.record([post.receipt]) : none;
     },
   );
 }
