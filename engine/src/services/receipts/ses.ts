@@ -34,7 +34,7 @@ export function parseSnsPost(body: unknown, nowIso: string): SnsMessage {
   const sns = object(body, 'body');
   if (sns.Type === 'SubscriptionConfirmation') {
     const url = typeof sns.SubscribeURL === 'string' ? URL.parse(sns.SubscribeURL) : null;
-    if (!url || url.protocol !== 'https:' || !SNS_HOST.test(url.hostname))
+    if (url?.protocol !== 'https:' || !SNS_HOST.test(url.hostname))
       throw new HttpError(400, 'SubscribeURL must be an https URL of Amazon SNS', 'SubscribeURL');
     return { kind: 'confirm', subscribeUrl: url.href };
   }
