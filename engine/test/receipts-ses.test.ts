@@ -121,4 +121,13 @@ describe('Amazon SES receipts through SNS', () => {
     const noMail = await post(snsNotification({ notificationType: 'Bounce', bounce: {} }));
     expect(await noMail.json()).toMatchObject({ field: 'Message.mail' });
   });
+
+  it('exports the receipts and suppressions with the customer, and erases them with the customer', async () => {
+    const exported = await h.call('GET', '/v1/customers/gus/export');
+    expect(exported.body.deliveryReceipts).toHaveLength(4);
+    expect(exported.body.suppressions).toMatchObject([{ address: 'gus@customer.example' }]);
+    expect((await h.call('DELETE', '/v1/customers/gus')).status).toBe(200);
+    expect(await h.db.collection(COLLECTIONS.receipts).countDocuments({ customerId: 'gus' })).toBe(0);
+    expect(await h.db.collection(COLLECTIONS.suppressions).countDocuments({ customerId: 'gus' })).toBe(0);
+  });
 });

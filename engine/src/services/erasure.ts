@@ -44,6 +44,15 @@ export function erasureService(db: Db, temporal: TemporalTarget, enrollments: En
     };
   };
 
+  /** Provider receipts about the customer's messages and the addresses they suppressed. */
+  const deliveryReceiptsOf = async (customerId: string) => {
+    const [receipts, suppressions] = await Promise.all([
+      c('receipts').find({ customerId }).toArray(),
+      c('suppressions').find({ customerId }).toArray(),
+    ]);
+    return { deliveryReceipts: strip(receipts), suppressions: strip(suppressions) };
+  };
+
   return {
     async isErased(customerId: string): Promise<boolean> {
       return (await this.erasedAmong([customerId])).size > 0;
@@ -82,6 +91,7 @@ export function erasureService(db: Db, temporal: TemporalTarget, enrollments: En
         subscriptions: consent > 0 ? h.subscriptions : null,
         recentSends: h.deliveryLog.map(({ channel, at }) => ({ channel, at })),
         promoCodes: strip(h.promoCodes),
+        ...(await deliveryReceiptsOf(customerId)),
       };
     },
 
