@@ -15,6 +15,7 @@ import { analyticsRoutes } from './routes/analytics.ts';
 import { apiKeyRoutes } from './routes/api-keys.ts';
 import { broadcastRoutes } from './routes/broadcasts.ts';
 import { computedRoutes } from './routes/computed.ts';
+import { customerReceiptRoutes } from './routes/customer-receipts.ts';
 import { customerRoutes } from './routes/customers.ts';
 import { deliveryRoutes } from './routes/delivery.ts';
 import { enrollmentRoutes } from './routes/enrollments.ts';
@@ -26,6 +27,7 @@ import { linkRoutes } from './routes/links.ts';
 import { metaRoutes } from './routes/meta.ts';
 import { migrationRoutes } from './routes/migrations.ts';
 import { promoCodeRoutes } from './routes/promo-codes.ts';
+import { receiptRoutes } from './routes/receipts.ts';
 import { segmentImportRoutes } from './routes/segment-import.ts';
 import { segmentSizeRoutes } from './routes/segment-sizes.ts';
 import { segmentRoutes } from './routes/segments.ts';
@@ -175,6 +177,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
         broadcastRoutes,
         segmentImportRoutes,
         segmentSizeRoutes,
+        customerReceiptRoutes,
       ])
         await routes(v1, services);
       await metaRoutes(v1);
@@ -183,6 +186,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   );
 
   await app.register(async (links) => linkRoutes(links, services));
+  await app.register(async (receipts) => receiptRoutes(receipts, services));
 
   const editorDir = options.editorDir ?? DEFAULT_EDITOR_DIR;
   const serveEditor = existsSync(resolve(editorDir, 'index.html'));

@@ -98,7 +98,15 @@ export const INDEXES: Record<string, IndexSpecification[]> = {
     { updatedAt: 1 }, // analytics: deliveries changed since the checkpoint
     { lastOpenedAt: 1 }, // analytics: opened since the checkpoint
     { lastClickedAt: 1 }, // analytics: clicked since the checkpoint
+    { providerMessageId: 1, channel: 1 }, // receipts: the delivery a provider receipt names
   ],
+  [COLLECTIONS.receipts]: [
+    { matched: 1, receivedAt: 1 }, // receipts that arrived before their delivery's message id
+    { matchedAt: 1 }, // analytics: receipts matched since the checkpoint
+    { providerMessageId: 1 }, // analytics: a window's deliveries' receipts
+    { customerId: 1, at: -1 }, // a customer's receipts
+  ],
+  [COLLECTIONS.suppressions]: [{ customerId: 1 }],
   [COLLECTIONS.rollups]: [
     { journeyId: 1, hour: 1 }, // a report's hours
     { journeyId: 1, day: 1 }, // a report's whole days

@@ -12,6 +12,7 @@ import { createApiKey } from './plugins/auth.ts';
 import { seedExampleJourney } from './seed.ts';
 import { startAnalyticsFolder } from './services/analytics/fold.ts';
 import { startBroadcastActivityWorker } from './services/broadcast-worker.ts';
+import { startReceiptMatcher } from './services/receipts/matcher.ts';
 import { startSweeper } from './services/sweeper.ts';
 
 const env = process.env;
@@ -73,6 +74,9 @@ const analyticsFolder = startAnalyticsFolder(db, {
   intervalMs: Number(env.ITINERA_ANALYTICS_FOLD_MS) || undefined,
   onError: (error) => app.log.error({ err: error }, 'analytics fold failed'),
 });
+const receiptMatcher = startReceiptMatcher(app.services, {
+  onError: (error) => app.log.error({ err: error }, 'receipt matching failed'),
+});
 const nativeConnection = await NativeConnection.connect(temporal.connection);
 const broadcastWorker = await startBroadcastActivityWorker(
   app.services,
@@ -89,6 +93,7 @@ console.log(
 const shutdown = async () => {
   await sweeper.stop();
   await analyticsFolder.stop();
+  await receiptMatcher.stop();
   await broadcastWorker.stop();
   await nativeConnection.close();
   await app.close();

@@ -23,6 +23,10 @@ export const COLLECTIONS = {
   subscriptions: 'subscriptions',
   /** One doc per frequency-cap slot (customer, channel, window, n), claimed by unique insert before a send. */
   capSlots: 'frequency_cap_slots',
+  /** One doc per (customer, channel, address) a hard bounce or complaint receipt made unreachable. */
+  suppressions: 'suppressions',
+  /** Provider delivery receipts, one doc per (provider, message id, status) by unique `_id`. */
+  receipts: 'delivery_receipts',
   /** Time-bucketed leases claimed by unique insert (`sweep:<bucket>`): one event sweeper at a time. */
   leases: 'leases',
   /** Workspace settings documents (quiet hours, frequency caps, link-signing secret). */

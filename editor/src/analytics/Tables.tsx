@@ -2,6 +2,7 @@ import type { AnalyticsTable, JourneyAnalytics } from '@itinera/schemas';
 import { storedApiKey } from '../api/client.ts';
 import { useToast } from '../ui/toasts.tsx';
 import { duration, money, percent } from './figures.ts';
+import { receiptColumns } from './receipt-columns.ts';
 
 type Cell = string | number;
 interface Column<T> {
@@ -123,6 +124,7 @@ export function ReportTables({ report, csv }: { report: R; csv: string }) {
           { title: 'Node', value: (r) => r.nodeId },
           { title: 'Channel', value: (r) => r.channel },
           ...(sendColumns as Column<R['sends'][number]>[]),
+          ...receiptColumns,
         ]}
       />
       <Table

@@ -6,6 +6,7 @@ import { formatValue } from '../ui/format.ts';
 import { useApi } from '../ui/useApi.ts';
 import { useRefresh } from '../ui/useRefresh.ts';
 import { DeliveryDecisions } from './DeliveryDecisions.tsx';
+import { DeliveryReceipts } from './DeliveryReceipts.tsx';
 import { MessagePreview } from './MessagePreview.tsx';
 import { Subscriptions } from './Subscriptions.tsx';
 
@@ -139,6 +140,9 @@ export function CustomerPage({ customerId }: { customerId: string }) {
         </Section>
         <Section title="Segments" error={null}>
           <CustomerSegments customerId={customerId} timezone={timezone} />
+        </Section>
+        <Section title="Delivery receipts" error={null}>
+          <DeliveryReceipts customerId={customerId} timezone={timezone} />
         </Section>
         <Section title="Subscriptions and consent" error={null}>
           <Subscriptions customerId={customerId} />

@@ -46,6 +46,15 @@ export function erasureService(db: Db, temporal: TemporalTarget, enrollments: En
     };
   };
 
+  /** Provider receipts about the customer's messages and the addresses they suppressed. */
+  const deliveryReceiptsOf = async (customerId: string) => {
+    const [receipts, suppressions] = await Promise.all([
+      c('receipts').find({ customerId }).toArray(),
+      c('suppressions').find({ customerId }).toArray(),
+    ]);
+    return { deliveryReceipts: strip(receipts), suppressions: strip(suppressions) };
+  };
+
   return {
     async isErased(customerId: string): Promise<boolean> {
       return (await this.erasedAmong([customerId])).size > 0;
@@ -85,6 +94,7 @@ export function erasureService(db: Db, temporal: TemporalTarget, enrollments: En
         recentSends: h.deliveryLog.map(({ channel, at }) => ({ channel, at })),
         promoCodes: strip(h.promoCodes),
         aliases: h.aliases.map((a) => a._id),
+        ...(await deliveryReceiptsOf(customerId)),
       };
     },
 
@@ -123,6 +133,8 @@ export function erasureService(db: Db, temporal: TemporalTarget, enrollments: En
         c('profiles').deleteOne({ _id: customerId }),
         c('subscriptions').deleteMany({ $or: [{ customerId }, { _id: customerId }] }),
         c('capSlots').deleteMany({ customerId }),
+        c('receipts').deleteMany({ customerId }),
+        c('suppressions').deleteMany({ customerId }),
         c('computedValues').deleteMany({ customerId }),
         c('segmentMembers').deleteMany({ customerId }),
         c('segmentChanges').deleteMany({ customerId }),

@@ -11,6 +11,7 @@ import { DateTime } from 'luxon';
 import { Query } from 'mingo';
 import type { Db } from 'mongodb';
 import { subscriptionStore } from '../send/subscriptions.ts';
+import { suppressionOf, suppressionStore } from '../send/suppressions.ts';
 import { stickyPercentile } from '../split/bucket.ts';
 import { daysBefore, type MongoQuery, profileLeafQuery, propertyFilterQuery, traitPath } from './compile.ts';
 import { computedLeaf } from './computed-leaf.ts';
@@ -56,6 +57,7 @@ export function segmentEvaluator(db: Db) {
   );
   const members = db.collection<{ _id: string }>(COLLECTIONS.segmentMembers);
   const consent = subscriptionStore(db);
+  const suppressed = suppressionStore(db);
 
   /** One evaluation's reads, each made at most once. */
   const context = (
@@ -209,13 +211,18 @@ export function segmentEvaluator(db: Db) {
         const profile = await ctx.profile();
         const has = new Query({ [traitPath(trait)]: { $nin: [null, ''] } }).test(profile ?? {});
         const optedOut = (await ctx.subscriptions()).channels[rule.channel] === false;
+        const address = String((profile?.traits as Record<string, unknown> | undefined)?.[trait] ?? '');
+        const bounced =
+          has && suppressionOf(await suppressed.read(ctx.customerId), rule.channel, address, false);
         return {
-          match: has && !optedOut,
+          match: has && !optedOut && !bounced,
           reason: !has
             ? `has no ${trait}`
             : optedOut
               ? `unsubscribed from ${rule.channel}`
-              : `reachable by ${rule.channel}`,
+              : bounced
+                ? `suppressed on ${rule.channel} (${bounced.kind.replace('_', ' ')})`
+                : `reachable by ${rule.channel}`,
         };
       }
       case 'inSegment': {

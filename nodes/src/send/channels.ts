@@ -1,3 +1,5 @@
+import { type Suppression, suppressionOf } from './suppressions.ts';
+
 export type Channel = 'email' | 'sms' | 'push' | 'webhook';
 
 /** The profile trait that holds each channel's address. */
@@ -39,6 +41,8 @@ export function chooseChannel(options: {
   transactional: boolean;
   /** A rendered explicit recipient overrides the profile address (webhook URL, fixed inbox). */
   explicitAddress?: (channel: Channel) => string | undefined;
+  /** Addresses a provider reported as bounced or complaining (delivery receipts). */
+  suppressions?: readonly Suppression[];
 }): ChannelChoice | { unreachable: string[] } {
   const preferred = options.traits.preferred_channel as Channel | undefined;
   const ordered =
@@ -50,6 +54,11 @@ export function chooseChannel(options: {
     const address = options.explicitAddress?.(channel) ?? addressOf(channel, options.traits);
     if (!address) {
       unreachable.push(`${channel}: no ${ADDRESS_TRAIT[channel] ?? 'address'}`);
+      continue;
+    }
+    const suppressed = suppressionOf(options.suppressions ?? [], channel, address, options.transactional);
+    if (suppressed) {
+      unreachable.push(`${channel}: suppressed (${suppressed.kind.replace('_', ' ')}: ${suppressed.reason})`);
       continue;
     }
     if (!options.transactional && channel !== 'webhook') {

@@ -6,4 +6,5 @@ export * from './links.ts';
 export { renderTemplate, TemplateError } from './render.ts';
 export { loadLinkSecret, publicBaseUrl } from './secret.ts';
 export { subscriptionStore } from './subscriptions.ts';
+export * from './suppressions.ts';
 export * from './timing.ts';

@@ -83,6 +83,16 @@ const sendFigures = {
   clickRate: Rate,
   clickToOpenRate: Rate,
   unsubscribeRate: Rate,
+  // Provider delivery receipts (Twilio status callbacks, email event webhooks); rates are shares of sent.
+  delivered: Count,
+  bounced: Count,
+  hardBounced: Count,
+  softBounced: Count,
+  complained: Count,
+  undelivered: Count,
+  deliveryRate: Rate,
+  bounceRate: Rate,
+  complaintRate: Rate,
 };
 export const SendRow = Open({
   nodeId: Type.String(),

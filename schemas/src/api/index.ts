@@ -5,6 +5,7 @@ export * from './experiments.ts';
 export * from './journey-document.ts';
 export * from './keys.ts';
 export * from './migrations.ts';
+export * from './receipts.ts';
 export * from './responses.ts';
 export * from './segment-import.ts';
 export * from './segment-sizes.ts';

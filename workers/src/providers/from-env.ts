@@ -16,7 +16,8 @@ type Env = Record<string, string | undefined>;
  * configured records its messages in the Mongo outbox instead.
  *
  *   email   SMTP_URL (+ EMAIL_FROM)                                  else outbox
- *   sms     TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_FROM (+ TWILIO_BASE_URL)  else outbox
+ *   sms     TWILIO_ACCOUNT_SID, TWILIO_AUTH_TOKEN, TWILIO_FROM (+ TWILIO_BASE_URL,
+ *           TWILIO_STATUS_CALLBACK_URL for delivery receipts)                 else outbox
  *   push    VAPID_PUBLIC_KEY, VAPID_PRIVATE_KEY, VAPID_SUBJECT       else outbox
  *   webhook always HTTP, signed when WEBHOOK_SIGNING_SECRET is set
  *
@@ -41,6 +42,7 @@ export function providersFromEnv(env: Env, db: Db): Record<Channel, DeliveryProv
           authToken: twilio.TWILIO_AUTH_TOKEN,
           from: twilio.TWILIO_FROM,
           baseUrl: read(env, 'TWILIO_BASE_URL'),
+          statusCallbackUrl: read(env, 'TWILIO_STATUS_CALLBACK_URL'),
         })
       : outbox,
     push: vapid

@@ -67,6 +67,18 @@ describe('twilioSmsProvider against a local Messages API', () => {
     });
   });
 
+  it('asks for status callbacks (delivery receipts) when given a callback URL', async () => {
+    await twilioSmsProvider({
+      accountSid: SID,
+      authToken: TOKEN,
+      from: '+15550001111',
+      baseUrl: api.url,
+      statusCallbackUrl: 'https://itinera.example/receipts/twilio',
+    }).send(sms, { idempotencyKey: 'e1:text:cb' });
+    const form = new URLSearchParams(api.requests.at(-1)!.body.toString());
+    expect(form.get('StatusCallback')).toBe('https://itinera.example/receipts/twilio');
+  });
+
   it("turns a 400 into a permanent failure carrying Twilio's message and code, not the token", async () => {
     const error = await provider()
       .send({ ...sms, to: '+1invalid' }, { idempotencyKey: 'k400' })

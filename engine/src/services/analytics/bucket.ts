@@ -62,6 +62,7 @@ function rowsOfHour(facts: Facts, hourMs: number) {
     if (d.opens > 0) rows.addForVariants({ ...key, k: 'opens', sum: d.opens }, tags(id));
     if (d.clicks > 0) rows.addForVariants({ ...key, k: 'clicks', sum: d.clicks }, tags(id));
     if (facts.unsubscribed.has(String(d._id))) rows.addForVariants({ ...key, k: 'unsub' }, tags(id));
+    for (const p of facts.receipts(String(d._id))) rows.addForVariants({ ...key, k: 'receipt', p }, tags(id));
   }
   for (const { purchase, touch } of facts.purchases) {
     if (!inHour(purchase.timestamp)) continue;

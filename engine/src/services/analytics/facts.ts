@@ -1,5 +1,6 @@
 import { COLLECTIONS, type RevenueSettings } from '@itinera/schemas';
 import type { Db, Document } from 'mongodb';
+import { receiptsOfDeliveries } from './receipts.ts';
 import { lastTouch, type Purchase, purchaseOf, type Touch } from './revenue.ts';
 import { isoHour } from './rows.ts';
 
@@ -71,6 +72,8 @@ export async function loadFacts(
     ).map((e) => String(e._id).slice('unsubscribe:'.length)),
   );
 
+  const receipts = await receiptsOfDeliveries(db, deliveries);
+
   const ids = [
     ...new Set([
       ...steps.map((s) => s.enrollmentId),
@@ -110,6 +113,7 @@ export async function loadFacts(
     deliveries,
     purchases,
     unsubscribed,
+    receipts,
     version: (id: string) => (byId.get(id)?.version as number) ?? 0,
     enteredAt: (id: string) => byId.get(id)?.enteredAt as string | undefined,
     timeline: (id: string) => timeline.get(id) ?? [],

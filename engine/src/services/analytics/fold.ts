@@ -3,6 +3,7 @@ import type { Db } from 'mongodb';
 import { leases } from '../lease.ts';
 import { every, processHolder } from '../periodic.ts';
 import { recomputeBuckets } from './bucket.ts';
+import { markReceipts } from './receipts.ts';
 import { analyticsSettings, lastTouch } from './revenue.ts';
 import { hourOf } from './rows.ts';
 
@@ -48,6 +49,8 @@ export async function foldAnalytics(db: Db, nowMs = Date.now()): Promise<number>
       .find({ [field]: after }, { projection: { journeyId: 1, createdAt: 1 } })
       .toArray())
       mark(d.journeyId, d.createdAt);
+
+  await markReceipts(db, since, mark);
 
   const revenueEvents = [...new Set([...revenue.values()].map((s) => s.event))];
   const events = await db

@@ -2,6 +2,7 @@ import type { JourneyAnalytics } from '@itinera/schemas';
 import { COLLECTIONS } from '@itinera/schemas';
 import type { Db } from 'mongodb';
 import { foldedThrough } from './fold.ts';
+import { receiptFigures } from './receipts.ts';
 import { DAY_MS, HOUR_MS, hourOf, isoHour, medianFromBins, type Row } from './rows.ts';
 
 const rate = (part: number, whole: number) => (whole > 0 ? part / whole : null);
@@ -49,6 +50,7 @@ function sendFigures(rows: Row[]) {
     clickRate: rate(uniqueClicks, sent),
     clickToOpenRate: rate(uniqueClicks, uniqueOpens),
     unsubscribeRate: rate(unsubscribed, sent),
+    ...receiptFigures(rows, sent),
   };
 }
 
@@ -167,7 +169,7 @@ export async function journeyAnalytics(
     };
   });
 
-  const sendRows = all.filter((r) => ['send', 'opens', 'clicks', 'unsub'].includes(r.k));
+  const sendRows = all.filter((r) => ['send', 'opens', 'clicks', 'unsub', 'receipt'].includes(r.k));
   const sends = [...groupBy(sendRows, (r) => `${r.n}\u0001${r.c}`).values()].map((rows) => {
     const skippedReasons: Record<string, number> = {};
     for (const r of rows)

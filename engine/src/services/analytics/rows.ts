@@ -31,7 +31,9 @@ export type RowKind =
   | 'opens'
   | 'clicks'
   | 'unsub'
-  | 'revenue';
+  | 'revenue'
+  /** A provider receipt of a delivery; `p` is its status. */
+  | 'receipt';
 
 export const HOUR_MS = 3_600_000;
 export const DAY_MS = 24 * HOUR_MS;

@@ -109,10 +109,11 @@ export function sendActivities(db: Db, providers: ProviderMap, env: NodeJS.Proce
         response: previous.response,
       };
     }
-    const [profile, subscriptions, settings] = await Promise.all([
+    const [profile, subscriptions, settings, suppressions] = await Promise.all([
       db.collection(COLLECTIONS.profiles).findOne({ _id: input.customerId as never }),
       records.subscriptions(input.customerId),
       records.settings(),
+      records.suppressions(input.customerId),
     ]);
     const traits = decodeRecord(profile?.traits);
     const timezone = input.timezone ?? customerTimezone(traits.timezone, input.defaultTimezone);
@@ -130,6 +131,7 @@ export function sendActivities(db: Db, providers: ProviderMap, env: NodeJS.Proce
       topic: config.topic ?? 'marketing',
       transactional,
       explicitAddress: configuredAddress,
+      suppressions,
     });
     if ('unreachable' in choice) {
       return record(input, {

@@ -1,4 +1,9 @@
-import { DEFAULT_DELIVERY_SETTINGS, type DeliverySettings, subscriptionStore } from '@itinera/nodes/send';
+import {
+  DEFAULT_DELIVERY_SETTINGS,
+  type DeliverySettings,
+  subscriptionStore,
+  suppressionStore,
+} from '@itinera/nodes/send';
 import { COLLECTIONS } from '@itinera/schemas';
 import type { Db } from 'mongodb';
 
@@ -6,6 +11,7 @@ import type { Db } from 'mongodb';
 export function deliveryRecords(db: Db) {
   const settings = db.collection<{ _id: string } & Partial<DeliverySettings>>(COLLECTIONS.settings);
   const consent = subscriptionStore(db);
+  const suppressed = suppressionStore(db);
 
   return {
     async settings(): Promise<DeliverySettings> {
@@ -13,5 +19,6 @@ export function deliveryRecords(db: Db) {
       return { ...DEFAULT_DELIVERY_SETTINGS, ...doc };
     },
     subscriptions: (customerId: string) => consent.read(customerId),
+    suppressions: (customerId: string) => suppressed.read(customerId),
   };
 }

@@ -10,6 +10,8 @@ export interface TwilioSmsOptions {
   baseUrl?: string;
   /** Upper bound for one request; keep it under the activity heartbeat timeout. Default 15 s. */
   timeoutMs?: number;
+  /** Where Twilio posts delivery receipts (`StatusCallback`): the API's `/receipts/twilio`. */
+  statusCallbackUrl?: string;
 }
 
 interface TwilioErrorBody {
@@ -27,6 +29,7 @@ export function twilioSmsProvider(options: TwilioSmsOptions): DeliveryProvider {
     name: 'twilio',
     async send(message, { idempotencyKey }) {
       const form = new URLSearchParams({ To: message.to, From: options.from, Body: message.body });
+      if (options.statusCallbackUrl) form.set('StatusCallback', options.statusCallbackUrl);
       let response: Response;
       try {
         response = await fetch(endpoint, {
