@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { COLLECTIONS } from '@itinera/schemas';
 import { describe, expect, it } from 'vitest';
+import { foldAnalytics } from '../../../engine/src/services/analytics/fold.ts';
 import { experimentJourney } from '../../../test/support/experiments.ts';
 import { eventually } from '../../../test/support/harness.ts';
 import { graph } from '../../../test/support/journeys.ts';
@@ -37,6 +38,8 @@ describe.skipIf(skipWithoutChromium)('experiments page: two variants and a holdo
         .countDocuments({ journeyId, status: 'converted' });
       return converted === buyers.length;
     }, 60_000);
+    // Results are read from the rollups, which the API's folder updates every 30 s.
+    await foldAnalytics(s.h.db);
 
     const page = await s.signedIn('marketer');
     await page.click(T('nav-experiments'));

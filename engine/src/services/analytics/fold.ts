@@ -2,6 +2,7 @@ import { COLLECTIONS, type RevenueSettings } from '@itinera/schemas';
 import type { Db } from 'mongodb';
 import { leases } from '../lease.ts';
 import { every, processHolder } from '../periodic.ts';
+import { markArmChanges } from './arm-marks.ts';
 import { recomputeBuckets } from './bucket.ts';
 import { analyticsSettings, lastTouch } from './revenue.ts';
 import { hourOf } from './rows.ts';
@@ -37,8 +38,10 @@ export async function foldAnalytics(db: Db, nowMs = Date.now()): Promise<number>
   const projection = { journeyId: 1, enteredAt: 1, endedAt: 1 };
   for (const e of await enrollments.find({ enteredAt: after }, { projection }).toArray())
     mark(e.journeyId, e.enteredAt);
-  for (const e of await enrollments.find({ endedAt: after }, { projection }).toArray())
+  for (const e of await enrollments.find({ endedAt: after }, { projection }).toArray()) {
     mark(e.journeyId, e.endedAt);
+    mark(e.journeyId, e.enteredAt); // its arm figures (arms.ts)
+  }
   const steps = db.collection(COLLECTIONS.steps);
   for (const s of await steps.find({ at: after }, { projection: { journeyId: 1, at: 1 } }).toArray())
     mark(s.journeyId, s.at);
@@ -75,6 +78,7 @@ export async function foldAnalytics(db: Db, nowMs = Date.now()): Promise<number>
     }
   }
 
+  await markArmChanges(db, since, mark);
   const rebuilds = await markRebuilds(db, revenue, mark);
 
   const byJourney = new Map<string, number[]>();

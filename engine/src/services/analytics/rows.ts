@@ -31,7 +31,13 @@ export type RowKind =
   | 'opens'
   | 'clicks'
   | 'unsub'
-  | 'revenue';
+  | 'revenue'
+  // Experiment arms, counted in the enrollment's entry hour (engine/src/services/analytics/arms.ts).
+  | 'armEntered'
+  | 'armConverted'
+  | 'armClicked'
+  | 'armRevenue'
+  | 'armRevenueSq';
 
 export const HOUR_MS = 3_600_000;
 export const DAY_MS = 24 * HOUR_MS;
