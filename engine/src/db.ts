@@ -76,7 +76,6 @@ export const INDEXES: Record<string, IndexSpecification[]> = {
     { nodeId: 1, outcome: 1 }, // global control group size
     { journeyId: 1, at: 1 }, // analytics: a journey's steps in an hour
     { at: 1 }, // analytics: steps since the fold's checkpoint
-    { nodeType: 1, at: 1 }, // analytics: split assignments since the fold's checkpoint
   ],
   [COLLECTIONS.events]: [
     { customerId: 1, event: 1, timestamp: -1 }, // event counts in a window

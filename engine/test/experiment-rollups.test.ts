@@ -1,6 +1,7 @@
 import { COLLECTIONS, CONTROL_STEP_NODE } from '@itinera/schemas';
 import type { Db } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { abSplit } from '../../test/support/experiments.ts';
 import { graph } from '../../test/support/journeys.ts';
 import { testDatabase } from '../../test/support/servers.ts';
 import { armRows, countArms } from '../src/experiments/counts.ts';
@@ -18,17 +19,7 @@ const version = {
     [
       { id: 'start', type: 'trigger', config: { kind: 'event', event: 'go', reentry: 'always' } },
       { id: 'intro', type: 'send', config: { channel: 'email', subject: 'Hi', body: 'Hello' } },
-      {
-        id: 'ab',
-        type: 'split',
-        config: {
-          branches: [
-            { id: 'a', label: 'A', percent: 50 },
-            { id: 'b', label: 'B', percent: 50 },
-          ],
-          experiment: { primaryMetric: 'revenue', minSample: 1, attributionDays: 1 },
-        },
-      },
+      abSplit(['A', 'B'], { primaryMetric: 'revenue', minSample: 1, attributionDays: 1 }),
       { id: 'mailA', type: 'send', config: { channel: 'email', subject: 'A', body: 'A' } },
       { id: 'mailB', type: 'send', config: { channel: 'email', subject: 'B', body: 'B' } },
       { id: 'end', type: 'exit', config: {} },
