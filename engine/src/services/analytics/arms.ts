@@ -82,13 +82,18 @@ export async function loadArmFacts(db: Db, journeyId: string, sinceIso: string) 
   const eventsOf = new Map<string, EventDoc[]>();
   for (const e of events) eventsOf.set(e.customerId, [...(eventsOf.get(e.customerId) ?? []), e]);
   /** A customer's entries into the journey: the holdout's assignments, loaded only for customers who paid. */
-  const entries = async (customerId: string): Promise<Assigned[]> =>
-    (
-      await db
-        .collection(COLLECTIONS.enrollments)
-        .find({ journeyId, customerId }, { projection: { enteredAt: 1 } })
-        .toArray()
-    ).map((e) => ({ enrollmentId: String(e._id), at: String(e.enteredAt) }));
+  const entered = new Map<string, Promise<Assigned[]>>();
+  const entries = (customerId: string): Promise<Assigned[]> => {
+    const known = entered.get(customerId);
+    if (known) return known;
+    const found = db
+      .collection(COLLECTIONS.enrollments)
+      .find({ journeyId, customerId }, { projection: { enteredAt: 1 } })
+      .toArray()
+      .then((docs) => docs.map((e) => ({ enrollmentId: String(e._id), at: String(e.enteredAt) })));
+    entered.set(customerId, found);
+    return found;
+  };
   return { rules, heldOut, splits, clickedNodes, eventsOf, entries };
 }
 

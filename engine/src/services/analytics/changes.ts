@@ -57,7 +57,9 @@ export async function markChanges(
       { $or: [{ enteredAt: after }, { endedAt: after }] },
       { projection: { journeyId: 1, enteredAt: 1, endedAt: 1 } },
     );
+  const seen = new Set<string>();
   for await (const e of enrollments) {
+    seen.add(String(e._id));
     mark(e.journeyId, e.enteredAt);
     if (recent(e.endedAt)) mark(e.journeyId, e.endedAt);
   }
@@ -77,7 +79,12 @@ export async function markChanges(
     mark(d.journeyId, d.createdAt);
     if (recent(d.lastClickedAt)) entries.add(String(d.enrollmentId));
   }
-  await markEntryHours(db, [...entries], mark);
+  // Enrollments found above have their entry hour marked already (a backfill finds every one).
+  await markEntryHours(
+    db,
+    [...entries].filter((id) => !seen.has(id)),
+    mark,
+  );
 
   const attributed = [...new Set([...revenue.values()].map((s) => s.event))];
   const armEvents = await armRevenueEvents(db);
@@ -106,7 +113,8 @@ export async function markChanges(
       );
       if (touch) mark(touch.journeyId, event.timestamp);
     }
-    if (armEvents.includes(event.event)) {
+    // A backfill (no checkpoint) has marked every entry hour already.
+    if (since !== '' && armEvents.includes(event.event)) {
       const known = latest.get(event.customerId);
       if (!known || event.timestamp > known) latest.set(event.customerId, event.timestamp);
     }
