@@ -12,8 +12,12 @@ import { connectDatabase } from '../engine/src/db.ts';
 import { createApiKey } from '../engine/src/plugins/auth.ts';
 import { foldAnalytics } from '../engine/src/services/analytics/fold.ts';
 import { freePort, startMongo } from '../scripts/lib/servers.mjs';
+import { compareFlat } from './analytics/flat.ts';
 import { naiveAnalytics } from './analytics/naive.ts';
 import { JOURNEY, seedJourney } from './analytics/seed.ts';
+
+const SMALL = 'bench-small';
+const SMALL_SIZE = 1_000;
 
 const arg = (name: string, fallback: number) =>
   Number(process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1] ?? fallback);
@@ -42,13 +46,15 @@ try {
   log(`store ${store.url}; seeding ${enrollments} enrollments over ${days} days`);
   const endMs = Date.now();
   const [seedMs] = await timed(() => seedJourney(db, enrollments, days, endMs));
-  await db
-    .collection(COLLECTIONS.journeys)
-    .insertOne({ _id: JOURNEY as never, name: 'Bench', status: 'live' });
+  // The same-run baseline for opening a journey's analytics: a journey with a fixed 1,000 enrollments.
+  await seedJourney(db, SMALL_SIZE, days, endMs, { journeyId: SMALL, prefix: 'small' });
   log(`seeded in ${Math.round(seedMs)} ms; folding`);
   const [foldMs, buckets] = await timed(() => foldAnalytics(db));
   // Nothing new: what every later fold costs on a quiet journey.
   const [idleFoldMs] = await timed(() => foldAnalytics(db));
+  // A busy pass: 100 entries into the big journey within the last hour, as a live journey records them.
+  await seedJourney(db, 100, 1 / 24, Date.now() + 3_600_000, { prefix: 'busy' });
+  const [busyFoldMs] = await timed(() => foldAnalytics(db));
 
   log(`folded ${buckets} buckets in ${Math.round(foldMs)} ms`);
   // The routes read no Temporal; a lazy connection is never dialled.
@@ -77,12 +83,27 @@ try {
   const [report, plain] = await Promise.all([itinera(), naive()]);
   const same = ['entered', 'converted', 'waiting'].every((k) => report.summary[k] === plain[k]);
   if (!same) throw new Error(`figures differ: ${JSON.stringify(report.summary)} vs ${JSON.stringify(plain)}`);
+  const api = (path: string) => get(`${itineraUrl}${path}`, { authorization: `Bearer ${key}` });
+  // Hand count of the seed (every tenth entrant held out, the rest split by parity) against the results.
+  const total = enrollments + 100;
+  const heldOut = Math.floor(enrollments / 10) + (enrollments % 10 > 3 ? 1 : 0) + 10;
+  const holdout = await api(`/v1/journeys/${JOURNEY}/holdout`);
+  const experiment = await api(`/v1/journeys/${JOURNEY}/experiments/ab`);
+  const entered = (body: { arms: { entered: number }[] }) => body.arms.reduce((n, a) => n + a.entered, 0);
+  if (
+    holdout.arms[1].entered !== heldOut ||
+    entered(holdout) !== total ||
+    entered(experiment) !== total - heldOut
+  )
+    throw new Error(`arms differ from the seed: ${JSON.stringify({ holdout, experiment })}`);
 
   const times = { itinera: [] as number[], naive: [] as number[] };
   for (let round = 0; round < rounds; round++) {
     times.itinera.push((await timed(itinera))[0]);
     times.naive.push((await timed(naive))[0]);
   }
+  const flatRounds = smoke ? 3 : 21;
+  const flat = await compareFlat(api, { big: JOURNEY, small: SMALL }, query, flatRounds);
   const result = {
     store: `${store.kind}${'backend' in store && store.backend ? ` (${store.backend})` : ''}`,
     enrollments,
@@ -96,6 +117,8 @@ try {
     seedMs: Math.round(seedMs),
     backfillFoldMs: Math.round(foldMs),
     idleFoldMs: Math.round(idleFoldMs),
+    busyFoldMs: Math.round(busyFoldMs),
+    openAnalytics: { rounds: flatRounds, smallJourney: SMALL_SIZE, ...flat },
     openReportMs: { itinera: Math.round(median(times.itinera)), naive: Math.round(median(times.naive)) },
     ratio: Number((median(times.naive) / median(times.itinera)).toFixed(1)),
   };

@@ -38,6 +38,10 @@ describe('the analytics folder', () => {
     const claims = await db.collection(COLLECTIONS.leases).find({ name: 'analytics' }).toArray();
     expect(new Set(claims.map((c) => c.bucket)).size).toBe(claims.length);
     const [bucket] = await db.collection(COLLECTIONS.rollups).find({ journeyId: 'j1' }).toArray();
-    expect(bucket.rows).toEqual([{ v: 1, k: 'entered', count: 1 }]);
+    // Every entrant is also counted in its journey's holdout comparison, as treated (experiments/counts.ts).
+    expect(bucket.rows).toEqual([
+      { v: 1, k: 'entered', count: 1 },
+      { v: 1, k: 'armEntered', x: '~control:treated', count: 1 },
+    ]);
   });
 });

@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { experimentJourney } from '../../test/support/experiments.ts';
 import { eventually, timeSkippingHarness } from '../../test/support/harness.ts';
 import { graph } from '../../test/support/journeys.ts';
+import { foldAnalytics } from '../src/services/analytics/fold.ts';
 
 interface Arm {
   id: string;
@@ -42,6 +43,8 @@ describe('experiment splits: results per variant and promoting the winner', () =
     expect(a.length).toBeGreaterThanOrEqual(10);
     expect(b.length).toBeGreaterThanOrEqual(10);
 
+    // Results come from the rollups: each read below follows a fold, as the API's folder does every 30 s.
+    await foldAnalytics(h.db);
     // Before anyone buys the variants do not differ, so no winner is named.
     const early = (await h.call('GET', `/v1/journeys/${journeyId}/experiments/ab`)).body;
     expect(early.winner).toBeNull();
@@ -63,6 +66,7 @@ describe('experiment splits: results per variant and promoting the winner', () =
       return converted === b.length + 1;
     }, 60_000);
 
+    await foldAnalytics(h.db);
     const { body, status } = await h.call(
       'GET',
       `/v1/journeys/${journeyId}/experiments/ab`,
@@ -184,6 +188,7 @@ describe('experiment splits: results per variant and promoting the winner', () =
     for (const c of a) await clickLink(c, 'intro');
     for (const c of b) await clickLink(c, 'bold');
     await clickLink(a[0], 'plain');
+    await foldAnalytics(h.db);
 
     const { body } = await h.call('GET', `/v1/journeys/${journeyId}/experiments/ab`);
     const arm = (id: string) =>

@@ -3,6 +3,7 @@ import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, timeSkippingHarness } from '../../test/support/harness.ts';
 import { days, graph } from '../../test/support/journeys.ts';
+import { foldAnalytics } from '../src/services/analytics/fold.ts';
 
 const email = (id: string, extra: Record<string, unknown> = {}) => ({
   id,
@@ -92,6 +93,7 @@ describe('holdouts and the global control group', () => {
       return converted === buyers.length;
     }, 60_000);
 
+    await foldAnalytics(h.db);
     const report = (await h.call('GET', `/v1/journeys/${journeyId}/holdout`)).body;
     expect(report.holdoutPercent).toBe(30);
     const arm = (id: string) => report.arms.find((a: { id: string }) => a.id === id);
@@ -189,6 +191,7 @@ describe('holdouts and the global control group', () => {
 
     const size = (await h.call('GET', '/v1/settings/global-control', undefined, 'support')).body;
     expect(size).toEqual({ percent: 40, heldOutEnrollments: inControl.size, customers: inControl.size });
+    await foldAnalytics(h.db);
     const report = (await h.call('GET', `/v1/journeys/${marketing}/holdout`)).body;
     expect(report.globalControl).toBe(inControl.size);
     expect(report.arms.find((a: { id: string }) => a.id === 'holdout').entered).toBe(inControl.size);

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { COLLECTIONS } from '@itinera/schemas';
 import { describe, expect, it } from 'vitest';
+import { foldAnalytics } from '../../../engine/src/services/analytics/fold.ts';
 import { experimentJourney } from '../../../test/support/experiments.ts';
 import { eventually } from '../../../test/support/harness.ts';
 import { graph } from '../../../test/support/journeys.ts';
@@ -29,7 +30,8 @@ describe.skipIf(skipWithoutChromium)('experiments page: two variants and a holdo
         (x) => x.customerId,
       ),
     );
-    const buyers = steps.filter((x) => x.port === 'b' && !held.has(x.customerId)).map((x) => x.customerId);
+    const buyersArm = steps.filter((x) => x.port === 'b' && !held.has(x.customerId));
+    const buyers = buyersArm.map((x) => x.customerId);
     for (const c of buyers) await s.h.track(c, 'ui_buy', { amount: 25 });
     await eventually(async () => {
       const converted = await s.h.db
@@ -37,6 +39,8 @@ describe.skipIf(skipWithoutChromium)('experiments page: two variants and a holdo
         .countDocuments({ journeyId, status: 'converted' });
       return converted === buyers.length;
     }, 60_000);
+    // Results are read from the rollups, which the API's folder updates every 30 s.
+    await foldAnalytics(s.h.db);
 
     const page = await s.signedIn('marketer');
     await page.click(T('nav-experiments'));
@@ -45,7 +49,32 @@ describe.skipIf(skipWithoutChromium)('experiments page: two variants and a holdo
     await hasText(page, T('arms-ab-arm-b'), `${buyers.length}`);
     await hasText(page, T('holdout-arms-arm-holdout'), 'Held out');
     expect(await page.locator(`${T('arms-ab')} svg`).count()).toBe(2);
+    // Each arm's rate and 95% interval as the API computed them from the rollups.
+    const percent = (v: number) => `${(v * 100).toFixed(1)}%`;
+    const shown = (arm: { value: number; interval: { low: number; high: number } }) =>
+      `${percent(arm.value)} (${percent(arm.interval.low)} to ${percent(arm.interval.high)})`;
+    const results = (await s.h.call('GET', `/v1/journeys/${journeyId}/experiments/ab`)).body;
+    const holdout = (await s.h.call('GET', `/v1/journeys/${journeyId}/holdout`)).body;
+    const arm = (body: typeof results, id: string) => body.arms.find((a: { id: string }) => a.id === id);
+    expect(arm(results, 'b')).toMatchObject({ entered: buyersArm.length, converted: buyers.length });
+    expect(arm(holdout, 'holdout')).toMatchObject({ entered: held.size, converted: 0 });
+    for (const id of ['a', 'b']) await hasText(page, T(`arms-ab-arm-${id}`), shown(arm(results, id)));
+    for (const id of ['treated', 'holdout'])
+      await hasText(page, T(`holdout-arms-arm-${id}`), shown(arm(holdout, id)));
     await page.screenshot({ path: path.join(SCREENSHOTS, 'experiments-report.png'), fullPage: true });
+
+    // The same journey's report and canvas overlay: every entrant, held out or not, and each branch.
+    await page.goto(`${s.url}/#/journeys`);
+    await page.click(T(`report-${journeyId}`));
+    await page.locator(T('journey-report')).waitFor();
+    await hasText(page, T('report-summary'), `Entered${customers.length}`);
+    await hasText(page, T('node-figure-start'), `${customers.length} passed`);
+    await hasText(page, T('node-figure-goal'), `${buyers.length} converted`);
+    expect(await page.locator('.react-flow__edge-text', { hasText: /10% off.*%/ }).count()).toBe(1);
+    expect(await page.locator(`${T('table-branches')} tbody tr`).count()).toBe(2);
+
+    await page.click(T('nav-experiments'));
+    await page.click(`a:has-text("Discount test")`);
 
     page.on('dialog', (dialog) => void dialog.accept());
     await page.click(T('promote-b'));

@@ -7,60 +7,20 @@ import {
   type HoldoutResults,
   type JourneyGraph,
   type JourneyVersion,
-  type PrimaryMetric,
 } from '@itinera/schemas';
 import type { Db } from 'mongodb';
 import { HttpError } from '../plugins/errors.ts';
+import { HOLDOUT_ARM } from '../services/analytics/arms.ts';
 import type { JourneyService } from '../services/journeys.ts';
 import { analyseExperiment } from './analysis.ts';
-import { type Assignment, countArms, type RevenueRule } from './counts.ts';
+import { armRows, countArms } from './counts.ts';
+import type { SplitConfig } from './rules.ts';
 
-interface SplitConfig {
-  branches: { id: string; label: string; percent: number }[];
-  experiment?: {
-    primaryMetric: PrimaryMetric;
-    control?: string;
-    minSample: number;
-    revenueEvent?: string;
-    revenueProperty?: string;
-    attributionDays?: number;
-  };
-}
-
-const DAY_MS = 86_400_000;
 const DEFAULT_MIN_SAMPLE = 100;
-
-interface StepDoc {
-  enrollmentId: string;
-  customerId: string;
-  port: string | null;
-  outcome: string;
-  at: string;
-}
-
-/** The nodes a customer can reach after `nodeId`: their clicks count for the branch taken there. */
-function downstreamOf(graph: JourneyGraph, nodeId: string): Set<string> {
-  const reached = new Set<string>();
-  const queue = [nodeId];
-  while (queue.length > 0) {
-    const current = queue.pop()!;
-    for (const edge of graph.edges) {
-      if (edge.source !== current || reached.has(edge.target)) continue;
-      reached.add(edge.target);
-      queue.push(edge.target);
-    }
-  }
-  return reached;
-}
-
-function goalEvent(graph: JourneyGraph): string | undefined {
-  return graph.nodes.find((n) => n.type === 'goal')?.config.event as string | undefined;
-}
 
 /** Experiment results per split branch, holdout lift, promoting a winner, and the global control group. */
 export function experimentService(db: Db, journeys: JourneyService) {
-  const steps = db.collection<StepDoc>(COLLECTIONS.steps);
-  const enrollments = db.collection(COLLECTIONS.enrollments);
+  const steps = db.collection<{ customerId: string }>(COLLECTIONS.steps);
   const settings = db.collection<{ _id: string; percent?: number }>(COLLECTIONS.settings);
 
   /** The version whose graph defines the experiment: the live one, else the latest published. */
@@ -77,40 +37,10 @@ export function experimentService(db: Db, journeys: JourneyService) {
     return node as JourneyGraph['nodes'][number] & { config: SplitConfig };
   };
 
-  /** Enrollments held out of the journey (they walk it too, but must not count as any variant). */
-  const heldOut = async (journeyId: string) => {
-    const docs = await steps
-      .find(
-        { journeyId, nodeId: CONTROL_STEP_NODE },
-        { projection: { enrollmentId: 1, customerId: 1, outcome: 1, at: 1 } },
-      )
-      .toArray();
-    return docs;
-  };
-
-  const assignmentsAt = async (journeyId: string, nodeId: string) => {
-    const excluded = new Set((await heldOut(journeyId)).map((s) => s.enrollmentId));
-    const docs = await steps
-      .find({ journeyId, nodeId }, { projection: { enrollmentId: 1, customerId: 1, port: 1, at: 1 } })
-      .toArray();
-    const assignments = new Map<string, Assignment>();
-    for (const step of docs) {
-      if (!step.port || excluded.has(step.enrollmentId)) continue;
-      const known = assignments.get(step.enrollmentId);
-      if (!known || step.at < known.at)
-        assignments.set(step.enrollmentId, { arm: step.port, customerId: step.customerId, at: step.at });
-    }
-    return assignments;
-  };
-
-  const revenueRule = (
-    version: JourneyVersion,
-    experiment: SplitConfig['experiment'],
-    windowDays: number,
-  ): RevenueRule | null => {
-    const event = experiment?.revenueEvent ?? goalEvent(version.graph);
-    if (!event) return null;
-    return { event, property: experiment?.revenueProperty ?? 'amount', windowMs: windowDays * DAY_MS };
+  /** The folded arm rows of a journey. */
+  const foldedArms = async (journeyId: string) => {
+    const journey = await journeys.get(journeyId);
+    return armRows(db, journeyId, journey.createdAt);
   };
 
   return {
@@ -119,15 +49,7 @@ export function experimentService(db: Db, journeys: JourneyService) {
       const { config } = splitNode(version, nodeId);
       const experiment = config.experiment;
       const metric = experiment?.primaryMetric ?? 'conversion';
-      const assignments = await assignmentsAt(journeyId, nodeId);
-      const arms = await countArms(
-        db,
-        journeyId,
-        config.branches,
-        assignments,
-        revenueRule(version, experiment, experiment?.attributionDays ?? 7),
-        downstreamOf(version.graph, nodeId),
-      );
+      const arms = countArms(await foldedArms(journeyId), nodeId, config.branches);
       const analysis = analyseExperiment({
         arms,
         controlId: experiment?.control ?? config.branches[0].id,
@@ -173,27 +95,11 @@ export function experimentService(db: Db, journeys: JourneyService) {
     /** Goal conversion of treated entrants against the held-out ones (journey holdout and global control). */
     async holdout(journeyId: string): Promise<HoldoutResults> {
       const version = await currentVersion(journeyId);
-      const control = await heldOut(journeyId);
-      const excluded = new Map(control.map((s) => [s.enrollmentId, s]));
-      const docs = await enrollments
-        .find({ journeyId }, { projection: { _id: 1, customerId: 1, enteredAt: 1 } })
-        .toArray();
-      const assignments = new Map<string, Assignment>();
-      for (const doc of docs) {
-        const id = String(doc._id);
-        const arm = excluded.has(id) ? 'holdout' : 'treated';
-        assignments.set(id, { arm, customerId: doc.customerId, at: doc.enteredAt });
-      }
-      const arms = await countArms(
-        db,
-        journeyId,
-        [
-          { id: 'treated', label: 'Treated' },
-          { id: 'holdout', label: 'Held out' },
-        ],
-        assignments,
-        revenueRule(version, undefined, 7),
-      );
+      const rows = await foldedArms(journeyId);
+      const arms = countArms(rows, CONTROL_STEP_NODE, [
+        { id: 'treated', label: 'Treated' },
+        { id: 'holdout', label: 'Held out' },
+      ]);
       const analysis = analyseExperiment({
         arms,
         controlId: 'holdout',
@@ -203,7 +109,9 @@ export function experimentService(db: Db, journeys: JourneyService) {
       return {
         journeyId,
         holdoutPercent: version.settings.holdoutPercent ?? 0,
-        globalControl: control.filter((s) => s.outcome === 'global').length,
+        globalControl: rows
+          .filter((r) => r.x === HOLDOUT_ARM && r.k === 'armEntered' && r.p === 'global')
+          .reduce((total, r) => total + r.count, 0),
         ...analysis,
       };
     },

@@ -1,5 +1,6 @@
 import { COLLECTIONS, type RevenueSettings } from '@itinera/schemas';
 import type { Db } from 'mongodb';
+import { armRowsByHour, loadArmFacts } from './arms.ts';
 import { type Facts, loadFacts } from './facts.ts';
 import { DAY_MS, durationBin, HOUR_MS, hourOf, isoHour, type Row, RowSet } from './rows.ts';
 
@@ -92,14 +93,17 @@ export async function recomputeBuckets(
 ): Promise<void> {
   const sorted = [...new Set(hours)].sort((a, b) => a - b);
   const rollups = db.collection(COLLECTIONS.rollups);
+  const arms = sorted.length > 0 ? await loadArmFacts(db, journeyId, isoHour(sorted[0])) : null;
   while (sorted.length > 0) {
     const start = sorted[0];
     const window = [];
     while (sorted.length > 0 && sorted[0] < start + WINDOW_MS) window.push(sorted.shift()!);
     const facts = await loadFacts(db, journeyId, start, window.at(-1)! + HOUR_MS, revenue);
+    const armRows = await armRowsByHour(arms!, facts.entered as never);
     for (const hourMs of window) {
       const hour = isoHour(hourMs);
-      const doc = { journeyId, hour, rows: rowsOfHour(facts, hourMs), computedAt: new Date().toISOString() };
+      const rows = [...rowsOfHour(facts, hourMs), ...(armRows.get(hourMs) ?? [])];
+      const doc = { journeyId, hour, rows, computedAt: new Date().toISOString() };
       await rollups.replaceOne({ _id: `${journeyId}|${hour}` as never }, doc, { upsert: true });
     }
     for (const dayMs of new Set(window.map((h) => Math.floor(h / DAY_MS) * DAY_MS)))

@@ -38,7 +38,7 @@ export async function loadFacts(
   const range = { $gte: isoHour(fromMs), $lt: isoHour(toMs) };
   const enrollments = db.collection(COLLECTIONS.enrollments);
   const stepsOf = db.collection<StepDoc>(COLLECTIONS.steps);
-  const projection = { version: 1, status: 1, endReason: 1, enteredAt: 1, endedAt: 1 };
+  const projection = { version: 1, status: 1, endReason: 1, enteredAt: 1, endedAt: 1, customerId: 1 };
   const [entered, ended, steps, deliveries] = await Promise.all([
     enrollments.find({ journeyId, enteredAt: range }, { projection }).toArray(),
     enrollments.find({ journeyId, endedAt: range }, { projection }).toArray(),

@@ -3,8 +3,9 @@ import type { Db } from 'mongodb';
 import { leases } from '../lease.ts';
 import { every, processHolder } from '../periodic.ts';
 import { recomputeBuckets } from './bucket.ts';
+import { markChanges } from './changes.ts';
 import { markReceipts } from './receipts.ts';
-import { analyticsSettings, lastTouch } from './revenue.ts';
+import { analyticsSettings } from './revenue.ts';
 import { hourOf } from './rows.ts';
 
 /**
@@ -32,52 +33,8 @@ export async function foldAnalytics(db: Db, nowMs = Date.now()): Promise<number>
   const mark = (journeyId: unknown, at: unknown) => {
     if (typeof journeyId === 'string' && typeof at === 'string') dirty.add(`${journeyId}|${hourOf(at)}`);
   };
-  const after = { $gte: since };
-
-  const enrollments = db.collection(COLLECTIONS.enrollments);
-  const projection = { journeyId: 1, enteredAt: 1, endedAt: 1 };
-  for (const e of await enrollments.find({ enteredAt: after }, { projection }).toArray())
-    mark(e.journeyId, e.enteredAt);
-  for (const e of await enrollments.find({ endedAt: after }, { projection }).toArray())
-    mark(e.journeyId, e.endedAt);
-  const steps = db.collection(COLLECTIONS.steps);
-  for (const s of await steps.find({ at: after }, { projection: { journeyId: 1, at: 1 } }).toArray())
-    mark(s.journeyId, s.at);
-  const deliveries = db.collection(COLLECTIONS.deliveries);
-  for (const field of ['updatedAt', 'lastOpenedAt', 'lastClickedAt'])
-    for (const d of await deliveries
-      .find({ [field]: after }, { projection: { journeyId: 1, createdAt: 1 } })
-      .toArray())
-      mark(d.journeyId, d.createdAt);
-
+  await markChanges(db, since, revenue, mark);
   await markReceipts(db, since, mark);
-
-  const revenueEvents = [...new Set([...revenue.values()].map((s) => s.event))];
-  const events = await db
-    .collection(COLLECTIONS.events)
-    .find({ event: { $in: ['unsubscribed', ...revenueEvents] }, receivedAt: after })
-    .toArray();
-  for (const event of events) {
-    if (event.event === 'unsubscribed') {
-      const id = String(event._id).replace(/^unsubscribe:/, '');
-      const delivery = await deliveries.findOne(
-        { _id: id as never },
-        { projection: { journeyId: 1, createdAt: 1 } },
-      );
-      if (delivery) mark(delivery.journeyId, delivery.createdAt);
-    }
-    // The same event may also be a conversion event.
-    if (revenueEvents.includes(event.event)) {
-      const touch = await lastTouch(
-        db,
-        { customerId: event.customerId, timestamp: event.timestamp },
-        event.event,
-        revenue,
-      );
-      if (touch) mark(touch.journeyId, event.timestamp);
-    }
-  }
-
   const rebuilds = await markRebuilds(db, revenue, mark);
 
   const byJourney = new Map<string, number[]>();

@@ -62,7 +62,12 @@ const LOOKUPS_IN_FLIGHT = 16;
  * Day documents for the whole UTC days of [fromMs, toMs), hour documents for the hours at either end,
  * fetched by `_id`: the one lookup FerretDB serves from an index, as MongoDB does.
  */
-async function readBuckets(db: Db, journeyId: string, fromMs: number, toMs: number): Promise<Bucket[]> {
+export async function readBuckets(
+  db: Db,
+  journeyId: string,
+  fromMs: number,
+  toMs: number,
+): Promise<Bucket[]> {
   const rollups = db.collection<Bucket>(COLLECTIONS.rollups);
   const ids: string[] = [];
   const hours = (a: number, b: number) => {

@@ -33,7 +33,13 @@ export type RowKind =
   | 'unsub'
   | 'revenue'
   /** A provider receipt of a delivery; `p` is its status. */
-  | 'receipt';
+  | 'receipt'
+  // Experiment arms, counted in the enrollment's entry hour (engine/src/services/analytics/arms.ts).
+  | 'armEntered'
+  | 'armConverted'
+  | 'armClicked'
+  | 'armRevenue'
+  | 'armRevenueSq';
 
 export const HOUR_MS = 3_600_000;
 export const DAY_MS = 24 * HOUR_MS;
