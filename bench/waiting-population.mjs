@@ -13,8 +13,8 @@ import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { freePort } from '../scripts/lib/servers.mjs';
 import { ROOT } from '../scripts/lib/tools.mjs';
-import { graph } from '../test/support/journeys.ts';
 import { atRate, percentile, pool, post, serverErrors, sleep } from './engine/load.ts';
+import { VISIT_THEN_WAIT } from './store-trial/data.mjs';
 import { processUsage } from './waiting-population/usage.mjs';
 
 const { values: args } = parseArgs({
@@ -78,21 +78,7 @@ const getJson = async (path) => {
 };
 
 // 2. the journey: every customer who visits waits 30 days
-const journey = await post(
-  `${base}/v1/journeys`,
-  {
-    name: 'visit, then wait 30 days',
-    graph: graph(
-      [
-        { id: 'start', type: 'trigger', config: { kind: 'event', event: 'visit', reentry: 'once' } },
-        { id: 'wait', type: 'wait', config: { mode: 'duration', duration: { amount: 30, unit: 'days' } } },
-        { id: 'end', type: 'exit', config: {} },
-      ],
-      ['start->wait', 'wait->end'],
-    ),
-  },
-  key,
-);
+const journey = await post(`${base}/v1/journeys`, VISIT_THEN_WAIT, key);
 await post(`${base}/v1/journeys/${journey.id}/publish`, {}, key);
 // the journey's live counts aggregate every enrollment: asked only once the entries are in
 const waitingCount = async () => (await getJson(`/v1/journeys/${journey.id}/stats`)).nodes?.wait?.active ?? 0;
