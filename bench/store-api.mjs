@@ -16,9 +16,8 @@ import { connectDatabase } from '../engine/src/db.ts';
 import { createApiKey } from '../engine/src/plugins/auth.ts';
 import { startMongo, startTemporalDev } from '../scripts/lib/servers.mjs';
 import { ensureTools } from '../scripts/lib/tools.mjs';
-import { graph } from '../test/support/journeys.ts';
 import { createItineraWorker } from '../workers/src/worker.ts';
-import { loadCustomers, storeDir } from './store-trial/data.mjs';
+import { loadCustomers, storeDir, VISIT_THEN_WAIT } from './store-trial/data.mjs';
 
 const { values: args } = parseArgs({
   options: {
@@ -68,19 +67,7 @@ const headers = {
 const api = (path, body) =>
   fetch(`${base}${path}`, { method: body ? 'POST' : 'GET', headers, body: body && JSON.stringify(body) });
 
-const journey = await (
-  await api('/v1/journeys', {
-    name: 'visit, then wait 30 days',
-    graph: graph(
-      [
-        { id: 'start', type: 'trigger', config: { kind: 'event', event: 'visit', reentry: 'once' } },
-        { id: 'wait', type: 'wait', config: { mode: 'duration', duration: { amount: 30, unit: 'days' } } },
-        { id: 'end', type: 'exit', config: {} },
-      ],
-      ['start->wait', 'wait->end'],
-    ),
-  })
-).json();
+const journey = await (await api('/v1/journeys', VISIT_THEN_WAIT)).json();
 await api(`/v1/journeys/${journey.id}/publish`, {});
 
 // warm-up: the worker's first workflow tasks and the API's first requests are not the steady state
@@ -127,12 +114,22 @@ for (let i = 0; i < PAGES; i++) {
   await Promise.all(answers.map((a) => a.arrayBuffer()));
   pages.push(performance.now() - started);
 }
+// the list shows the customers whose profiles changed last: some change (identify), as in any working day
+for (let i = 0; i < 60; i++)
+  await (
+    await api('/v1/identify', { userId: customer(COUNT + PAGES + i), traits: { seen: i } })
+  ).arrayBuffer();
 const list = [];
+const formerList = []; // what the list did before the recent-customer slots: sort every profile
 for (let i = 0; i < 3; i++) {
-  const started = performance.now();
+  let started = performance.now();
   const res = await api('/v1/customers');
+  if (!res.ok) failures.push(res.status);
   await res.arrayBuffer();
   list.push(performance.now() - started);
+  started = performance.now();
+  await db.collection('profiles').find({}).sort({ updatedAt: -1 }).limit(50).toArray();
+  formerList.push(performance.now() - started);
 }
 
 console.log(`\n${N} customers + ${N} waiting enrollments, ${store.kind} ${store.backend ?? ''}`);
@@ -142,7 +139,8 @@ const row = (name, xs) =>
 row('track, one at a time (20)', single);
 row(`track at ${RATE}/s (${COUNT} over ${trackSeconds.toFixed(1)} s)`, latencies);
 row(`customer page, 4 GETs in parallel (${PAGES} customers)`, pages);
-row('customer list (GET /v1/customers, 3 runs)', list);
+row('customer list (GET /v1/customers, 50 most recent, 3 runs)', list);
+row('its former query: every profile sorted by updatedAt, limit 50 (3 runs)', formerList);
 console.log(failures.length ? `non-2xx answers: ${failures.join(', ')}` : 'every answer was 2xx');
 
 await app.close();

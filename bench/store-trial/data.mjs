@@ -3,8 +3,22 @@ import { chmodSync, mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { COLLECTIONS } from '@itinera/schemas';
+import { graph } from '../../test/support/journeys.ts';
 
 export const JOURNEYS = 20;
+
+/** The journey the API benchmarks publish: a visit enters it (once), then the customer waits 30 days. */
+export const VISIT_THEN_WAIT = {
+  name: 'visit, then wait 30 days',
+  graph: graph(
+    [
+      { id: 'start', type: 'trigger', config: { kind: 'event', event: 'visit', reentry: 'once' } },
+      { id: 'wait', type: 'wait', config: { mode: 'duration', duration: { amount: 30, unit: 'days' } } },
+      { id: 'end', type: 'exit', config: {} },
+    ],
+    ['start->wait', 'wait->end'],
+  ),
+};
 const BATCH = 1000;
 
 /** A fresh folder for a store; as root PostgreSQL runs as nobody, which must reach its data dir. */

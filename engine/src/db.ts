@@ -89,6 +89,7 @@ export const INDEXES: Record<string, IndexSpecification[]> = {
     { updatedAt: -1 }, // customer list
     { 'traits.email': 1 }, // customer search by email prefix
   ],
+  [COLLECTIONS.recentCustomers]: [{ customerId: 1 }], // erasure
   [COLLECTIONS.messages]: [{ customerId: 1, sentAt: -1 }],
   [COLLECTIONS.deliveries]: [
     { customerId: 1, createdAt: -1 }, // a customer's deliveries

@@ -9,6 +9,8 @@ export const COLLECTIONS = {
   /** One doc per journey (`_id` = journey id): its saved test-run scenarios, checked on publish. */
   scenarios: 'journey_scenarios',
   profiles: 'profiles',
+  /** A fixed number of slots (hash of the customer id), each naming the last customer whose profile changed in it. */
+  recentCustomers: 'recent_customers',
   events: 'events',
   /** Accepted events whose routing has not finished; the API's sweeper retries them. */
   pendingRoutes: 'pending_routes',

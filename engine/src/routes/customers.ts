@@ -13,6 +13,7 @@ import type { FastifyInstance } from 'fastify';
 import type { Services } from '../app.ts';
 import { HttpError } from '../plugins/errors.ts';
 import { losslessJson } from '../plugins/lossless-json.ts';
+import { recentCustomers } from '../services/recent-customers.ts';
 
 const config = { capability: 'customers:read' } as const;
 const tags = ['customers'];
@@ -48,6 +49,18 @@ export async function customerRoutes(
   { db, ingestion, enrollments, erasure }: Services,
 ) {
   const profiles = db.collection(COLLECTIONS.profiles);
+  const recent = recentCustomers(db);
+  const newestFirst = (a: Record<string, unknown>, b: Record<string, unknown>) =>
+    String(b.updatedAt).localeCompare(String(a.updatedAt));
+  /** The recent customers from their slots, each profile read by `_id`; the sort only when too few are named. */
+  const mostRecent = async (limit: number) => {
+    const ids = await recent.latest(limit);
+    const docs = (await Promise.all(ids.map((id) => profiles.findOne({ _id: id as never })))).filter(
+      (doc) => doc !== null,
+    );
+    if (docs.length === limit) return docs.sort(newestFirst);
+    return profiles.find({}).sort({ updatedAt: -1 }).limit(limit).toArray();
+  };
   const toProfile = ({ _id, appliedOperations: _, traits, ...rest }: Record<string, unknown>) => ({
     customerId: _id,
     ...rest,
@@ -68,11 +81,14 @@ export async function customerRoutes(
     },
     async (req, reply) => {
       const search = req.query.search?.trim();
-      const docs = await profiles
-        .find((search ? customerSearchFilter(search) : {}) as never)
-        .sort({ updatedAt: -1 })
-        .limit(req.query.limit ?? 50)
-        .toArray();
+      const limit = req.query.limit ?? 50;
+      const docs = search
+        ? await profiles
+            .find(customerSearchFilter(search) as never)
+            .sort({ updatedAt: -1 })
+            .limit(limit)
+            .toArray()
+        : await mostRecent(limit);
       return reply.type('application/json').send(losslessJson(docs.map(toProfile)));
     },
   );
@@ -80,11 +96,7 @@ export async function customerRoutes(
     '/customers/attributes',
     { config, schema: { tags, response: { 200: Type.Array(Type.String()) } } },
     async () => {
-      const sample = await profiles
-        .find({}, { projection: { traits: 1 } })
-        .sort({ updatedAt: -1 })
-        .limit(200)
-        .toArray();
+      const sample = await mostRecent(200);
       return [...new Set(sample.flatMap((p) => Object.keys(p.traits ?? {}).map(decodeKey)))].sort();
     },
   );

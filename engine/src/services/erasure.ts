@@ -131,6 +131,7 @@ export function erasureService(db: Db, temporal: TemporalTarget, enrollments: En
         c('messages').deleteMany({ customerId }),
         c('deliveries').deleteMany({ customerId }),
         c('profiles').deleteOne({ _id: customerId }),
+        c('recentCustomers').deleteMany({ customerId }),
         c('subscriptions').deleteMany({ $or: [{ customerId }, { _id: customerId }] }),
         c('capSlots').deleteMany({ customerId }),
         c('receipts').deleteMany({ customerId }),

@@ -18,6 +18,7 @@ import { identityService } from './identity.ts';
 import type { JourneyService } from './journeys.ts';
 import { leases } from './lease.ts';
 import { parkedRoutes } from './parked-routes.ts';
+import { recentCustomers } from './recent-customers.ts';
 import { TemporalUnavailableError } from './routing.ts';
 
 const DUPLICATE_KEY = 11000;
@@ -43,6 +44,7 @@ export function ingestionService(
   /** Further work on every accepted event (segments), done before its pending marker goes, so it is retried too. */
   const routeSteps: ((doc: EventDoc) => Promise<void>)[] = [];
   const computed = computedAttributeService(db);
+  const recent = recentCustomers(db);
 
   /**
    * One `$set` per trait: atomic per document on MongoDB, so concurrent identifies of one customer all land.
@@ -82,12 +84,12 @@ export function ingestionService(
   /** Enters matching live journeys, then signals every active enrollment of the customer. */
   const route = async (doc: EventDoc) => {
     if (doc.traits) {
-      await applyTraits(doc);
+      await Promise.all([applyTraits(doc), recent.touch(doc.customerId, doc.receivedAt)]);
     } else if (isRouted(doc)) {
-      await ensureProfile(doc);
+      const created = await ensureProfile(doc);
       const event = toEvent(doc);
       // Before journeys see the event, so their conditions read the values it changed.
-      await computed.onEvent(event);
+      await Promise.all([computed.onEvent(event), created && recent.touch(doc.customerId, doc.receivedAt)]);
       const entered = new Set<string>();
       for (const journey of await journeys.liveOnEvent(doc.event)) {
         const outcome = await enrollments.enter(journey, doc.customerId, event, doc._id);
