@@ -43,12 +43,20 @@ export class TemporalUnavailableError extends Error {
 
 /** After a call finds Temporal unreachable, calls fail fast for this long (the sweeper's probe ends it sooner). */
 const DOWN_MEMORY_MS = 10_000;
-const GRPC_DEADLINE_EXCEEDED = 4;
-const GRPC_UNAVAILABLE = 14;
+/**
+ * gRPC codes that say "not now" rather than "not this": unreachable, out of time (a call past its deadline can
+ * surface as CANCELLED), or rate-limited by the server. The caller keeps the event pending for the sweeper.
+ */
+const TRANSIENT_GRPC_CODES = new Set([
+  1, // CANCELLED
+  4, // DEADLINE_EXCEEDED
+  8, // RESOURCE_EXHAUSTED
+  14, // UNAVAILABLE
+]);
 
-function isUnavailable(error: unknown): boolean {
+export function isTemporalUnavailable(error: unknown): boolean {
   for (let e = error as { code?: unknown; cause?: unknown } | undefined; e; e = e.cause as typeof e) {
-    if (e.code === GRPC_UNAVAILABLE || e.code === GRPC_DEADLINE_EXCEEDED) return true;
+    if (typeof e.code === 'number' && TRANSIENT_GRPC_CODES.has(e.code)) return true;
   }
   return false;
 }
@@ -91,7 +99,7 @@ export function enrollmentRouter(db: Db, journeys: JourneyService, temporal: Tem
     try {
       return await client.withDeadline(Date.now() + (temporal.callTimeoutMs ?? 3_000), call);
     } catch (error) {
-      if (!isUnavailable(error)) throw error;
+      if (!isTemporalUnavailable(error)) throw error;
       // Later calls fail at once instead of each waiting out its deadline, until a probe finds it back.
       downUntil = Date.now() + DOWN_MEMORY_MS;
       throw new TemporalUnavailableError(error);
@@ -175,7 +183,7 @@ export function enrollmentRouter(db: Db, journeys: JourneyService, temporal: Tem
         downUntil = 0;
         return true;
       } catch (error) {
-        if (!isUnavailable(error)) throw error;
+        if (!isTemporalUnavailable(error)) throw error;
         downUntil = Date.now() + DOWN_MEMORY_MS;
         return false;
       }
