@@ -4,6 +4,7 @@ import { errorMessage, post } from '../api/client.ts';
 import type { VersionDetail } from '../api/types.ts';
 import { Dialog } from '../ui/Dialog.tsx';
 import { useApi } from '../ui/useApi.ts';
+import { MigrationProgress } from './MigrationProgress.tsx';
 import './migration.css';
 
 const STAY = '';
@@ -134,11 +135,8 @@ export function MigrationDialog({
           </tbody>
         </table>
       )}
-      {run && (
-        <p data-testid="migration-result">
-          Asked {run.signalled} enrollment(s) to move; each moves at its next safe point (migration{' '}
-          {run.migration?.id}).
-        </p>
+      {run?.migration && (
+        <MigrationProgress url={`${base}/migrations/${run.migrationId}`} initial={run.migration} />
       )}
       <div className="dialog-actions">
         <button type="button" onClick={onClose} data-testid="migration-close">
