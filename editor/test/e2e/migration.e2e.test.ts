@@ -1,6 +1,6 @@
 import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { eventually } from '../../../test/support/harness.ts';
+import { devServerHarness, eventually } from '../../../test/support/harness.ts';
 import { graph } from '../../../test/support/journeys.ts';
 import { SCREENSHOTS } from './servers.ts';
 import { hasText, sharedEditorSession, skipWithoutChromium, T } from './session.ts';
@@ -16,9 +16,10 @@ const waitDays = (amount: number) =>
   );
 
 describe.skipIf(skipWithoutChromium)('the migration preview at publish time, in a real browser', () => {
-  const s = sharedEditorSession();
+  // The API hosts the migration driver's activities, as engine/src/main.ts does.
+  const s = sharedEditorSession(() => devServerHarness({ apiActivities: true }));
 
-  it('offers to move the waiting customer, previews where they land, and moves them on confirm', async () => {
+  it('offers to move the waiting customer, previews where they land, moves them on confirm and shows the progress', async () => {
     const id = await s.h.publish(waitDays(2), 'Migrate me');
     await s.h.identify('mig-ann', { email: 'ann@example.com' });
     await s.h.track('mig-ann', 'signed_up');
@@ -49,7 +50,11 @@ describe.skipIf(skipWithoutChromium)('the migration preview at publish time, in 
     await page.selectOption(T('migration-target-wait_1'), 'wait_1');
     await hasText(page, T('migration-summary'), '1 of 1');
     await page.click(T('migration-confirm'));
-    await hasText(page, T('migration-result'), 'Asked 1 enrollment(s) to move');
+    // The background cutover's progress, polled until it settles; no stop button once it has.
+    await hasText(page, T('migration-result'), 'Migration completed: 1 of 1 moved', 90_000);
+    await page.locator(`${T('migration-progress')}[data-state="completed"]`).waitFor();
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'migration-progress.png') });
+    expect(await page.locator(T('migration-cancel')).count()).toBe(0);
 
     const moved = await eventually(async () => {
       const e = await enrollmentOf();
@@ -59,5 +64,5 @@ describe.skipIf(skipWithoutChromium)('the migration preview at publish time, in 
     await page.click(T('migration-close'));
     await page.locator(T('migration-dialog')).waitFor({ state: 'detached' });
     expect(s.consoleErrors).toEqual([]);
-  });
+  }, 240_000);
 });
