@@ -50,6 +50,12 @@ const migrationDone = (url: string) =>
     const { body } = await h.call<MigrationStatus>('GET', url);
     return body.state === 'completed' && body.counts.pending === 0 ? body : undefined;
   });
+/** Polls the driver's latest run (its result() would unlock the shared test server's clock). */
+const driverFinished = (migrationId: string) =>
+  eventually(async () => {
+    const run = await h.env.client.workflow.getHandle(`migration:${migrationId}`).describe();
+    return run.status.name === 'COMPLETED';
+  });
 const startMigration = async (journeyId: string, request: object) => {
   const { status, body } = await h.call<MigrationRun>(
     'POST',
@@ -200,7 +206,7 @@ describe('moving waiting customers to a new version', SLOW, () => {
     const left = again.preview;
     expect([again.migrationId, left.total, left.moving]).toEqual([run.migrationId, 1, 0]);
     // The second driver (same workflow id, a new run) finds only dan, already recorded as skipped.
-    expect(await h.env.client.workflow.getHandle(`migration:${run.migrationId}`).result()).toBe('completed');
+    await driverFinished(run.migrationId);
     expect((await migrationDone(url)).counts).toMatchObject({ claimed: 3, moved: 3, skipped: 1 });
     expect((await timelineOf(ann.id)).filter((s) => s.outcome === 'moved')).toHaveLength(1);
   });
@@ -281,5 +287,43 @@ describe('a customer mid-send when the migration starts', SLOW, () => {
     await eventually(async () => (await enrollmentOf('eve')).status === 'completed');
     expect(await bodiesSent('eve')).toEqual(['v1 ping', 'v2 bye']);
     expect(await replayFailures(['eve'])).toEqual([]);
+  });
+});
+
+describe('cancelling a throttled cutover', SLOW, () => {
+  const customers = ['can-a', 'can-b', 'can-c'];
+
+  beforeAll(async () => {
+    h = await timeSkippingHarness({ apiActivities: true });
+  }, 300_000);
+  afterAll(async () => {
+    await h?.close();
+  });
+
+  it('stops the driver between pages: the customers not reached stay on the version they entered', async () => {
+    const journeyId = await h.publish(v1, 'Cancelled migration');
+    for (const customerId of customers) {
+      await h.identify(customerId, { email: `${customerId}@example.com`, segment: 'a' });
+      await h.track(customerId, 'signed_up');
+      await eventually(async () => (await enrollmentOf(customerId))?.currentNodeId === 'nap');
+    }
+    await publishNext(journeyId, v2);
+    // One customer a minute: a page of one, then the driver rests (the test server's clock is not skipping).
+    const run = await startMigration(journeyId, { fromVersion: 1, toVersion: 2, ratePerMinute: 1 });
+    expect(run.migration).toMatchObject({ state: 'running', ratePerMinute: 1, counts: { planned: 3 } });
+    await eventually(async () => (await h.call<MigrationStatus>('GET', run.url)).body.counts.moved === 1);
+
+    const cancelled = await h.call<MigrationStatus>('POST', `${run.url}/cancel`);
+    expect(cancelled.status).toBe(200);
+    await driverFinished(run.migrationId);
+    const { body } = await h.call<MigrationStatus>('GET', run.url);
+    expect([body.state, body.counts.moved, body.counts.remaining]).toEqual(['cancelled', 1, 2]);
+    const versions = await Promise.all(customers.map(async (c) => (await enrollmentOf(c)).version));
+    expect(versions.sort()).toEqual([1, 1, 2]);
+
+    const again = await h.call('POST', `${run.url}/cancel`);
+    expect([again.status, again.body.field]).toEqual([409, 'migrationId']);
+    const unknown = await h.call('GET', `/v1/journeys/${journeyId}/migrations/mig-nope`);
+    expect([unknown.status, unknown.body.field]).toEqual([404, 'migrationId']);
   });
 });
