@@ -57,8 +57,9 @@ if ((await db.collection(COLLECTIONS.apiKeys).countDocuments()) === 0) {
   const key = await createApiKey(db, 'admin', 'local admin (first run)');
   await mkdir(dataDir, { recursive: true });
   await writeFile(join(dataDir, 'admin-key.txt'), `${key}\n`, { mode: 0o600 });
+  // The key itself never goes to the log (logs are shipped and kept); only the owner-readable file holds it.
   console.log(
-    `First run: created a local admin API key (also saved to ${join(dataDir, 'admin-key.txt')}):\n\n    ${key}\n`,
+    `First run: created a local admin API key; read it with: cat ${join(dataDir, 'admin-key.txt')}`,
   );
 }
 const seeded = await seedExampleJourney(app.services);

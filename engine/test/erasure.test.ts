@@ -36,6 +36,10 @@ describe('customer erasure and export', () => {
         ['start->hello', 'hello->wait', 'wait->end'],
       ),
     );
+    const anonymousId = `anon-${randomUUID()}`;
+    await h.call('POST', '/v1/track', { anonymousId, event: 'viewed_pricing' }, 'ingest');
+    const merged = await h.call('POST', '/v1/identify', { userId: customerId, anonymousId }, 'ingest');
+    expect(merged.status).toBe(200);
     await h.identify(customerId, { email: `${customerId}@example.com`, plan: 'pro' });
     await h.track(customerId, 'signed_up', { source: 'ads' });
     await h.call('PUT', `/v1/customers/${customerId}/subscriptions`, { topics: { news: false } });
@@ -55,6 +59,7 @@ describe('customer erasure and export', () => {
       events: expect.arrayContaining([expect.objectContaining({ event: 'signed_up' })]),
       enrollments: [expect.objectContaining({ id: enrollment.id })],
       subscriptions: { topics: { news: false } },
+      aliases: [anonymousId],
     });
     expect(exported.body.messages.length).toBeGreaterThan(0);
     expect(exported.body.steps.length).toBeGreaterThan(0);
@@ -64,6 +69,7 @@ describe('customer erasure and export', () => {
     const erased = await h.call('DELETE', `/v1/customers/${customerId}`, undefined, 'support');
     expect(erased).toMatchObject({ status: 200, body: { erased: true } });
     expect(await everythingStored(h)).not.toContain(customerId);
+    expect(await everythingStored(h)).not.toContain(anonymousId);
     const { client } = await import('../../test/support/servers.ts').then((m) => m.devServerClient());
     const described = await client.workflow.getHandle(enrollment.id).describe();
     expect(described.status.name).toBe('TERMINATED');

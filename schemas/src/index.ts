@@ -8,7 +8,6 @@ export * from './executors.ts';
 export * from './filters.ts';
 export * from './graph.ts';
 export * from './interest.ts';
-export * from './keyed-lock.ts';
 export * from './node-types.ts';
 export * from './promo.ts';
 export * from './segments.ts';

@@ -18,7 +18,7 @@ export function erasureService(db: Db, temporal: TemporalTarget, enrollments: En
   const held = async (customerId: string) => {
     const enrollmentDocs = await c('enrollments').find({ customerId }).toArray();
     const enrollmentIds = enrollmentDocs.map((e) => e._id);
-    const [profile, events, steps, messages, deliveries, subscriptions, deliveryLog, promoCodes] =
+    const [profile, events, steps, messages, deliveries, subscriptions, deliveryLog, promoCodes, aliases] =
       await Promise.all([
         c('profiles').findOne({ _id: customerId }),
         c('events').find({ customerId }).toArray(),
@@ -30,6 +30,7 @@ export function erasureService(db: Db, temporal: TemporalTarget, enrollments: En
         subscriptionStore(db).read(customerId),
         c('capSlots').find({ customerId }).toArray(),
         c('promoAssignments').find({ customerId }).toArray(),
+        c('aliases').find({ customerId }).toArray(),
       ]);
     return {
       enrollmentDocs,
@@ -41,6 +42,7 @@ export function erasureService(db: Db, temporal: TemporalTarget, enrollments: En
       subscriptions,
       deliveryLog,
       promoCodes,
+      aliases,
     };
   };
 
@@ -82,6 +84,7 @@ export function erasureService(db: Db, temporal: TemporalTarget, enrollments: En
         subscriptions: consent > 0 ? h.subscriptions : null,
         recentSends: h.deliveryLog.map(({ channel, at }) => ({ channel, at })),
         promoCodes: strip(h.promoCodes),
+        aliases: h.aliases.map((a) => a._id),
       };
     },
 
@@ -123,6 +126,11 @@ export function erasureService(db: Db, temporal: TemporalTarget, enrollments: En
         c('computedValues').deleteMany({ customerId }),
         c('segmentMembers').deleteMany({ customerId }),
         c('segmentChanges').deleteMany({ customerId }),
+        c('aliases').deleteMany(ids(h.aliases)),
+        // An anonymous id merged into this customer is theirs too: whatever is still stored under it goes.
+        c('events').deleteMany({ customerId: { $in: h.aliases.map((a) => a._id) } }),
+        c('profiles').deleteMany(ids(h.aliases)),
+        c('broadcastRecipients').deleteMany({ customerId }),
         // A claimed code stays claimed (it must never be handed out twice), but no longer names the customer.
         c('promoAssignments').updateMany({ customerId }, { $unset: { customerId: '' } }),
       ]);

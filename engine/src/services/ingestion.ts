@@ -1,5 +1,6 @@
+import { KeyedLock } from '@itinera/nodes/keyed-lock';
 import { insertOnce } from '@itinera/nodes/segments';
-import { COLLECTIONS, KeyedLock } from '@itinera/schemas';
+import { COLLECTIONS } from '@itinera/schemas';
 import { type Collection, type Db, MongoServerError } from 'mongodb';
 import { computedAttributeService } from './computed.ts';
 import type { EnrollmentService } from './enrollments.ts';

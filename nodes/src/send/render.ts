@@ -24,6 +24,7 @@ const engine = new Liquid({
   root: [],
   partials: [],
   layouts: [],
+  relativeReference: false,
   ownPropertyOnly: true,
   strictFilters: true,
   parseLimit: 100_000,

@@ -1,4 +1,4 @@
-import { KeyedLock } from '@itinera/schemas';
+import { KeyedLock } from '@itinera/nodes/keyed-lock';
 
 const profileLock = new KeyedLock();
 

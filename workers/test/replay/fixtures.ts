@@ -59,3 +59,19 @@ export async function saveHistories(
     return file;
   });
 }
+
+interface JsonEvent {
+  markerRecordedEventAttributes?: {
+    markerName?: string;
+    details?: Record<string, { payloads?: { data?: string }[] }>;
+  };
+}
+
+/** The `patched()` ids a recorded history took (Temporal records each as a `core_patch` marker). */
+export function patchesIn(history: unknown): string[] {
+  return (history as { events: JsonEvent[] }).events.flatMap((event) => {
+    const marker = event.markerRecordedEventAttributes;
+    const data = marker?.markerName === 'core_patch' && marker.details?.['patch-data']?.payloads?.[0]?.data;
+    return data ? [JSON.parse(Buffer.from(data, 'base64').toString('utf8')).id as string] : [];
+  });
+}

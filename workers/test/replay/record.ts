@@ -3,100 +3,41 @@
  * into histories/<set>/ (set = $ITINERA_HISTORY_SET or v<workers version>). Run with `npm run record-histories`
  * when cutting a release; replay.test.ts replays every recorded set against the code in the tree.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { ENROLLMENT_WORKFLOW, type EnrollmentInput } from '@itinera/schemas';
-import type { Client } from '@temporalio/client';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  devServerHarness,
-  eventually,
-  type Harness,
-  timeSkippingHarness,
-} from '../../../test/support/harness.ts';
+import { describe, expect, it } from 'vitest';
+import { eventually } from '../../../test/support/harness.ts';
 import { days, lapsLoop } from '../../../test/support/journeys.ts';
-import { devServerClient } from '../../../test/support/servers.ts';
-import { HISTORIES_DIR, saveHistories } from './fixtures.ts';
-import { journeys } from './scenarios.ts';
+import { saveHistories } from './fixtures.ts';
+import { devServerRecording, overwrite, setDir, timeSkippingRecording } from './recorder.ts';
 
-const { version } = JSON.parse(readFileSync(new URL('../../package.json', import.meta.url), 'utf8'));
-const setDir = join(HISTORIES_DIR, process.env.ITINERA_HISTORY_SET ?? `v${version}`);
-const overwrite = process.env.ITINERA_OVERWRITE_HISTORIES === '1';
 const hours = (n: number) => n * 3_600_000;
 
-interface Enrollment {
-  id: string;
-  status: string;
-  currentNodeId: string | null;
-  waitingFor: string | null;
-}
-
-function recorder(h: () => Harness, client: () => Client) {
-  const enrollments = async (customerId: string) =>
-    (await h().call<Enrollment[]>('GET', `/v1/customers/${customerId}/enrollments`)).body;
-  return {
-    enrollments,
-    /** Waits until the customer's (only or given) enrollment waits at a node, and returns it. */
-    async waiting(customerId: string, match = (_: Enrollment) => true): Promise<Enrollment> {
-      return eventually(async () => (await enrollments(customerId)).find((e) => e.waitingFor && match(e)));
-    },
-    /** Waits until the enrollment ended with `status`, then saves its history as `<name>.json`. */
-    async save(name: string, customerId: string, status: string, enrollmentId?: string) {
-      const ended = await eventually(async () =>
-        (await enrollments(customerId)).find(
-          (e) => (enrollmentId === undefined || e.id === enrollmentId) && e.status !== 'active',
-        ),
-      );
-      expect(ended.status).toBe(status);
-      const files = await saveHistories(client(), setDir, name, ended.id, overwrite);
-      console.log(`recorded ${files.join(', ')}`);
-    },
-  };
-}
-
-async function publishAll(h: Harness, names: string[]) {
-  for (const name of names) await h.publish(journeys[name], name);
-}
-
 describe('record histories on the Temporal dev server', () => {
-  let h: Harness;
-  let temporal: Awaited<ReturnType<typeof devServerClient>>;
-  const r = recorder(
-    () => h,
-    () => temporal.client,
-  );
-  beforeAll(async () => {
-    h = await devServerHarness();
-    temporal = await devServerClient();
-    await publishAll(h, [
-      'send_outbox',
-      'condition',
-      'split',
-      'update_profile',
-      'wait_for_event',
-      'goal_mid_wait',
-      'exit_by_request',
-      'activity_failed',
-    ]);
-  });
-  afterAll(async () => {
-    await h?.close();
-    await temporal?.connection.close();
-  });
+  const s = devServerRecording([
+    'send_outbox',
+    'condition',
+    'split',
+    'update_profile',
+    'wait_for_event',
+    'goal_mid_wait',
+    'exit_by_request',
+    'activity_failed',
+  ]);
+  const { r } = s;
 
   it('trigger, send through the outbox, exit', async () => {
-    await h.identify('ada', { email: 'ada@example.com', first_name: 'Ada' });
-    await h.track('ada', 'send_outbox');
+    await s.h.identify('ada', { email: 'ada@example.com', first_name: 'Ada' });
+    await s.h.track('ada', 'send_outbox');
     await r.save('send_outbox', 'ada', 'completed');
   });
 
   it('condition both ways, split, update_profile', async () => {
-    await h.identify('pro', { plan: 'pro' });
-    await h.identify('free', { plan: 'free' });
-    await h.identify('tagged', { trial: true, visits: 2 });
-    for (const c of ['pro', 'free']) await h.track(c, 'condition');
-    await h.track('splitter', 'split');
-    await h.track('tagged', 'update_profile');
+    await s.h.identify('pro', { plan: 'pro' });
+    await s.h.identify('free', { plan: 'free' });
+    await s.h.identify('tagged', { trial: true, visits: 2 });
+    for (const c of ['pro', 'free']) await s.h.track(c, 'condition');
+    await s.h.track('splitter', 'split');
+    await s.h.track('tagged', 'update_profile');
     await r.save('condition_yes', 'pro', 'completed');
     await r.save('condition_no', 'free', 'completed');
     await r.save('split', 'splitter', 'completed');
@@ -104,71 +45,61 @@ describe('record histories on the Temporal dev server', () => {
   });
 
   it('wait for event: happened, after an unrelated and a filtered-out event', async () => {
-    await h.identify('buyer', { email: 'b@example.com' });
-    await h.track('buyer', 'wait_for_event');
+    await s.h.identify('buyer', { email: 'b@example.com' });
+    await s.h.track('buyer', 'wait_for_event');
     await r.waiting('buyer');
-    await h.track('buyer', 'page_viewed');
-    await h.track('buyer', 'order_completed', { total: 5 });
-    await h.track('buyer', 'order_completed', { total: 42 });
+    await s.h.track('buyer', 'page_viewed');
+    await s.h.track('buyer', 'order_completed', { total: 5 });
+    await s.h.track('buyer', 'order_completed', { total: 42 });
     await r.save('wait_for_event_happened', 'buyer', 'completed');
   });
 
   it('a goal mid-wait converts; an exit request ends a wait', async () => {
-    await h.track('converter', 'goal_mid_wait');
-    await h.track('leaver', 'exit_by_request');
+    await s.h.track('converter', 'goal_mid_wait');
+    await s.h.track('leaver', 'exit_by_request');
     await r.waiting('converter');
-    await h.track('converter', 'subscribed');
+    await s.h.track('converter', 'subscribed');
     await r.save('goal_mid_wait', 'converter', 'converted');
     const waiting = await r.waiting('leaver');
-    await h.call('POST', `/v1/enrollments/${waiting.id}/exit`, { reason: 'support asked' }, 'support');
+    await s.h.call('POST', `/v1/enrollments/${waiting.id}/exit`, { reason: 'support asked' }, 'support');
     await r.save('exit_by_request', 'leaver', 'exited');
   });
 
   it('an exit request cancels a send that is still retrying', async () => {
-    await h.track('retrier', 'activity_failed');
+    await s.h.track('retrier', 'activity_failed');
     const [enrollment] = await eventually(async () => {
       const list = await r.enrollments('retrier');
       return list.length > 0 ? list : undefined;
     });
-    const handle = temporal.client.workflow.getHandle(enrollment.id);
+    const handle = s.client.workflow.getHandle(enrollment.id);
     await eventually(async () => ((await handle.describe()).raw.pendingActivities?.[0]?.attempt ?? 0) >= 2);
-    await h.call('POST', `/v1/enrollments/${enrollment.id}/exit`, { reason: 'stop retrying' }, 'support');
+    await s.h.call('POST', `/v1/enrollments/${enrollment.id}/exit`, { reason: 'stop retrying' }, 'support');
     await r.save('exit_while_send_retrying', 'retrier', 'exited');
   });
 });
 
 describe('record histories on the time-skipping server', () => {
-  let h: Awaited<ReturnType<typeof timeSkippingHarness>>;
-  const r = recorder(
-    () => h,
-    () => h.env.client,
-  );
-  beforeAll(async () => {
-    h = await timeSkippingHarness();
-    await publishAll(h, [
-      'wait_for_event',
-      'wait_duration',
-      'wait_time_of_day',
-      'wait_date_attribute',
-      'send_deferred',
-      'activity_failed',
-    ]);
-  });
-  afterAll(async () => {
-    await h?.close();
-  });
+  const s = timeSkippingRecording([
+    'wait_for_event',
+    'wait_duration',
+    'wait_time_of_day',
+    'wait_date_attribute',
+    'send_deferred',
+    'activity_failed',
+  ]);
+  const { r } = s;
 
   it('waits: duration, time of day, date attribute; wait for event timing out', async () => {
-    const renewsAt = new Date((await h.env.currentTimeMs()) + days(3)).toISOString();
-    await h.identify('patient', { email: 'p@example.com' });
-    await h.identify('early_bird', { timezone: 'Europe/Berlin' });
-    await h.identify('renewer', { renews_at: renewsAt });
-    await h.track('patient', 'wait_duration');
-    await h.track('early_bird', 'wait_time_of_day');
-    await h.track('renewer', 'wait_date_attribute');
-    await h.track('idler', 'wait_for_event');
+    const renewsAt = new Date((await s.h.env.currentTimeMs()) + days(3)).toISOString();
+    await s.h.identify('patient', { email: 'p@example.com' });
+    await s.h.identify('early_bird', { timezone: 'Europe/Berlin' });
+    await s.h.identify('renewer', { renews_at: renewsAt });
+    await s.h.track('patient', 'wait_duration');
+    await s.h.track('early_bird', 'wait_time_of_day');
+    await s.h.track('renewer', 'wait_date_attribute');
+    await s.h.track('idler', 'wait_for_event');
     for (const c of ['patient', 'early_bird', 'renewer', 'idler']) await r.waiting(c);
-    await h.env.sleep(days(4));
+    await s.h.env.sleep(days(4));
     await r.save('wait_duration', 'patient', 'completed');
     await r.save('wait_time_of_day', 'early_bird', 'completed');
     await r.save('wait_date_attribute', 'renewer', 'completed');
@@ -176,38 +107,38 @@ describe('record histories on the time-skipping server', () => {
   });
 
   it('a send deferred by quiet hours', async () => {
-    const now = new Date(await h.env.currentTimeMs());
+    const now = new Date(await s.h.env.currentTimeMs());
     const hhmm = (d: Date) => d.toISOString().slice(11, 16);
     const quietHours = {
       start: hhmm(new Date(now.getTime() - hours(1))),
       end: hhmm(new Date(now.getTime() + hours(3))),
     };
-    await h.call('PUT', '/v1/settings/delivery', { quietHours, frequencyCaps: [] }, 'marketer');
-    await h.identify('sleeper', { email: 's@example.com', timezone: 'UTC' });
-    await h.track('sleeper', 'send_deferred');
+    await s.h.call('PUT', '/v1/settings/delivery', { quietHours, frequencyCaps: [] }, 'marketer');
+    await s.h.identify('sleeper', { email: 's@example.com', timezone: 'UTC' });
+    await s.h.track('sleeper', 'send_deferred');
     await r.waiting('sleeper', (e) => e.waitingFor?.includes('quiet hours') ?? false);
-    await h.env.sleep(hours(4));
+    await s.h.env.sleep(hours(4));
     await r.save('send_quiet_hours', 'sleeper', 'completed');
-    await h.call('PUT', '/v1/settings/delivery', { quietHours: null, frequencyCaps: [] }, 'marketer');
+    await s.h.call('PUT', '/v1/settings/delivery', { quietHours: null, frequencyCaps: [] }, 'marketer');
   });
 
   it('a send deferred by a frequency cap', async () => {
     const frequencyCaps = [{ channel: 'email', max: 1, windowHours: 24 }];
-    await h.call('PUT', '/v1/settings/delivery', { quietHours: null, frequencyCaps }, 'marketer');
-    await h.identify('capped', { email: 'c@example.com' });
-    await h.track('capped', 'send_deferred');
+    await s.h.call('PUT', '/v1/settings/delivery', { quietHours: null, frequencyCaps }, 'marketer');
+    await s.h.identify('capped', { email: 'c@example.com' });
+    await s.h.track('capped', 'send_deferred');
     await eventually(async () => (await r.enrollments('capped'))[0]?.status === 'completed');
-    await h.track('capped', 'send_deferred');
+    await s.h.track('capped', 'send_deferred');
     const deferred = await r.waiting('capped', (e) => e.waitingFor?.includes('frequency cap') ?? false);
-    await h.env.sleep(days(1) + 60_000);
+    await s.h.env.sleep(days(1) + 60_000);
     await r.save('send_frequency_cap', 'capped', 'completed', deferred.id);
-    await h.call('PUT', '/v1/settings/delivery', { quietHours: null, frequencyCaps: [] }, 'marketer');
+    await s.h.call('PUT', '/v1/settings/delivery', { quietHours: null, frequencyCaps: [] }, 'marketer');
   });
 
   it('a send whose activity fails for good', async () => {
-    await h.track('unlucky', 'activity_failed');
+    await s.h.track('unlucky', 'activity_failed');
     await eventually(async () => (await r.enrollments('unlucky'))[0]?.currentNodeId === 'hook');
-    await h.env.sleep(hours(6));
+    await s.h.env.sleep(hours(6));
     await r.save('activity_failed', 'unlucky', 'failed');
   });
 
@@ -225,13 +156,13 @@ describe('record histories on the time-skipping server', () => {
       trigger: null,
       historyLimit: 40,
     };
-    const handle = await h.env.client.workflow.start(ENROLLMENT_WORKFLOW, {
-      taskQueue: h.taskQueue,
+    const handle = await s.h.env.client.workflow.start(ENROLLMENT_WORKFLOW, {
+      taskQueue: s.h.taskQueue,
       workflowId: 'looper',
       args: [input],
     });
     expect(await handle.result()).toBe('completed');
-    const files = await saveHistories(h.env.client, setDir, 'continue_as_new', 'looper', overwrite);
+    const files = await saveHistories(s.h.env.client, setDir, 'continue_as_new', 'looper', overwrite);
     expect(files.length).toBeGreaterThan(1);
     console.log(`recorded ${files.join(', ')}`);
   });

@@ -3,7 +3,7 @@ import type { EnrollmentInput } from '@itinera/schemas';
 import { Worker } from '@temporalio/worker';
 import { describe, expect, it } from 'vitest';
 import { workflowBundle } from '../../../test/support/servers.ts';
-import { type HistoryFixture, loadHistoryFixtures } from './fixtures.ts';
+import { type HistoryFixture, loadHistoryFixtures, patchesIn } from './fixtures.ts';
 import { historyFromJSON } from './history-json.ts';
 
 interface StartedEvent {
@@ -49,6 +49,28 @@ describe('recorded histories replay on the current workflow code', () => {
     );
     const builtIn = Object.values(definitions).map((d) => d.type);
     expect(builtIn.filter((type) => !recorded.has(type))).toEqual([]);
+  });
+
+  it('holds every release set, each recording at least the scenarios of the set before it', () => {
+    const scenarios = new Map<string, Set<string>>();
+    for (const { name } of fixtures) {
+      const [set, scenario] = name.split('/');
+      scenarios.set(set, (scenarios.get(set) ?? new Set()).add(scenario));
+    }
+    const sets = [...scenarios.keys()].sort((a, b) => a.localeCompare(b, 'en', { numeric: true }));
+    expect(sets).toEqual(expect.arrayContaining(['v0.1.0', 'v0.2.0', 'v0.3.0', 'v0.3.1']));
+    for (let i = 1; i < sets.length; i++) {
+      const missing = [...scenarios.get(sets[i - 1])!].filter((s) => !scenarios.get(sets[i])!.has(s));
+      expect({ set: sets[i], missing }).toEqual({ set: sets[i], missing: [] });
+    }
+  });
+
+  it('takes the 0.3 workflow patches in the v0.3.1 set: holdouts, segment conditions, version moves', () => {
+    const taken = new Set(
+      fixtures.filter((f) => f.name.startsWith('v0.3.1/')).flatMap((f) => patchesIn(f.history)),
+    );
+    for (const patch of ['itinera-0.3-holdout', 'itinera-0.3-segment-condition', 'itinera-0.3-migrate'])
+      expect(taken).toContain(patch);
   });
 
   it('replays every fixture without nondeterminism', async () => {

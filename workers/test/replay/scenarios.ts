@@ -150,4 +150,51 @@ export const journeys: Record<string, JourneyGraph> = {
     ],
     ['start->hook', 'hook->end'],
   ),
+  holdout: graph([trigger('holdout'), email('send', 'Held back'), exit], ['start->send', 'send->end']),
+  in_segment: graph(
+    [
+      trigger('in_segment'),
+      {
+        id: 'vip',
+        type: 'condition',
+        config: { combinator: 'and', rules: [{ kind: 'in_segment', segment: 'vips' }] },
+      },
+      email('perk', 'A perk for you'),
+      exit,
+    ],
+    ['start->vip', 'vip:yes->perk', 'vip:no->end', 'perk->end'],
+  ),
+  version_move: movable('v1'),
 };
+
+/** The manual segment the `in_segment` journey asks about. */
+export const VIP_SEGMENT = 'vips';
+
+/** Journey settings that hold half the entrants out (the most a journey allows). */
+export const HOLDOUT_SETTINGS = { holdoutPercent: 50 };
+
+/**
+ * pro customers wait at `nap`, others at `hold`, then get `later`. Version 2 says the same in new words; a
+ * migration moves `nap` onto `nap` (the deadline kept) and `hold` onto the send `later` (sent at once).
+ */
+function movable(label: string): JourneyGraph {
+  const threeDays = { mode: 'duration', duration: { amount: 3, unit: 'days' } };
+  return graph(
+    [
+      trigger('version_move'),
+      {
+        id: 'pro',
+        type: 'condition',
+        config: { combinator: 'and', rules: [{ kind: 'attribute', path: 'plan', op: 'eq', value: 'pro' }] },
+      },
+      { id: 'nap', type: 'wait', config: threeDays },
+      { id: 'hold', type: 'wait', config: threeDays },
+      email('later', `${label} later`),
+      exit,
+    ],
+    ['start->pro', 'pro:yes->nap', 'pro:no->hold', 'nap->later', 'hold->later', 'later->end'],
+  );
+}
+
+export const versionMoveV2 = movable('v2');
+export const VERSION_MOVE_MAPPING = { nap: 'nap', hold: 'later' };

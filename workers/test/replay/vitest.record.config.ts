@@ -7,7 +7,7 @@ export default defineConfig({
   test: {
     pool: 'forks',
     globalSetup: ['test/global-setup.ts'],
-    include: ['workers/test/replay/record.ts'],
+    include: ['workers/test/replay/record.ts', 'workers/test/replay/record-0.3.ts'],
     testTimeout: 120_000,
     hookTimeout: 120_000,
     fileParallelism: false,
