@@ -6,7 +6,7 @@ import type { Db } from 'mongodb';
 import { ignoreDuplicates } from './broadcast-activities.ts';
 import type { JourneyService } from './journeys.ts';
 import { stayReason, type WaitingEnrollment } from './migration-plan.ts';
-import { type EnrollmentRouter, workflowJourney } from './routing.ts';
+import type { EnrollmentRouter } from './routing.ts';
 
 export interface WaitingDoc extends WaitingEnrollment {
   _id: string;
@@ -118,7 +118,8 @@ export function migrationActivities(
         .sort({ _id: 1 })
         .limit(limit)
         .toArray();
-      const move: VersionMove = { migrationId, journey: workflowJourney(to), mapping: doc.mapping };
+      // The version, not its graph: each workflow loads it, so the graph is not copied into every history.
+      const move: VersionMove = { migrationId, toVersion: to.version, mapping: doc.mapping };
       const claimedAt = new Date().toISOString();
       for (const enrollment of page) {
         const fromNodeId = enrollment.currentNodeId ?? '';

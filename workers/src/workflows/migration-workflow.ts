@@ -8,6 +8,8 @@ import {
   workflowInfo,
 } from '@temporalio/workflow';
 
+export { workflowJourney } from './journey-input.ts';
+
 export type MigrationRunState = 'running' | 'completed' | 'cancelled';
 
 /** Activities the API process hosts on `activityTaskQueue` (engine/src/services/migration-activities.ts). */
