@@ -10,6 +10,7 @@ import { createApiKey } from '../engine/src/plugins/auth.ts';
 import { v1, v2 } from '../engine/test/support/migration-graphs.ts';
 import { eventually as eventuallyWithin } from './support/harness.ts';
 import {
+  apiCall,
   type ProductProcesses,
   startProductProcesses,
   terminateActiveEnrollments,
@@ -47,22 +48,7 @@ describe('a background cutover survives the death of the API process driving it'
   // pause (a 4-day wait) goes straight to v2's reminder: each of those customers gets it at once, exactly once.
   const request = { fromVersion: 1, toVersion: 2, mapping: { pause: 'remind' }, ratePerMinute: 30 };
 
-  const call = async <T>(
-    method: string,
-    path: string,
-    body?: unknown,
-  ): Promise<{ status: number; body: T }> => {
-    const res = await fetch(`${api}${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${key}`,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : null };
-  };
+  const call = <T>(method: string, path: string, body?: unknown) => apiCall<T>(api, key, method, path, body);
   const enrollmentOf = async (customerId: string) =>
     (await call<Enrollment[]>('GET', `/v1/customers/${customerId}/enrollments`)).body[0];
   const bodiesSent = async (customerId: string) =>

@@ -109,6 +109,27 @@ export async function startProductProcesses(options: {
   }
 }
 
+/** One JSON call to an API process with a bearer key, as a client outside the process makes it. */
+// biome-ignore lint/suspicious/noExplicitAny: tests inspect response bodies ad hoc
+export async function apiCall<T = any>(
+  base: string,
+  key: string,
+  method: string,
+  path: string,
+  body?: unknown,
+) {
+  const res = await fetch(`${base}${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${key}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, body: (text ? JSON.parse(text) : null) as T };
+}
+
 /** Ends the workflows of the database's active enrollments, so no test leaves timers running on the dev server. */
 export async function terminateActiveEnrollments(db: Db): Promise<void> {
   const { client, connection } = await devServerClient();
