@@ -65,4 +65,40 @@ describe.skipIf(skipWithoutChromium)('the migration preview at publish time, in 
     await page.locator(T('migration-dialog')).waitFor({ state: 'detached' });
     expect(s.consoleErrors).toEqual([]);
   }, 240_000);
+
+  it('stops a throttled cutover from the dialog: the customer not reached stays on v1', async () => {
+    const id = await s.h.publish(waitDays(2), 'Stop me');
+    const customers = ['mig-bo', 'mig-cy'];
+    const enrollmentOf = async (c: string) =>
+      (await s.h.call('GET', `/v1/customers/${c}/enrollments`)).body[0];
+    for (const c of customers) {
+      await s.h.identify(c, { email: `${c}@example.com` });
+      await s.h.track(c, 'signed_up');
+      await eventually(async () => (await enrollmentOf(c))?.currentNodeId === 'wait_1', 60_000);
+    }
+    expect((await s.h.call('PUT', `/v1/journeys/${id}`, { graph: waitDays(3) })).status).toBe(200);
+
+    const page = await s.signedIn('marketer');
+    await page.goto(`${s.url}/#/journeys/${id}`);
+    await page.locator(T('node-wait_1')).waitFor();
+    await page.click(T('publish-button'));
+    await page.fill(T('publish-note'), 'Longer wait');
+    await page.click(T('publish-confirm'));
+    await hasText(page, T('migration-summary'), '2 of 2 customer(s) waiting in v1 would move');
+    // One a minute: the driver moves one customer, then rests a minute before the next.
+    await page.fill(T('migration-rate'), '1');
+    await page.click(T('migration-confirm'));
+    await hasText(page, T('migration-result'), 'Migration running: 1 of 2 moved', 90_000);
+    await page.click(T('migration-cancel'));
+    await hasText(
+      page,
+      T('migration-result'),
+      'Migration cancelled: 1 of 2 moved, 1 not reached yet',
+      90_000,
+    );
+    await page.screenshot({ path: path.join(SCREENSHOTS, 'migration-cancelled.png') });
+    const versions = await Promise.all(customers.map(async (c) => (await enrollmentOf(c)).version));
+    expect(versions.sort()).toEqual([1, 2]);
+    expect(s.consoleErrors).toEqual([]);
+  }, 240_000);
 });
