@@ -19,6 +19,18 @@ describe.skipIf(skipWithoutChromium)('the migration preview at publish time, in 
   // The API hosts the migration driver's activities, as engine/src/main.ts does.
   const s = sharedEditorSession(() => devServerHarness({ apiActivities: true }));
 
+  /** Drafts a longer wait and publishes it from the editor, which then offers the migration dialog. */
+  const publishLongerWait = async (id: string) => {
+    expect((await s.h.call('PUT', `/v1/journeys/${id}`, { graph: waitDays(3) })).status).toBe(200);
+    const page = await s.signedIn('marketer');
+    await page.goto(`${s.url}/#/journeys/${id}`);
+    await page.locator(T('node-wait_1')).waitFor();
+    await page.click(T('publish-button'));
+    await page.fill(T('publish-note'), 'Longer wait');
+    await page.click(T('publish-confirm'));
+    return page;
+  };
+
   it('offers to move the waiting customer, previews where they land, moves them on confirm and shows the progress', async () => {
     const id = await s.h.publish(waitDays(2), 'Migrate me');
     await s.h.identify('mig-ann', { email: 'ann@example.com' });
@@ -28,14 +40,7 @@ describe.skipIf(skipWithoutChromium)('the migration preview at publish time, in 
       const e = await enrollmentOf();
       return e?.currentNodeId === 'wait_1' && e.nextWakeAt ? e : undefined;
     });
-    expect((await s.h.call('PUT', `/v1/journeys/${id}`, { graph: waitDays(3) })).status).toBe(200);
-
-    const page = await s.signedIn('marketer');
-    await page.goto(`${s.url}/#/journeys/${id}`);
-    await page.locator(T('node-wait_1')).waitFor();
-    await page.click(T('publish-button'));
-    await page.fill(T('publish-note'), 'Longer wait');
-    await page.click(T('publish-confirm'));
+    const page = await publishLongerWait(id);
 
     await page.locator(T('migration-dialog')).waitFor();
     await hasText(page, T('migration-summary'), '1 of 1 customer(s) waiting in v1 would move');
@@ -76,14 +81,7 @@ describe.skipIf(skipWithoutChromium)('the migration preview at publish time, in 
       await s.h.track(c, 'signed_up');
       await eventually(async () => (await enrollmentOf(c))?.currentNodeId === 'wait_1', 60_000);
     }
-    expect((await s.h.call('PUT', `/v1/journeys/${id}`, { graph: waitDays(3) })).status).toBe(200);
-
-    const page = await s.signedIn('marketer');
-    await page.goto(`${s.url}/#/journeys/${id}`);
-    await page.locator(T('node-wait_1')).waitFor();
-    await page.click(T('publish-button'));
-    await page.fill(T('publish-note'), 'Longer wait');
-    await page.click(T('publish-confirm'));
+    const page = await publishLongerWait(id);
     await hasText(page, T('migration-summary'), '2 of 2 customer(s) waiting in v1 would move');
     // One a minute: the driver moves one customer, then rests a minute before the next.
     await page.fill(T('migration-rate'), '1');
