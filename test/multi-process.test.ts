@@ -6,6 +6,7 @@ import { createApiKey } from '../engine/src/plugins/auth.ts';
 import { eventually } from './support/harness.ts';
 import { graph, waitThenExit } from './support/journeys.ts';
 import {
+  apiCall,
   type ProductProcesses,
   startProductProcesses,
   terminateActiveEnrollments,
@@ -34,19 +35,8 @@ describe('two API processes and two workers on one store', () => {
 
   /** Calls alternate between the API processes, as behind a round-robin load balancer. */
   let turn = 0;
-  const call = async (method: string, path: string, body?: unknown) => {
-    const base = product.apis[turn++ % product.apis.length];
-    const res = await fetch(`${base}${path}`, {
-      method,
-      headers: {
-        authorization: `Bearer ${key}`,
-        ...(body === undefined ? {} : { 'content-type': 'application/json' }),
-      },
-      body: body === undefined ? undefined : JSON.stringify(body),
-    });
-    const text = await res.text();
-    return { status: res.status, body: text ? JSON.parse(text) : null };
-  };
+  const call = (method: string, path: string, body?: unknown) =>
+    apiCall(product.apis[turn++ % product.apis.length], key, method, path, body);
   const publish = async (g: ReturnType<typeof graph>) => {
     const created = await call('POST', '/v1/journeys', { name: 'multi-process', graph: g });
     expect(created.status).toBe(201);

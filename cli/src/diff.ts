@@ -60,7 +60,7 @@ function edgeChanges(before: JourneyEdge[], after: JourneyEdge[]): Change[] {
 
 /**
  * Node-level changes from `live` to `file`: the journey's name and settings, nodes added, removed or changed
- * (type, label, each config value), edges, templates and promo pools. Layout is not compared.
+ * (type, label, each config value), edges, templates, promo pools and segments. Layout is not compared.
  */
 export function documentChanges(live: JourneyDocument, file: JourneyDocument): Change[] {
   const describeNode = (n: DocumentNode) => `${n.id} (${n.type})`;
@@ -75,6 +75,7 @@ export function documentChanges(live: JourneyDocument, file: JourneyDocument): C
     ...edgeChanges(live.journey.edges, file.journey.edges),
     ...keyedChanges('template', live.templates, file.templates, (t) => `${t.id} (${t.channel})`),
     ...keyedChanges('promo pool', live.promoPools, file.promoPools, (p) => `${p.id} (${p.kind})`),
+    ...keyedChanges('segment', live.segments, file.segments, (s) => `${s.id} (${s.kind})`),
   ];
 }
 

@@ -76,14 +76,18 @@ describe('the itinera CLI against a running API process, worker, store and Tempo
       body: 'Hello {{ profile.first_name }}',
     };
     expect((await call('POST', '/v1/templates', template)).status).toBe(201);
+    const vips = { id: 'vips', kind: 'manual', name: 'VIPs' };
+    expect((await call('POST', '/v1/segments', vips)).status).toBe(201);
+    const isVip = { combinator: 'and', rules: [{ kind: 'in_segment', segment: 'vips' }] };
     const welcome = graph(
       [
         { id: 'start', type: 'trigger', config: { kind: 'api', reentry: 'once' } },
         { id: 'hello', type: 'send', config: { channel: 'sms', templateId: 'hello-sms', body: '-' } },
+        { id: 'vip', type: 'condition', config: isVip },
         { id: 'wait', type: 'wait', config: { mode: 'duration', duration: { amount: 1, unit: 'days' } } },
         { id: 'end', type: 'exit', config: {} },
       ],
-      ['start->hello', 'hello->wait', 'wait->end'],
+      ['start->hello', 'hello->vip', 'vip:yes->wait', 'vip:no->wait', 'wait->end'],
     );
     journeyId = (await call('POST', '/v1/journeys', { name: 'CLI welcome', graph: welcome })).body.id;
   }, 180_000);
@@ -116,6 +120,7 @@ describe('the itinera CLI against a running API process, worker, store and Tempo
     edge.target = 'bye';
     document.journey.edges.push({ id: 'e9', source: 'bye', sourcePort: 'next', target: 'end' });
     document.templates[0].body = 'Hi {{ profile.first_name }}';
+    document.segments[0].name = 'Very important';
     await writeFile(file('welcome.yaml'), stringify(document));
 
     const changed = await itinera(['journeys', 'diff', 'welcome.yaml']);
@@ -128,6 +133,7 @@ describe('the itinera CLI against a running API process, worker, store and Tempo
         '+ edge bye:next → end',
         '- edge wait:next → end',
         '~ template hello-sms: body: "Hello {{ profile.first_name }}" → "Hi {{ profile.first_name }}"',
+        '~ segment vips: name: "VIPs" → "Very important"',
       ].sort(),
     );
     expect(await itinera(['journeys', 'validate', 'welcome.yaml'])).toMatchObject({

@@ -20,6 +20,15 @@ const live: JourneyDocument = {
   },
   templates: [{ id: 'old', name: 'Old', channel: 'sms', body: 'old' }],
   promoPools: [{ id: 'spring', name: 'Spring', kind: 'list' }],
+  segments: [
+    { id: 'vips', name: 'VIPs', kind: 'manual' },
+    {
+      id: 'big-spenders',
+      name: 'Big spenders',
+      kind: 'rules',
+      rules: { all: [{ kind: 'attribute', trait: 'spent', op: 'gte', value: 100 }] },
+    },
+  ],
 };
 
 describe('node-level diff of journey documents', () => {
@@ -31,7 +40,7 @@ describe('node-level diff of journey documents', () => {
     expect(documentChanges(live, reordered)).toEqual([]);
   });
 
-  it('names renamed journeys, changed settings, labels and config values, removed nodes, templates and pools', () => {
+  it('names renamed journeys, changed settings, labels and config values, removed nodes, templates, pools and segments', () => {
     const file = structuredClone(live);
     file.journey.name = 'Welcome v2';
     file.journey.settings = { ...file.journey.settings, priority: 8 };
@@ -42,6 +51,13 @@ describe('node-level diff of journey documents', () => {
     file.journey.edges = file.journey.edges.filter((e) => e.target !== 'end');
     file.templates = [{ id: 'new', name: 'New', channel: 'push', subject: 'N', body: 'n' }];
     file.promoPools = [{ id: 'spring', name: 'Spring sale', kind: 'list' }];
+    file.segments = [
+      {
+        ...live.segments![1],
+        rules: { any: [{ kind: 'attribute', trait: 'spent', op: 'gte', value: 100 }] },
+      },
+      { id: 'trial', name: 'On trial', kind: 'manual', description: 'new' },
+    ];
     expect(formatChanges(documentChanges(live, file)).split('\n')).toEqual([
       '~ name: "Welcome" → "Welcome v2"',
       '~ settings.priority: 5 → 8',
@@ -53,6 +69,10 @@ describe('node-level diff of journey documents', () => {
       '+ template new (push)',
       '- template old (sms)',
       '~ promo pool spring: name: "Spring" → "Spring sale"',
+      '~ segment big-spenders: rules.all: [{"kind":"attribute","trait":"spent","op":"gte","value":100}] → (none)',
+      '~ segment big-spenders: rules.any: (none) → [{"kind":"attribute","trait":"spent","op":"gte","value":100}]',
+      '+ segment trial (manual)',
+      '- segment vips (manual)',
     ]);
   });
 });

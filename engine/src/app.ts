@@ -94,7 +94,7 @@ export function createServices(db: Db, temporal: TemporalTarget, testRunTarget?:
     ingestion,
     erasure: erasureService(db, temporal, enrollments),
     capabilities: capabilityCheck(db, temporal.taskQueue),
-    migrations: migrationService(db, journeys, enrollments.router),
+    migrations: migrationService(db, journeys, enrollments.router, temporal),
     testRuns,
     scenarios: scenarioService(db, testRuns),
     broadcasts: broadcastService(db, journeys, temporal, enrollments.router.bounded),

@@ -89,7 +89,10 @@ export interface InterpreterState {
 /** Asks a running enrollment to continue on another version of its journey (signal `SIGNALS.move`). */
 export interface VersionMove {
   migrationId: string;
-  journey: EnrollmentInput['journey'];
+  /** The version to continue on; the workflow loads its graph (moves asked since release 0.3.1). */
+  toVersion?: number;
+  /** The version's graph itself: moves asked before release 0.3.1 carried it; still honoured. */
+  journey?: EnrollmentInput['journey'];
   /** From-version node id to to-version node id; a customer at a node not listed stays where they are. */
   mapping: Record<string, string>;
 }

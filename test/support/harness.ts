@@ -7,6 +7,7 @@ import type { Db } from 'mongodb';
 import { inject } from 'vitest';
 import { type AppOptions, buildApp } from '../../engine/src/app.ts';
 import { createApiKey } from '../../engine/src/plugins/auth.ts';
+import { startBroadcastActivityWorker } from '../../engine/src/services/broadcast-worker.ts';
 import type { ProviderMap } from '../../workers/src/activities/send/index.ts';
 import { createItineraWorker, type WorkerPlugin } from '../../workers/src/worker.ts';
 import {
@@ -53,6 +54,8 @@ export interface HarnessOptions {
   dataConverter?: DataConverter;
   /** Where the API starts test runs (test/support/test-runs.ts). */
   testRuns?: AppOptions['testRuns'];
+  /** Also host the API's activities (broadcast and migration drivers), as engine/src/main.ts does. */
+  apiActivities?: boolean;
 }
 
 /** A harness on the run's Temporal dev server (real time); `close()` also closes its connections. */
@@ -114,6 +117,9 @@ export async function startHarness(
           dataConverter: options.dataConverter,
         });
   const running = worker?.run();
+  const apiActivities = options.apiActivities
+    ? await startBroadcastActivityWorker(app.services, options.nativeConnection, taskQueue)
+    : undefined;
   const keys = {} as Record<Role, string>;
   for (const role of ['admin', 'marketer', 'support', 'ingest'] as const)
     keys[role] = await createApiKey(db, role, `${role} (test)`);
@@ -186,6 +192,7 @@ export async function startHarness(
             .catch(() => undefined),
         ),
       );
+      await apiActivities?.stop();
       worker?.shutdown();
       await running;
       await app.close();

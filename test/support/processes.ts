@@ -9,6 +9,10 @@ import { devServerClient } from './servers.ts';
 export interface ProductProcesses {
   /** Base URLs of the API processes, e.g. http://127.0.0.1:43123 */
   apis: string[];
+  /** The API processes, in the order of `apis` (a test may kill one). */
+  apiProcesses: ManagedProcess[];
+  /** Starts one more API process on the same store and queue; answers its base URL once it is healthy. */
+  startApi(port?: number): Promise<string>;
   stop(): Promise<void>;
 }
 
@@ -75,33 +79,55 @@ export async function startProductProcesses(options: {
   const stop = async () => {
     await Promise.allSettled(started.map((p) => p.stop(10_000)));
   };
+  const apis: string[] = [];
+  const apiProcesses: ManagedProcess[] = [];
+  const startApi = async (port?: number) => {
+    port ??= await freePort();
+    const name = `${options.dbName}-api${apis.length}`;
+    const api = start(name, 'engine/src/main.ts', { ...env, PORT: String(port) }, null);
+    started.push(api.proc);
+    const url = `http://127.0.0.1:${port}`;
+    apis.push(url);
+    apiProcesses.push(api.proc);
+    await api.ready(healthy(url, api.proc));
+    return url;
+  };
   try {
-    const waits: Promise<void>[] = [];
+    const waits: Promise<unknown>[] = [];
     for (let i = 0; i < options.workerCount; i++) {
       const w = start(`${options.dbName}-worker${i}`, 'workers/src/main.ts', env, /worker ready/i);
       started.push(w.proc);
       waits.push(w.ready(w.isReady));
     }
-    const apis: string[] = [];
-    for (let i = 0; i < options.apiCount; i++) {
-      const port = await freePort();
-      const api = start(
-        `${options.dbName}-api${i}`,
-        'engine/src/main.ts',
-        { ...env, PORT: String(port) },
-        null,
-      );
-      started.push(api.proc);
-      const url = `http://127.0.0.1:${port}`;
-      apis.push(url);
-      waits.push(api.ready(healthy(url, api.proc)));
-    }
+    // Ports are taken one after another so two starts never get the same one.
+    for (let i = 0; i < options.apiCount; i++) waits.push(startApi(await freePort()));
     await Promise.all(waits);
-    return { apis, stop };
+    return { apis, apiProcesses, startApi, stop };
   } catch (error) {
     await stop();
     throw error;
   }
+}
+
+/** One JSON call to an API process with a bearer key, as a client outside the process makes it. */
+// biome-ignore lint/suspicious/noExplicitAny: tests inspect response bodies ad hoc
+export async function apiCall<T = any>(
+  base: string,
+  key: string,
+  method: string,
+  path: string,
+  body?: unknown,
+) {
+  const res = await fetch(`${base}${path}`, {
+    method,
+    headers: {
+      authorization: `Bearer ${key}`,
+      ...(body === undefined ? {} : { 'content-type': 'application/json' }),
+    },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, body: (text ? JSON.parse(text) : null) as T };
 }
 
 /** Ends the workflows of the database's active enrollments, so no test leaves timers running on the dev server. */

@@ -4,6 +4,7 @@ import { errorMessage, post } from '../api/client.ts';
 import type { VersionDetail } from '../api/types.ts';
 import { Dialog } from '../ui/Dialog.tsx';
 import { useApi } from '../ui/useApi.ts';
+import { MigrationProgress } from './MigrationProgress.tsx';
 import './migration.css';
 
 const STAY = '';
@@ -53,6 +54,7 @@ export function MigrationDialog({
   const [error, setError] = useState<string | null>(null);
   const [busy, setBusy] = useState(false);
   const [run, setRun] = useState<MigrationRun | null>(null);
+  const [rate, setRate] = useState('');
 
   useEffect(() => {
     let cancelled = false;
@@ -71,7 +73,10 @@ export function MigrationDialog({
   async function move() {
     setBusy(true);
     try {
-      setRun(await post<MigrationRun>(`${base}/migrations`, { fromVersion, toVersion, mapping }));
+      const ratePerMinute = rate ? Number(rate) : undefined;
+      setRun(
+        await post<MigrationRun>(`${base}/migrations`, { fromVersion, toVersion, mapping, ratePerMinute }),
+      );
       setError(null);
     } catch (e) {
       setError(errorMessage(e));
@@ -134,11 +139,23 @@ export function MigrationDialog({
           </tbody>
         </table>
       )}
-      {run && (
-        <p data-testid="migration-result">
-          Asked {run.signalled} enrollment(s) to move; each moves at its next safe point (migration{' '}
-          {run.migration?.id}).
-        </p>
+      {run?.migration && (
+        <MigrationProgress url={`${base}/migrations/${run.migrationId}`} initial={run.migration} />
+      )}
+      {!run && (
+        <label className="migration-rate">
+          At most{' '}
+          <input
+            type="number"
+            min={1}
+            value={rate}
+            onChange={(e) => setRate(e.target.value)}
+            placeholder="all"
+            aria-label="Customers moved per minute"
+            data-testid="migration-rate"
+          />{' '}
+          customers a minute (empty: as fast as the workers take them)
+        </label>
       )}
       <div className="dialog-actions">
         <button type="button" onClick={onClose} data-testid="migration-close">

@@ -14,6 +14,7 @@ type Body = { Params: Static<typeof IdParams>; Body: MigrationRequest };
 /** Moving waiting customers from one published version of a journey to another. */
 export async function migrationRoutes(app: FastifyInstance, { migrations }: Services) {
   const read = { capability: 'journeys:read' } as const;
+  const write = { capability: 'journeys:write' } as const;
   app.post<Body>(
     '/journeys/:id/migrations/preview',
     {
@@ -25,10 +26,24 @@ export async function migrationRoutes(app: FastifyInstance, { migrations }: Serv
   app.post<Body>(
     '/journeys/:id/migrations',
     {
-      config: { capability: 'journeys:write' },
-      schema: { tags, params: IdParams, body: MigrationRequest, response: { 200: MigrationRun } },
+      config: write,
+      schema: {
+        tags,
+        params: IdParams,
+        body: MigrationRequest,
+        response: { 200: MigrationRun, 202: MigrationRun },
+      },
     },
-    (req) => migrations.run(req.params.id, req.body, req.apiKey?.name ?? 'API'),
+    async (req, reply) => {
+      const run = await migrations.start(req.params.id, req.body, req.apiKey?.name ?? 'API');
+      // A cutover goes on in the background: 202 with its id; a dry run is a complete answer.
+      return reply.code(run.dryRun ? 200 : 202).send(run);
+    },
+  );
+  app.post<{ Params: Static<typeof StatusParams> }>(
+    '/journeys/:id/migrations/:migrationId/cancel',
+    { config: write, schema: { tags, params: StatusParams, response: { 200: MigrationStatus } } },
+    (req) => migrations.cancel(req.params.id, req.params.migrationId),
   );
   app.get<{ Params: Static<typeof StatusParams> }>(
     '/journeys/:id/migrations/:migrationId',

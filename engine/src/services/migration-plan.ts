@@ -110,6 +110,14 @@ export function nextSend(
   return null;
 }
 
+/** Why customers at `fromNodeId` (unmapped) finish on the version they entered. */
+export function stayReason(from: JourneyVersion, to: JourneyVersion, fromNodeId: string): string {
+  const source = from.graph.nodes.find((n) => n.id === fromNodeId);
+  return source
+    ? `Node ${fromNodeId} (${source.type}) has no counterpart in v${to.version}; they finish on v${from.version}`
+    : `Not started on a node yet; they finish on v${from.version}`;
+}
+
 /** Groups the waiting enrollments by node and says where each group lands and what it meets next. */
 export function previewGroups(
   from: JourneyVersion,
@@ -153,11 +161,7 @@ export function previewGroups(
             }
           : null,
         next: target ? nextSend(to.graph, target.id, now, window) : null,
-        stayReason: target
-          ? null
-          : source
-            ? `Node ${fromNodeId} (${source.type}) has no counterpart in v${to.version}; they finish on v${from.version}`
-            : `Not started on a node yet; they finish on v${from.version}`,
+        stayReason: target ? null : stayReason(from, to, fromNodeId),
       };
     });
 }

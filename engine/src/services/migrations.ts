@@ -1,53 +1,30 @@
 import { createHash } from 'node:crypto';
-import {
-  COLLECTIONS,
-  type EnrollmentStatus,
-  type MigrationMove,
-  type MigrationPreview,
-  type MigrationRequest,
-  type MigrationRun,
-  type MigrationStatus,
-  SIGNALS,
-  type VersionMove,
+import type {
+  MigrationMove,
+  MigrationPreview,
+  MigrationRequest,
+  MigrationRun,
+  MigrationStatus,
 } from '@itinera/schemas';
-import { WorkflowNotFoundError } from '@temporalio/client';
-import { type Db, MongoServerError } from 'mongodb';
+import {
+  MIGRATION_WORKFLOW,
+  type MigrationWorkflowInput,
+  migrationCancelSignal,
+  migrationWorkflowId,
+} from '@itinera/workers/migration';
+import { WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
+import type { Db } from 'mongodb';
 import { HttpError, UnavailableError } from '../plugins/errors.ts';
+import { ignoreDuplicates } from './broadcast-activities.ts';
+import { broadcastActivityQueue } from './broadcasts.ts';
 import type { JourneyService } from './journeys.ts';
-import { effectiveMapping, previewGroups, suggestMapping, type WaitingEnrollment } from './migration-plan.ts';
-import { type EnrollmentRouter, TemporalUnavailableError, workflowJourney } from './routing.ts';
+import { type MoveDoc, migrationCollections, type WaitingDoc } from './migration-activities.ts';
+import { effectiveMapping, previewGroups, suggestMapping } from './migration-plan.ts';
+import { type EnrollmentRouter, type TemporalTarget, TemporalUnavailableError } from './routing.ts';
 
-const DUPLICATE_KEY = 11000;
 const PAGE = 500;
 const MAX_LISTED_MOVES = 5000;
-
-interface WaitingDoc extends WaitingEnrollment {
-  _id: string;
-  customerId: string;
-}
-interface MigrationDoc {
-  _id: string;
-  journeyId: string;
-  fromVersion: number;
-  toVersion: number;
-  mapping: Record<string, string>;
-  createdAt: string;
-  createdBy: string;
-}
-/** Inserted by the driver (the claim); the enrollment's workflow adds the outcome fields when it answers. */
-interface MoveDoc {
-  _id: string;
-  migrationId: string;
-  enrollmentId: string;
-  customerId: string;
-  fromNodeId: string;
-  plannedToNodeId: string;
-  claimedAt: string;
-  outcome?: 'moved' | 'refused';
-  toNodeId?: string | null;
-  reason?: string;
-  keptWakeAt?: string | null;
-}
+type Outcome = NonNullable<MoveDoc['outcome']>;
 
 /** The same journey, versions and mapping always make the same migration: running it again resumes it. */
 function migrationIdOf(journeyId: string, from: number, to: number, mapping: Record<string, string>): string {
@@ -60,11 +37,22 @@ function migrationIdOf(journeyId: string, from: number, to: number, mapping: Rec
   return `mig-${digest.slice(0, 16)}`;
 }
 
-/** Previews and runs moves of waiting customers from one version of a journey to another. */
-export function migrationService(db: Db, journeys: JourneyService, router: EnrollmentRouter) {
-  const enrollments = db.collection<WaitingDoc & { status: EnrollmentStatus }>(COLLECTIONS.enrollments);
-  const migrations = db.collection<MigrationDoc>(COLLECTIONS.migrations);
-  const moves = db.collection<MoveDoc>(COLLECTIONS.migrationMoves);
+/**
+ * Previews moves of waiting customers from one version of a journey to another, and starts, watches and cancels
+ * the background driver (workers/src/workflows/migration-workflow.ts) that makes them.
+ */
+export function migrationService(
+  db: Db,
+  journeys: JourneyService,
+  router: EnrollmentRouter,
+  temporal: TemporalTarget,
+) {
+  const { enrollments, migrations, moves } = migrationCollections(db);
+  /** A Temporal call bounded in time: an unreachable server answers 503 fast. */
+  const temporalCall = <T>(call: () => Promise<T>) =>
+    router.bounded(call).catch((error) => {
+      throw error instanceof TemporalUnavailableError ? new UnavailableError('Temporal') : error;
+    });
 
   /** Active enrollments pinned to `version`, a page at a time in id order. */
   async function* waitingOn(journeyId: string, version: number): AsyncGenerator<WaitingDoc> {
@@ -109,37 +97,18 @@ export function migrationService(db: Db, journeys: JourneyService, router: Enrol
       staying: waiting.length - moving,
       groups,
     };
-    return { preview, to, mapping, waiting };
+    return { preview, mapping };
   };
 
-  /** Claims the move by unique insert; false when this migration already has the enrollment's answer. */
-  const claim = async (doc: MoveDoc): Promise<boolean> => {
-    try {
-      await moves.insertOne(doc);
-      return true;
-    } catch (error) {
-      if (!(error instanceof MongoServerError) || error.code !== DUPLICATE_KEY) throw error;
-      const existing = await moves.findOne({ _id: doc._id }, { projection: { outcome: 1 } });
-      return !existing?.outcome;
-    }
-  };
-
-  const signal = async (enrollmentId: string, move: VersionMove) => {
-    try {
-      await router.bounded(() => router.client.workflow.getHandle(enrollmentId).signal(SIGNALS.move, move));
-      return true;
-    } catch (error) {
-      if (error instanceof TemporalUnavailableError) throw new UnavailableError('Temporal');
-      // No run: the enrollment ended meanwhile (or never started); the status reports it, a re-run retries.
-      if (error instanceof WorkflowNotFoundError) return false;
-      throw error;
-    }
-  };
-
-  const status = async (journeyId: string, id: string): Promise<MigrationStatus> => {
+  const load = async (journeyId: string, id: string) => {
     const doc = await migrations.findOne({ _id: id });
     if (!doc || doc.journeyId !== journeyId)
       throw new HttpError(404, `Journey "${journeyId}" has no migration "${id}"`, 'migrationId');
+    return doc;
+  };
+
+  const status = async (journeyId: string, id: string): Promise<MigrationStatus> => {
+    const doc = await load(journeyId, id);
     const claimed = await moves.find({ migrationId: id }).sort({ _id: 1 }).toArray();
     const unanswered = claimed.filter((m) => !m.outcome).map((m) => m.enrollmentId);
     const ended = new Set(
@@ -161,17 +130,22 @@ export function migrationService(db: Db, journeys: JourneyService, router: Enrol
       reason: m.reason ?? null,
       keptWakeAt: m.keptWakeAt ?? null,
     }));
-    const count = (outcome: MigrationMove['outcome']) => listed.filter((m) => m.outcome === outcome).length;
-    const { _id, createdBy: _, ...rest } = doc;
+    const count = (outcome: Outcome | null) => listed.filter((m) => m.outcome === outcome).length;
+    const asked = listed.length - count('skipped');
+    const { _id, createdBy: _, planned, ...rest } = doc;
     return {
       id: _id,
       ...rest,
       counts: {
-        claimed: listed.length,
+        planned,
+        claimed: asked,
         moved: count('moved'),
         refused: count('refused'),
         ended: count('ended'),
+        skipped: count('skipped'),
+        failed: count('failed'),
         pending: count(null),
+        remaining: doc.state === 'completed' ? 0 : Math.max(0, planned - asked),
       },
       moves: listed.slice(0, MAX_LISTED_MOVES),
     };
@@ -179,51 +153,65 @@ export function migrationService(db: Db, journeys: JourneyService, router: Enrol
 
   return {
     status,
-
-    async preview(journeyId: string, request: MigrationRequest): Promise<MigrationPreview> {
-      return (await plan(journeyId, request)).preview;
-    },
+    preview: async (journeyId: string, request: MigrationRequest) => (await plan(journeyId, request)).preview,
 
     /**
-     * Asks every waiting enrollment at a mapped node to move. Each move is claimed first (one document per
-     * migration and enrollment); running the same migration again signals only enrollments that have not
-     * answered, and the workflow ignores a migration it already answered, so re-running is safe.
+     * Records the migration and starts its background driver; answers at once. Starting the same migration
+     * again while its driver runs is a no-op; after it finished, a new driver resumes it (customers who
+     * answered are not asked again).
      */
-    async run(journeyId: string, request: MigrationRequest, by: string): Promise<MigrationRun> {
-      const { preview, to, mapping, waiting } = await plan(journeyId, request);
-      const id = migrationIdOf(journeyId, preview.fromVersion, to.version, mapping);
-      if (request.dryRun) return { dryRun: true, migrationId: id, preview, migration: null, signalled: 0 };
-      const createdAt = new Date().toISOString();
+    async start(journeyId: string, request: MigrationRequest, by: string): Promise<MigrationRun> {
+      const { preview: planned, mapping } = await plan(journeyId, request);
+      const { fromVersion, toVersion } = planned;
+      const migrationId = migrationIdOf(journeyId, fromVersion, toVersion, mapping);
+      if (request.dryRun) return { dryRun: true, migrationId, preview: planned, migration: null };
       await migrations
         .insertOne({
-          _id: id,
+          _id: migrationId,
           journeyId,
-          fromVersion: preview.fromVersion,
-          toVersion: to.version,
+          fromVersion,
+          toVersion,
           mapping,
-          createdAt,
+          state: 'running',
+          ratePerMinute: request.ratePerMinute ?? null,
+          planned: planned.moving,
+          createdAt: new Date().toISOString(),
           createdBy: by,
         })
-        .catch((error) => {
-          if (!(error instanceof MongoServerError) || error.code !== DUPLICATE_KEY) throw error;
-        });
-      const move: VersionMove = { migrationId: id, journey: workflowJourney(to), mapping };
-      let signalled = 0;
-      for (const enrollment of waiting) {
-        const target = mapping[enrollment.currentNodeId ?? ''];
-        if (!target || !enrollment.currentNodeId) continue;
-        const claimed = await claim({
-          _id: `${id}:${enrollment._id}`,
-          migrationId: id,
-          enrollmentId: enrollment._id,
-          customerId: enrollment.customerId,
-          fromNodeId: enrollment.currentNodeId,
-          plannedToNodeId: target,
-          claimedAt: createdAt,
-        });
-        if (claimed && (await signal(enrollment._id, move))) signalled++;
-      }
-      return { dryRun: false, migrationId: id, preview, migration: await status(journeyId, id), signalled };
+        .catch(ignoreDuplicates);
+      const args: MigrationWorkflowInput = {
+        migrationId,
+        activityTaskQueue: broadcastActivityQueue(temporal.taskQueue),
+        ratePerMinute: request.ratePerMinute ?? null,
+      };
+      await temporalCall(() =>
+        temporal.client.workflow.start(MIGRATION_WORKFLOW, {
+          workflowId: migrationWorkflowId(migrationId),
+          taskQueue: temporal.taskQueue,
+          args: [args],
+        }),
+      ).catch((error) => {
+        if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;
+      });
+      return {
+        dryRun: false,
+        migrationId,
+        preview: planned,
+        migration: await status(journeyId, migrationId),
+      };
+    },
+
+    /** Stops the driver between pages; customers already asked still answer. */
+    async cancel(journeyId: string, id: string): Promise<MigrationStatus> {
+      const doc = await load(journeyId, id);
+      if (doc.state !== 'running') throw new HttpError(409, `Migration is ${doc.state}`, 'migrationId');
+      await temporalCall(() =>
+        temporal.client.workflow.getHandle(migrationWorkflowId(id)).signal(migrationCancelSignal),
+      ).catch((error) => {
+        if (!(error instanceof WorkflowNotFoundError)) throw error;
+        throw new HttpError(409, 'Migration has no running driver', 'migrationId');
+      });
+      return status(journeyId, id);
     },
   };
 }

@@ -10,13 +10,15 @@ import {
   type EventInterest,
   eventInterest,
   interestedIn,
-  type JourneyVersion,
   SIGNALS,
 } from '@itinera/schemas';
+import { workflowJourney } from '@itinera/workers/migration';
 import { type Client, WorkflowExecutionAlreadyStartedError, WorkflowNotFoundError } from '@temporalio/client';
 import type { Db } from 'mongodb';
 import type { JourneyService } from './journeys.ts';
 import { closedRunReconciler } from './reconcile.ts';
+
+export { workflowJourney };
 
 export interface TemporalTarget {
   client: Client;
@@ -59,20 +61,6 @@ export function isTemporalUnavailable(error: unknown): boolean {
     if (typeof e.code === 'number' && TRANSIENT_GRPC_CODES.has(e.code)) return true;
   }
   return false;
-}
-
-/** The version as the workflow needs it: the canvas positions stay behind. */
-export function workflowJourney(version: JourneyVersion): EnrollmentInput['journey'] {
-  return {
-    id: version.journeyId,
-    version: version.version,
-    name: version.name,
-    graph: {
-      nodes: version.graph.nodes.map(({ position: _, ...node }) => node),
-      edges: version.graph.edges,
-    },
-    settings: version.settings,
-  };
 }
 
 /**

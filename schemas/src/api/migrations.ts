@@ -27,6 +27,8 @@ export const MigrationRequest = Type.Object(
     mapping: Type.Optional(MigrationMapping),
     /** Preview who would move where, without moving anyone. */
     dryRun: Type.Optional(Type.Boolean()),
+    /** Ask at most this many customers a minute to move (spares the workers a burst); unthrottled when absent. */
+    ratePerMinute: Type.Optional(Type.Integer({ minimum: 1, maximum: 100_000 })),
   },
   { additionalProperties: false },
 );
@@ -83,9 +85,21 @@ export const MigrationMove = open({
   enrollmentId: Type.String(),
   customerId: Type.String(),
   fromNodeId: Type.String(),
-  plannedToNodeId: Type.String(),
-  /** Null while the enrollment has not answered yet; `ended` when it ended before answering. */
-  outcome: orNull(Type.Union([Type.Literal('moved'), Type.Literal('refused'), Type.Literal('ended')])),
+  /** Null for a customer the driver found at an unmapped node (outcome `skipped`). */
+  plannedToNodeId: orNull(Type.String()),
+  /**
+   * Null while the enrollment has not answered yet; `ended` when it ended before answering; `skipped` when it
+   * waited at an unmapped node; `failed` when it was active but had no running workflow to ask.
+   */
+  outcome: orNull(
+    Type.Union([
+      Type.Literal('moved'),
+      Type.Literal('refused'),
+      Type.Literal('ended'),
+      Type.Literal('skipped'),
+      Type.Literal('failed'),
+    ]),
+  ),
   toNodeId: orNull(Type.String()),
   reason: orNull(Type.String()),
   keptWakeAt: orNull(Time),
@@ -97,12 +111,23 @@ export const MigrationStatus = open({
   ...versionPair,
   mapping: MigrationMapping,
   createdAt: Time,
+  /** The background driver's state: it pages through the waiting customers until none remain or it is cancelled. */
+  state: Type.Union([Type.Literal('running'), Type.Literal('completed'), Type.Literal('cancelled')]),
+  ratePerMinute: orNull(Type.Integer()),
   counts: open({
+    /** Customers the preview at the start said would move. */
+    planned: Type.Integer(),
+    /** Moves claimed by the driver (each asked once). */
     claimed: Type.Integer(),
     moved: Type.Integer(),
     refused: Type.Integer(),
     ended: Type.Integer(),
+    skipped: Type.Integer(),
+    failed: Type.Integer(),
+    /** Claimed and not answered yet. */
     pending: Type.Integer(),
+    /** Planned and not reached by the driver yet (0 once it completed). */
+    remaining: Type.Integer(),
   }),
   moves: Type.Array(MigrationMove),
 });
@@ -113,9 +138,7 @@ export const MigrationRun = open({
   /** The same journey, versions and mapping always give this id; a dry run tells it too. */
   migrationId: Type.String(),
   preview: MigrationPreview,
-  /** Null on a dry run. */
+  /** Null on a dry run; otherwise the migration as the background driver starts it (poll its GET for progress). */
   migration: orNull(MigrationStatus),
-  /** Enrollments asked to move by this call (a re-run asks only those that have not answered). */
-  signalled: Type.Integer(),
 });
 export type MigrationRun = Static<typeof MigrationRun>;

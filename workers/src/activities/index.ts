@@ -2,6 +2,7 @@ import type { Db } from 'mongodb';
 import { outboxProvider } from '../providers/outbox.ts';
 import { webhookProvider } from '../providers/webhook.ts';
 import { bookkeepingActivities } from './bookkeeping.ts';
+import { journeyVersionActivities } from './journey-versions.ts';
 import { profileActivities } from './profiles.ts';
 import { segmentActivities } from './segments.ts';
 import { type ProviderMap, sendActivities } from './send/index.ts';
@@ -20,5 +21,6 @@ export function builtInActivities(db: Db, providers: ProviderMap = defaultProvid
     ...sendActivities(db, providers),
     ...segmentActivities(db),
     ...testSendActivities(db, providers),
+    ...journeyVersionActivities(db),
   };
 }

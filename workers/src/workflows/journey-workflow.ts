@@ -36,7 +36,7 @@ import {
 } from './context.ts';
 import { holdoutRule } from './holdout.ts';
 import { FILTERS_0_3, releasePatches } from './release.ts';
-import { decideMove, MAX_ANSWERED_MIGRATIONS, MIGRATE_PATCH, moveSignal } from './version-move.ts';
+import { MAX_ANSWERED_MIGRATIONS, MIGRATE_PATCH, moveSignal, planMove } from './version-move.ts';
 
 export const customerEventSignal = defineSignal<[CustomerEvent]>(SIGNALS.event);
 export const exitSignal = defineSignal<[{ reason?: string }]>(SIGNALS.exit);
@@ -200,12 +200,12 @@ export async function journeyWorkflow(input: EnrollmentInput): Promise<Enrollmen
     state.migrations = [...answeredMoves].slice(-MAX_ANSWERED_MIGRATIONS);
     const nodeType = nodes.get(state.currentNodeId)?.type ?? 'unknown';
     const where = { input, nodeId: state.currentNodeId, nodeType, visits: state.visits, left };
-    const { record, resume } = decideMove(request, where);
+    const { record, resume, journey } = await planMove(request, where, isPatched);
     await bookkeeping.recordMove(record);
     state.wait = resume;
     if (record.outcome !== 'moved' || !record.toNodeId) return;
-    input.journey = request.journey;
-    graph = request.journey.graph;
+    input.journey = journey;
+    graph = journey.graph;
     nodes = new Map(graph.nodes.map((n) => [n.id, n]));
     goals = graph.nodes.filter((n) => n.type === 'goal');
     state.currentNodeId = record.toNodeId;

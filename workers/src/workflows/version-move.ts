@@ -1,14 +1,27 @@
 import { type EnrollmentInput, type MoveRecord, SIGNALS, type VersionMove } from '@itinera/schemas';
-import { defineSignal } from '@temporalio/workflow';
+import { ActivityFailure, defineSignal, proxyActivities } from '@temporalio/workflow';
+import type { JourneyVersionActivities } from '../activities/journey-versions.ts';
 import type { CarriedWait } from './context.ts';
+import type { IsPatched } from './release.ts';
 
 export const moveSignal = defineSignal<[VersionMove]>(SIGNALS.move);
 
 /** Guards everything a version move schedules, so enrollments recorded before release 0.3 replay unchanged. */
 export const MIGRATE_PATCH = 'itinera-0.3-migrate';
 
+/** A move naming its target version (not carrying its graph) loads it through an activity. */
+export const MIGRATE_REF_PATCH = 'itinera-0.3-migrate-ref';
+
+const { loadJourneyVersion } = proxyActivities<JourneyVersionActivities>({
+  startToCloseTimeout: '1 minute',
+  retry: { initialInterval: '2 seconds', maximumInterval: '1 minute' },
+});
+
 /** How many answered migration ids a run carries (a journey rarely migrates the same customer often). */
 export const MAX_ANSWERED_MIGRATIONS = 50;
+
+type Journey = EnrollmentInput['journey'];
+type Decision = { record: MoveRecord; resume: CarriedWait | undefined };
 
 interface Where {
   input: EnrollmentInput;
@@ -26,12 +39,14 @@ interface Where {
  */
 export function decideMove(
   request: VersionMove,
+  journey: Journey,
   { input, nodeId, nodeType, visits, left }: Where,
-): { record: MoveRecord; resume: CarriedWait | undefined } {
+  unavailable?: string,
+): Decision {
   const from = input.journey.version;
-  const to = request.journey.version;
+  const to = journey.version;
   const targetId = request.mapping[nodeId];
-  const target = targetId ? request.journey.graph.nodes.find((n) => n.id === targetId) : undefined;
+  const target = targetId && !unavailable ? journey.graph.nodes.find((n) => n.id === targetId) : undefined;
   const base = {
     migrationId: request.migrationId,
     enrollmentId: input.enrollmentId,
@@ -45,9 +60,11 @@ export function decideMove(
     at: new Date().toISOString(),
   };
   if (!target) {
-    const reason = targetId
-      ? `Stayed on v${from}: v${to} has no node "${targetId}"`
-      : `Stayed on v${from}: node ${nodeId} has no counterpart in v${to}`;
+    const reason = unavailable
+      ? `Stayed on v${from}: ${unavailable}`
+      : targetId
+        ? `Stayed on v${from}: v${to} has no node "${targetId}"`
+        : `Stayed on v${from}: node ${nodeId} has no counterpart in v${to}`;
     const record = { ...base, outcome: 'refused', reason, toNodeId: null, keptWakeAt: null } as const;
     return { record, resume: left };
   }
@@ -64,4 +81,29 @@ export function decideMove(
     keptWakeAt,
   } as const;
   return { record, resume };
+}
+
+/**
+ * The move's target version and the decision. A request carrying the graph (asked before release 0.3.1) is
+ * decided as recorded; one naming the version loads it first, behind its own patch.
+ */
+export async function planMove(
+  request: VersionMove,
+  where: Where,
+  isPatched: IsPatched,
+): Promise<Decision & { journey: Journey }> {
+  if (request.journey) return { ...decideMove(request, request.journey, where), journey: request.journey };
+  // A worker without this code fails the task instead; Temporal retries it until a newer worker takes it.
+  if (!isPatched(MIGRATE_REF_PATCH) || request.toVersion === undefined)
+    throw new Error('A move naming its target version needs a worker of release 0.3.1 or later');
+  const { id } = where.input.journey;
+  try {
+    const journey = await loadJourneyVersion({ journeyId: id, version: request.toVersion });
+    return { ...decideMove(request, journey, where), journey };
+  } catch (error) {
+    if (!(error instanceof ActivityFailure)) throw error;
+    const journey = { ...where.input.journey, version: request.toVersion };
+    const why = `v${request.toVersion} could not be loaded (${error.cause?.message ?? error.message})`;
+    return { ...decideMove(request, journey, where, why), journey };
+  }
 }
