@@ -131,7 +131,9 @@ export function erasureService(db: Db, temporal: TemporalTarget, enrollments: En
         c('messages').deleteMany({ customerId }),
         c('deliveries').deleteMany({ customerId }),
         c('profiles').deleteOne({ _id: customerId }),
-        c('recentCustomers').deleteMany({ customerId }),
+        c('recentCustomers').deleteMany({
+          customerId: { $in: [customerId, ...h.aliases.map((a) => a._id)] },
+        }),
         c('subscriptions').deleteMany({ $or: [{ customerId }, { _id: customerId }] }),
         c('capSlots').deleteMany({ customerId }),
         c('receipts').deleteMany({ customerId }),
