@@ -63,6 +63,7 @@ if ((await db.collection(COLLECTIONS.apiKeys).countDocuments()) === 0) {
     `First run: created a local admin API key; read it with: cat ${join(dataDir, 'admin-key.txt')}`,
   );
 }
+await app.services.segments.refreshStoredReads();
 const seeded = await seedExampleJourney(app.services);
 if (seeded) console.log(`Seeded the example journey "Welcome series (example)" (${seeded}).`);
 

@@ -97,4 +97,31 @@ describe('segments on consent', () => {
       reason: 'unsubscribed from email',
     });
   });
+  it('a segment stored before rules could read consent follows consent once its reads are refreshed', async () => {
+    const now = new Date().toISOString();
+    const segments = h.db.collection<{ _id: string } & Record<string, unknown>>('segments');
+    // As 0.3.0 stored it: no `consent` key and no unsubscribe event among what it reads.
+    await segments.insertOne({
+      _id: 'legacy-news',
+      kind: 'rules',
+      name: 'Legacy newsletter',
+      rules: { kind: 'subscribed', topic: 'digest' },
+      reads: { traits: [], events: [], segments: [], timeRelative: false },
+      generation: 0,
+      createdAt: now,
+      updatedAt: now,
+    });
+    await subscribe('con-old', { topics: { digest: true } });
+    expect((await segmentsOf('con-old')).ids).toEqual([]);
+
+    expect(await h.app.services.segments.refreshStoredReads()).toBe(1);
+    expect((await segments.findOne({ _id: 'legacy-news' }))?.reads).toMatchObject({
+      consent: true,
+      events: ['unsubscribed'],
+    });
+    expect(await h.app.services.segments.refreshStoredReads()).toBe(0);
+    await subscribe('con-old', { topics: { digest: false } });
+    await subscribe('con-old', { topics: { digest: true } });
+    expect((await segmentsOf('con-old')).ids).toEqual(['legacy-news']);
+  });
 });

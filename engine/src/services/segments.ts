@@ -252,6 +252,24 @@ export function segmentService(db: Db, emit: SegmentEventEmitter, schedule?: Seg
       if (affected.length) await refresh(affected, [customerId], cause);
     },
 
+    /**
+     * Brings what stored segments say they read up to this release's reading of their rules (segments saved
+     * before rules could read consent or computed attributes lack those keys, so such changes never reached
+     * them). Idempotent and the same in every process: each writes the same value, so racing starts agree.
+     */
+    async refreshStoredReads(): Promise<number> {
+      let updated = 0;
+      for (const doc of await segments.find({ kind: 'rules', deleted: { $ne: true } }).toArray()) {
+        if (!doc.rules) continue;
+        const reads = segmentReads(decodeStored(doc.rules) as SegmentRule);
+        if (JSON.stringify(reads) === JSON.stringify(doc.reads)) continue;
+        await segments.updateOne({ _id: doc._id }, { $set: { reads } });
+        updated++;
+      }
+      if (updated) index.invalidate();
+      return updated;
+    },
+
     /** Adds or removes members of a manual segment; each change is recorded and emitted. */
     async changeManual(id: string, change: { add?: string[]; remove?: string[] }) {
       const doc = await find(id);
