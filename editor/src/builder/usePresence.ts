@@ -1,7 +1,7 @@
 import { useEffect, useState } from 'react';
 import { heartbeat, leave, type PresenceEntry } from '../api/drafts.ts';
 
-const BEAT_MS = 10_000;
+const BEAT_MS = 5_000;
 
 /** Announces that this editor has the journey open and returns who else has (by API key name). */
 export function usePresence(journeyId: string): PresenceEntry[] {
