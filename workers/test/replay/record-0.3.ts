@@ -2,11 +2,18 @@
  * Records the paths release 0.3 added to the workflow (held-out entrants, "is in segment" conditions, moves to
  * a new version mid-wait) next to record.ts's, into the same set. Run by `npm run record-histories`.
  */
-import { controlGroupFor, type MigrationRun, type MigrationStatus } from '@itinera/schemas';
+import {
+  COLLECTIONS,
+  controlGroupFor,
+  type MigrationRun,
+  type MigrationStatus,
+  segmentTimerId,
+} from '@itinera/schemas';
 import { describe, expect, it } from 'vitest';
 import { eventually } from '../../../test/support/harness.ts';
 import { days } from '../../../test/support/journeys.ts';
-import { devServerRecording, timeSkippingRecording } from './recorder.ts';
+import { saveHistories } from './fixtures.ts';
+import { devServerRecording, overwrite, setDir, timeSkippingRecording } from './recorder.ts';
 import { HOLDOUT_SETTINGS, journeys, VERSION_MOVE_MAPPING, VIP_SEGMENT, versionMoveV2 } from './scenarios.ts';
 
 describe('record 0.3 histories on the Temporal dev server', () => {
@@ -79,5 +86,28 @@ describe('record 0.3 histories on the time-skipping server', () => {
     await r.save('version_move_kept_wait', 'napper', 'completed');
     for (const c of ['napper', 'holder'])
       expect((await s.h.messages<{ subject: string }>(c)).map((m) => m.subject)).toEqual(['v2 later']);
+  });
+  it('a segment timer takes a customer out of "purchased within 3 days" when the window closes', async () => {
+    const segment = {
+      id: 'timed-buyers',
+      name: 'Bought lately',
+      rules: { kind: 'performed', event: 'timer_purchase', withinDays: 3 },
+    };
+    expect((await s.h.call('POST', '/v1/segments', segment)).status).toBe(201);
+    await eventually(
+      async () => (await s.h.call('GET', '/v1/segments/timed-buyers')).body.status === 'ready',
+    );
+    await s.h.track('timed', 'timer_purchase');
+    const timer = s.h.env.client.workflow.getHandle(segmentTimerId('timed-buyers', 'timed'));
+    expect((await timer.describe()).status.name).toBe('RUNNING');
+    await s.h.env.sleep(days(4));
+    const files = await saveHistories(s.h.env.client, setDir, 'segment_timer', timer.workflowId, overwrite);
+    console.log(`recorded ${files.join(', ')}`);
+    const changes = await s.h.db
+      .collection(COLLECTIONS.segmentChanges)
+      .find({ customerId: 'timed' })
+      .sort({ at: 1 })
+      .toArray();
+    expect(changes.map((c) => c.kind)).toEqual(['entered', 'exited']);
   });
 });

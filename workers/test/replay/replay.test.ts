@@ -7,7 +7,10 @@ import { type HistoryFixture, loadHistoryFixtures, patchesIn } from './fixtures.
 import { historyFromJSON } from './history-json.ts';
 
 interface StartedEvent {
-  workflowExecutionStartedEventAttributes?: { input?: { payloads?: { data: string }[] } };
+  workflowExecutionStartedEventAttributes?: {
+    workflowType?: { name?: string };
+    input?: { payloads?: { data: string }[] };
+  };
 }
 type JsonHistory = { events: StartedEvent[] };
 
@@ -28,8 +31,10 @@ async function replay(fixtures: HistoryFixture[]): Promise<{ replayed: number; f
 
 /** The first run's input payload: the enrollment the history started with. */
 function startInput(history: unknown): { payload: { data: string }; input: EnrollmentInput } | undefined {
-  const payload = (history as JsonHistory).events[0].workflowExecutionStartedEventAttributes?.input
-    ?.payloads?.[0];
+  const started = (history as JsonHistory).events[0].workflowExecutionStartedEventAttributes;
+  // Other workflow types (segment timers) carry no journey.
+  if (started?.workflowType?.name !== 'journeyWorkflow') return undefined;
+  const payload = started.input?.payloads?.[0];
   if (!payload) return undefined;
   return { payload, input: JSON.parse(Buffer.from(payload.data, 'base64').toString('utf8')) };
 }
