@@ -39,6 +39,19 @@ export function maxCachedWorkflowsFromEnv(env: NodeJS.ProcessEnv = process.env):
   return Number.isInteger(asked) && asked >= 0 ? asked : DEFAULT_MAX_CACHED_WORKFLOWS;
 }
 
+/**
+ * Workflow tasks one worker runs at once. Beyond what its cores can process, polled tasks only queue in the
+ * process and outlive Temporal's 10 s task timeout under load, wasting the work; left in Temporal's queue they
+ * wait for free. ITINERA_MAX_CONCURRENT_WORKFLOW_TASKS overrides it.
+ */
+export const DEFAULT_MAX_CONCURRENT_WORKFLOW_TASKS = 10;
+
+export function maxConcurrentWorkflowTasksFromEnv(env: NodeJS.ProcessEnv = process.env): number {
+  const asked = Number(env.ITINERA_MAX_CONCURRENT_WORKFLOW_TASKS);
+  // The SDK needs at least two: one for the sticky queue and one for the normal queue.
+  return Number.isInteger(asked) && asked >= 2 ? asked : DEFAULT_MAX_CONCURRENT_WORKFLOW_TASKS;
+}
+
 export interface ItineraWorkerOptions {
   connection: NativeConnection;
   namespace?: string;
@@ -131,6 +144,7 @@ export async function createItineraWorker(options: ItineraWorkerOptions): Promis
     activities,
     dataConverter: options.dataConverter,
     maxCachedWorkflows: options.maxCachedWorkflows ?? maxCachedWorkflowsFromEnv(),
+    maxConcurrentWorkflowTaskExecutions: maxConcurrentWorkflowTasksFromEnv(),
   });
   const nodeTypes = options.nodeTypes ?? (await executableNodeTypes(plugins));
   // While it runs, the worker tells the API which node types it can run (publishing checks them).
