@@ -2,6 +2,7 @@ import { COLLECTIONS, type LeafRule, ruleLeaves, type SegmentRule } from '@itine
 import type { Db } from 'mongodb';
 import { daysBefore } from './compile.ts';
 import type { MemberDoc } from './membership.ts';
+import { anyOf } from './store.ts';
 
 export interface SnapshotEvent {
   customerId: string;
@@ -51,15 +52,15 @@ export async function loadSnapshots(
   const [profiles, events, members] = await Promise.all([
     db
       .collection<{ _id: string; traits?: Record<string, unknown> }>(COLLECTIONS.profiles)
-      .find({ _id: { $in: customerIds } }, { projection: { traits: 1 } })
+      .find({ _id: anyOf(customerIds) }, { projection: { traits: 1 } })
       .toArray(),
     eventNames.length
       ? db
           .collection<SnapshotEvent & { _id: string }>(COLLECTIONS.events)
           .find(
             {
-              customerId: { $in: customerIds },
-              event: { $in: eventNames },
+              customerId: anyOf(customerIds),
+              event: anyOf(eventNames),
               ...(since ? { timestamp: { $gt: since } } : {}),
             },
             {
@@ -71,7 +72,7 @@ export async function loadSnapshots(
       : [],
     db
       .collection<MemberDoc>(COLLECTIONS.segmentMembers)
-      .find({ customerId: { $in: customerIds } })
+      .find({ customerId: anyOf(customerIds) })
       .toArray(),
   ]);
   const complete = events.length <= limit;
