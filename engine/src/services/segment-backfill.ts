@@ -62,41 +62,70 @@ export function backfillRunner(
   const members = db.collection<{ _id: string; customerId: string }>(COLLECTIONS.segmentMembers);
   const lease = leases(db);
 
-  const page = async (job: BackfillDoc, segment: SegmentDoc): Promise<Partial<BackfillDoc>> => {
-    const definition = segmentDefinition(segment);
-    const cause = `backfill:${job.generation}`;
-    const ids =
-      job.phase === 'profiles'
-        ? (
-            await profiles
-              .find(
-                {
-                  $and: [candidateQuery(definition.rules!, new Date()).query, { _id: { $gt: job.cursor } }],
-                } as never,
-                { projection: { _id: 1 } },
-              )
-              .sort({ _id: 1 })
-              .limit(PAGE)
-              .toArray()
-          ).map((p) => p._id)
-        : (
-            await members
-              .find({ segmentId: job.segmentId, _id: { $gt: job.cursor } }, { projection: { customerId: 1 } })
-              .sort({ _id: 1 })
-              .limit(PAGE)
-              .toArray()
-          ).map((m) => m.customerId);
-    await refresh(segment, ids, cause);
-    const last =
-      job.phase === 'profiles' ? ids.at(-1) : ids.length ? `${job.segmentId}:${ids.at(-1)}` : undefined;
-    if (ids.length === PAGE)
-      return { cursor: last, processed: job.processed + (job.phase === 'profiles' ? ids.length : 0) };
+  /**
+   * The ids still to visit in the job's phase, after its cursor, in order: one query per phase and lease
+   * period, read a page at a time (FerretDB sorts and filters ranges in memory, so a query per page would
+   * read the whole collection per page).
+   */
+  const remaining = (job: BackfillDoc, segment: SegmentDoc) =>
+    job.phase === 'profiles'
+      ? profiles
+          .find(
+            {
+              $and: [
+                candidateQuery(segmentDefinition(segment).rules!, new Date()).query,
+                { _id: { $gt: job.cursor } },
+              ],
+            } as never,
+            { projection: { _id: 1 } },
+          )
+          .sort({ _id: 1 })
+          .batchSize(PAGE)
+          .map((p) => ({ id: p._id, cursor: p._id }))
+      : members
+          .find({ segmentId: job.segmentId, _id: { $gt: job.cursor } }, { projection: { customerId: 1 } })
+          .sort({ _id: 1 })
+          .batchSize(PAGE)
+          .map((m) => ({ id: m.customerId, cursor: m._id }));
+
+  /** What finishing the job's phase changes. */
+  const phaseDone = (job: BackfillDoc): Partial<BackfillDoc> => {
     // A first generation's members all came from evaluations of these rules: none needs another look.
-    if (job.phase === 'profiles' && job.generation === 1)
-      return { done: true, processed: job.processed + ids.length };
-    if (job.phase === 'profiles')
-      return { phase: 'members', cursor: '', processed: job.processed + ids.length };
+    if (job.phase === 'profiles' && job.generation === 1) return { done: true };
+    if (job.phase === 'profiles') return { phase: 'members', cursor: '' };
     return { done: true };
+  };
+
+  /** Advances one job until it is done or the lease ends, saving the cursor after every page. */
+  const advance = async (job: BackfillDoc, segment: SegmentDoc, until: number): Promise<BackfillDoc> => {
+    let current = job;
+    const cause = `backfill:${job.generation}`;
+    while (!current.done && Date.now() < until) {
+      const cursor = remaining(current, segment);
+      try {
+        for (;;) {
+          const page: { id: string; cursor: string }[] = [];
+          while (page.length < PAGE && (await cursor.hasNext())) page.push((await cursor.next())!);
+          if (page.length)
+            await refresh(
+              segment,
+              page.map((p) => p.id),
+              cause,
+            );
+          const counted = current.phase === 'profiles' ? page.length : 0;
+          const change: Partial<BackfillDoc> =
+            page.length === PAGE
+              ? { cursor: page.at(-1)!.cursor, processed: current.processed + counted }
+              : { ...phaseDone(current), processed: current.processed + counted };
+          await docs.updateOne({ _id: job._id }, { $set: change });
+          current = { ...current, ...change };
+          if (page.length < PAGE || Date.now() >= until) break;
+        }
+      } finally {
+        await cursor.close();
+      }
+    }
+    return current;
   };
 
   return {
@@ -112,13 +141,7 @@ export function backfillRunner(
         if (job.startedAt && Date.now() - Date.parse(job.startedAt) < settleMs) continue;
         const until = await lease.claim(`backfill:${job._id}`, periodMs, holder);
         if (until === null) continue;
-        let current = job;
-        while (!current.done && Date.now() < until) {
-          const change = await page(current, segment);
-          await docs.updateOne({ _id: job._id }, { $set: change });
-          current = { ...current, ...change };
-        }
-        if (current.done) finished++;
+        if ((await advance(job, segment, until)).done) finished++;
       }
       return finished;
     },
