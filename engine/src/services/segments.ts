@@ -46,8 +46,8 @@ export function segmentService(db: Db, emit: SegmentEventEmitter, schedule?: Seg
   const ensureCustomers = newCustomers(db);
   /** Evaluates and applies; a time-relative result also sets the durable timer for its next change. */
   const refresh = segmentRefresher(db, evaluator, membership, schedule);
-  const runner = backfillRunner(db, async (segment, customerIds, cause) =>
-    refresh([segment], customerIds, cause, { referrers: await index.get() }),
+  const runner = backfillRunner(db, async (passSegments, customerIds, cause) =>
+    refresh(passSegments, customerIds, cause, { referrers: await index.get() }),
   );
   /** Starts a new backfill once it has settled; the sweeper's ticks finish whatever this does not. */
   const kick = () => {
