@@ -41,6 +41,7 @@ import { type ErasureService, erasureService } from './services/erasure.ts';
 import { ingestionService } from './services/ingestion.ts';
 import { journeyService } from './services/journeys.ts';
 import { migrationService } from './services/migrations.ts';
+import { segmentEventEmitter } from './services/segment-events.ts';
 import { segmentTimers } from './services/segment-timers.ts';
 import { type SegmentService, segmentService } from './services/segments.ts';
 import { type TestRunTarget, testRunService } from './services/test-runs/index.ts';
@@ -77,13 +78,13 @@ export function createServices(db: Db, temporal: TemporalTarget, testRunTarget?:
   const testRuns = testRunService(db, journeys, testRunTarget);
   const enrollments = enrollmentService(db, journeys, temporal);
   const ingestion = ingestionService(db, journeys, enrollments);
-  const segments = segmentService(
-    db,
-    async (userId, event, properties, messageId) => {
-      await ingestion.accept([{ type: 'track', userId, event, properties, messageId }], false);
-    },
-    segmentTimers(enrollments.router, temporal),
-  );
+  const emit = segmentEventEmitter({
+    journeys,
+    enrollments,
+    ingestion,
+    segmentsReactTo: (event) => segments.reactsTo(event),
+  });
+  const segments = segmentService(db, emit, segmentTimers(enrollments.router, temporal));
   ingestion.addRouteStep(segments.onEvent);
   ingestion.computed.onBackfilled(segments.recomputeReaders);
   return {

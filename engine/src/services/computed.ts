@@ -199,6 +199,9 @@ export function computedAttributeService(db: Db) {
       return found.length;
     },
 
+    /** Whether some attribute is computed from events of this name. */
+    readsEvent: async (name: string): Promise<boolean> => (await all()).some((def) => def.event === name),
+
     /** Called while routing each accepted event (retried by the sweeper until it succeeds). */
     async onEvent(event: { customerId: string; event: string; properties?: unknown }): Promise<void> {
       for (const def of await all()) {

@@ -1,3 +1,4 @@
+import { anyOf } from '@itinera/nodes/segments';
 import { COLLECTIONS } from '@itinera/schemas';
 import { type Db, MongoServerError } from 'mongodb';
 import { HttpError } from '../plugins/errors.ts';
@@ -72,9 +73,11 @@ export function identityService(db: Db, limits: EventLimits) {
      * and trait-setting calls may not push a profile over the trait limit (400 naming `traits`).
      */
     async prepare(docs: EventDoc[], batch: boolean): Promise<void> {
-      const anonymousOnly = docs.filter(underOwnId).map((d) => d.customerId);
+      const anonymousOnly = [...new Set(docs.filter(underOwnId).map((d) => d.customerId))];
       const known = new Map(
-        (await aliases.find({ _id: { $in: [...new Set(anonymousOnly)] } }).toArray()).map((a) => [a._id, a]),
+        anonymousOnly.length
+          ? (await aliases.find({ _id: anyOf(anonymousOnly) }).toArray()).map((a) => [a._id, a])
+          : [],
       );
       for (const doc of docs) {
         const alias = underOwnId(doc) ? known.get(doc.customerId) : undefined;

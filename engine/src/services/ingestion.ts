@@ -1,7 +1,7 @@
 import { KeyedLock } from '@itinera/nodes/keyed-lock';
-import { insertOnce } from '@itinera/nodes/segments';
+import { insertEach, insertOnce } from '@itinera/nodes/segments';
 import { COLLECTIONS } from '@itinera/schemas';
-import { type Collection, type Db, MongoServerError } from 'mongodb';
+import { type Db, MongoServerError } from 'mongodb';
 import { computedAttributeService } from './computed.ts';
 import type { EnrollmentService } from './enrollments.ts';
 import { eventLimitsFromEnv } from './event-limits.ts';
@@ -17,6 +17,7 @@ import {
 import { identityService } from './identity.ts';
 import type { JourneyService } from './journeys.ts';
 import { leases } from './lease.ts';
+import { newCustomers } from './new-customers.ts';
 import { parkedRoutes } from './parked-routes.ts';
 import { recentCustomers } from './recent-customers.ts';
 import { TemporalUnavailableError } from './routing.ts';
@@ -45,6 +46,7 @@ export function ingestionService(
   const routeSteps: ((doc: EventDoc) => Promise<void>)[] = [];
   const computed = computedAttributeService(db);
   const recent = recentCustomers(db);
+  const ensureCustomers = newCustomers(db);
 
   /**
    * One `$set` per trait: atomic per document on MongoDB, so concurrent identifies of one customer all land.
@@ -69,27 +71,15 @@ export function ingestionService(
     );
   };
 
-  /** Inserting (and ignoring a duplicate) is much cheaper than an upsert on FerretDB. */
-  const ensureProfile = (doc: EventDoc) =>
-    insertOnce(
-      profiles as Collection<{ _id: string }>,
-      {
-        _id: doc.customerId,
-        traits: {},
-        createdAt: doc.receivedAt,
-        updatedAt: doc.receivedAt,
-      } as { _id: string },
-    );
-
   /** Enters matching live journeys, then signals every active enrollment of the customer. */
   const route = async (doc: EventDoc) => {
     if (doc.traits) {
       await Promise.all([applyTraits(doc), recent.touch(doc.customerId, doc.receivedAt)]);
     } else if (isRouted(doc)) {
-      const created = await ensureProfile(doc);
+      await ensureCustomers([doc.customerId], doc.receivedAt);
       const event = toEvent(doc);
       // Before journeys see the event, so their conditions read the values it changed.
-      await Promise.all([computed.onEvent(event), created && recent.touch(doc.customerId, doc.receivedAt)]);
+      await computed.onEvent(event);
       const entered = new Set<string>();
       for (const journey of await journeys.liveOnEvent(doc.event)) {
         const outcome = await enrollments.enter(journey, doc.customerId, event, doc._id);
@@ -133,6 +123,18 @@ export function ingestionService(
         }
       }
       return { accepted: docs.length - duplicates, duplicates, deferred };
+    },
+
+    /**
+     * Stores events for the customer's history that nothing would route (no journey, wait, segment or
+     * computed attribute listens for them): without the routing marker, profile or identity work. The caller
+     * knows the customer id is final. A repeated messageId is a no-op.
+     */
+    async storeUnrouted(calls: Call[]): Promise<void> {
+      await insertEach(
+        events,
+        calls.map((call) => normalise(call, null, limits)),
+      );
     },
 
     /**

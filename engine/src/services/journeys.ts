@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import {
   COLLECTIONS,
   DEFAULT_SETTINGS,
+  type EventInterest,
   eventInterest,
   type Journey,
   type JourneyGraph,
@@ -53,6 +54,7 @@ export function journeyService(db: Db) {
   const versions = db.collection<JourneyVersion & { _id: string }>(COLLECTIONS.versions);
   const versionCache = new Map<string, JourneyVersion>();
   let liveCache: { expires: number; live: { doc: JourneyDoc; journey: Journey }[] } | null = null;
+  let interestCache: { expires: number; interests: Promise<EventInterest[]> } | null = null;
 
   const load = async (id: string): Promise<JourneyDoc> => {
     const doc = await journeys.findOne({ _id: id });
@@ -218,6 +220,7 @@ export function journeyService(db: Db) {
       // A draft goes live; a paused journey stays paused, and one archived meanwhile stays archived.
       await journeys.updateOne({ _id: id, status: 'draft' }, { $set: { status: 'live' } });
       liveCache = null;
+      interestCache = null;
       return version;
     },
     async versions(id: string) {
@@ -248,6 +251,23 @@ export function journeyService(db: Db) {
         liveCache = { expires: Date.now() + 1_000, live };
       }
       return liveCache.live.filter(({ doc }) => doc.triggerEvent === event).map(({ journey }) => journey);
+    },
+    /**
+     * What every published version listens for, from a list at most 1 s old (as `liveOnEvent`); a version
+     * stored without it may listen for anything.
+     */
+    versionInterests(): Promise<EventInterest[]> {
+      if (!interestCache || interestCache.expires < Date.now()) {
+        const interests = versions
+          .find({}, { projection: { listensFor: 1 } })
+          .toArray()
+          .then((docs) => docs.map((doc) => doc.listensFor ?? { all: true as const }));
+        interestCache = { expires: Date.now() + 1_000, interests };
+        interests.catch(() => {
+          interestCache = null;
+        });
+      }
+      return interestCache.interests;
     },
     pause: (id: string) => setStatus(id, 'paused', ['live']),
     resume: (id: string) => setStatus(id, 'live', ['paused']),

@@ -181,6 +181,11 @@ export function enrollmentRouter(db: Db, journeys: JourneyService, temporal: Tem
      * Hands the event to the customer's active enrollments whose journey version listens for it; the
      * others never see it, so it costs them no history. Returns how many were signalled.
      */
+    /** Whether any published version (live or still holding customers) listens for the event. */
+    async anyoneListens(event: CustomerEvent): Promise<boolean> {
+      return (await journeys.versionInterests()).some((interest) => wants(interest, event));
+    },
+
     async deliverEvent(event: CustomerEvent, skip: ReadonlySet<string> = new Set()): Promise<number> {
       const active = await enrollments
         .find(

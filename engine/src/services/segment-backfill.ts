@@ -52,7 +52,7 @@ export function backfillStore(db: Db) {
  */
 export function backfillRunner(
   db: Db,
-  refresh: (segment: SegmentDoc, customerIds: string[], cause: string) => Promise<void>,
+  refresh: (segments: SegmentDoc[], customerIds: string[], cause: string) => Promise<void>,
   periodMs = 30_000,
   settleMs = BACKFILL_SETTLE_MS,
 ) {
@@ -62,47 +62,91 @@ export function backfillRunner(
   const members = db.collection<{ _id: string; customerId: string }>(COLLECTIONS.segmentMembers);
   const lease = leases(db);
 
-  const page = async (job: BackfillDoc, segment: SegmentDoc): Promise<Partial<BackfillDoc>> => {
-    const definition = segmentDefinition(segment);
-    const cause = `backfill:${job.generation}`;
-    const ids =
-      job.phase === 'profiles'
-        ? (
-            await profiles
-              .find(
-                {
-                  $and: [candidateQuery(definition.rules!, new Date()).query, { _id: { $gt: job.cursor } }],
-                } as never,
-                { projection: { _id: 1 } },
-              )
-              .sort({ _id: 1 })
-              .limit(PAGE)
-              .toArray()
-          ).map((p) => p._id)
-        : (
-            await members
-              .find({ segmentId: job.segmentId, _id: { $gt: job.cursor } }, { projection: { customerId: 1 } })
-              .sort({ _id: 1 })
-              .limit(PAGE)
-              .toArray()
-          ).map((m) => m.customerId);
-    await refresh(segment, ids, cause);
-    const last =
-      job.phase === 'profiles' ? ids.at(-1) : ids.length ? `${job.segmentId}:${ids.at(-1)}` : undefined;
-    if (ids.length === PAGE)
-      return { cursor: last, processed: job.processed + (job.phase === 'profiles' ? ids.length : 0) };
+  interface Runnable {
+    job: BackfillDoc;
+    segment: SegmentDoc;
+    until: number;
+  }
+
+  /**
+   * The ids still to visit, after the earliest cursor, in order: one query per pass and lease period, read
+   * a page at a time (FerretDB sorts and filters ranges in memory, so a query per page would read the whole
+   * collection per page). Jobs reading profiles share it: their candidates, together.
+   */
+  const remaining = (group: Runnable[]) => {
+    const { job } = group[0];
+    const after = group.map((r) => r.job.cursor).sort()[0];
+    if (job.phase === 'members')
+      return members
+        .find({ segmentId: job.segmentId, _id: { $gt: after } }, { projection: { customerId: 1 } })
+        .sort({ _id: 1 })
+        .batchSize(PAGE)
+        .map((m) => ({ id: m.customerId, cursor: m._id }));
+    const candidates = group.map(
+      (r) => candidateQuery(segmentDefinition(r.segment).rules!, new Date()).query,
+    );
+    return profiles
+      .find(
+        {
+          $and: [candidates.length === 1 ? candidates[0] : { $or: candidates }, { _id: { $gt: after } }],
+        } as never,
+        { projection: { _id: 1 } },
+      )
+      .sort({ _id: 1 })
+      .batchSize(PAGE)
+      .map((p) => ({ id: p._id, cursor: p._id }));
+  };
+
+  /** What finishing the job's phase changes. */
+  const phaseDone = (job: BackfillDoc): Partial<BackfillDoc> => {
     // A first generation's members all came from evaluations of these rules: none needs another look.
-    if (job.phase === 'profiles' && job.generation === 1)
-      return { done: true, processed: job.processed + ids.length };
-    if (job.phase === 'profiles')
-      return { phase: 'members', cursor: '', processed: job.processed + ids.length };
+    if (job.phase === 'profiles' && job.generation === 1) return { done: true };
+    if (job.phase === 'profiles') return { phase: 'members', cursor: '' };
     return { done: true };
+  };
+
+  /**
+   * Advances a pass (jobs of one phase and generation; re-evaluating a customer a job already passed changes
+   * nothing) until it ends or a lease does, saving each job's cursor after every page.
+   */
+  const advance = async (group: Runnable[]): Promise<BackfillDoc[]> => {
+    let jobs = group.map((r) => r.job);
+    const until = Math.min(...group.map((r) => r.until));
+    const cursor = remaining(group);
+    try {
+      for (;;) {
+        const page: { id: string; cursor: string }[] = [];
+        while (page.length < PAGE && (await cursor.hasNext())) page.push((await cursor.next())!);
+        if (page.length)
+          await refresh(
+            group.map((r) => r.segment),
+            page.map((p) => p.id),
+            `backfill:${jobs[0].generation}`,
+          );
+        const last = page.at(-1)?.cursor ?? '';
+        jobs = await Promise.all(
+          jobs.map(async (job) => {
+            const counted = job.phase === 'profiles' ? page.length : 0;
+            const processed = Math.min(job.total, job.processed + counted);
+            const change: Partial<BackfillDoc> =
+              page.length === PAGE
+                ? { cursor: last > job.cursor ? last : job.cursor, processed }
+                : { ...phaseDone(job), processed };
+            await docs.updateOne({ _id: job._id }, { $set: change });
+            return { ...job, ...change };
+          }),
+        );
+        if (page.length < PAGE || Date.now() >= until) return jobs;
+      }
+    } finally {
+      await cursor.close();
+    }
   };
 
   return {
     /** Advances every unfinished backfill this process can lease; returns how many it finished. */
     async run(holder: string): Promise<number> {
-      let finished = 0;
+      const runnable: Runnable[] = [];
       for (const job of await docs.find({ done: false }).limit(20).toArray()) {
         const segment = await segments.findOne({ _id: job.segmentId });
         if (!segment || segment.deleted || segment.generation !== job.generation) {
@@ -111,14 +155,23 @@ export function backfillRunner(
         }
         if (job.startedAt && Date.now() - Date.parse(job.startedAt) < settleMs) continue;
         const until = await lease.claim(`backfill:${job._id}`, periodMs, holder);
-        if (until === null) continue;
-        let current = job;
-        while (!current.done && Date.now() < until) {
-          const change = await page(current, segment);
-          await docs.updateOne({ _id: job._id }, { $set: change });
-          current = { ...current, ...change };
-        }
-        if (current.done) finished++;
+        if (until !== null) runnable.push({ job, segment, until });
+      }
+      // New segments' backfills (the same generation, reading profiles) share one pass over the customers.
+      const passes = new Map<string, Runnable[]>();
+      for (const r of runnable) {
+        const key = r.job.phase === 'profiles' ? `profiles:${r.job.generation}` : r.job._id;
+        passes.set(key, [...(passes.get(key) ?? []), r]);
+      }
+      let finished = 0;
+      const queue = [...passes.values()];
+      for (let pass = queue.shift(); pass; pass = queue.shift()) {
+        const jobs = await advance(pass);
+        finished += jobs.filter((j) => j.done).length;
+        if (Date.now() >= Math.min(...pass.map((r) => r.until))) continue;
+        // A job that moved on to its members goes on in a pass of its own.
+        for (const [i, r] of pass.entries())
+          if (!jobs[i].done && jobs[i].phase !== r.job.phase) queue.push([{ ...r, job: jobs[i] }]);
       }
       return finished;
     },

@@ -4,6 +4,7 @@ import { COLLECTIONS, type SegmentImportInput, type SegmentImportResult } from '
 import { parse } from 'csv-parse/sync';
 import type { Db } from 'mongodb';
 import { HttpError } from '../plugins/errors.ts';
+import { newCustomers } from './new-customers.ts';
 import type { SegmentService } from './segments.ts';
 
 const MAX_ID_LENGTH = 200;
@@ -119,11 +120,17 @@ export async function importSegmentMembers(
   };
   if (result.dryRun) return result;
   const cause = `csv:${importId}`;
+  const ensureCustomers = newCustomers(db);
   const source = input.fileName ?? importId;
   for (let from = 0; from < rows.length; from += CHECK_BATCH) {
     const batch = rows.slice(from, from + CHECK_BATCH);
     const settled = await settledMembers(db, segmentId, batch, cause);
     const pending = batch.filter(({ customerId }) => !settled.has(customerId));
+    // Rows may name new customers; their segment events are only stored when nothing listens.
+    await ensureCustomers(
+      pending.map((row) => row.customerId),
+      new Date().toISOString(),
+    );
     for (let at = 0; at < pending.length; at += ENTER_BATCH) {
       const entered = await Promise.all(
         pending.slice(at, at + ENTER_BATCH).map(({ line, customerId }) => {

@@ -1,6 +1,7 @@
 import {
   loadSnapshots,
   type MemberDoc,
+  type MembershipItem,
   memberId,
   type SegmentDoc,
   type SegmentEvaluator,
@@ -46,7 +47,10 @@ export function segmentIndex(db: Db, ttlMs = SEGMENT_INDEX_TTL_MS) {
  * The segments an event can change: those reading its event or one of the traits it sets; for a
  * `segment_entered` / `segment_exited` event only those that refer to that segment.
  */
-export function affectedBy(docs: SegmentDoc[], doc: EventDoc): SegmentDoc[] {
+export function affectedBy(
+  docs: SegmentDoc[],
+  doc: Pick<EventDoc, 'event' | 'properties' | 'traits'>,
+): SegmentDoc[] {
   const traits = new Set(Object.keys(doc.traits ?? {}).map(decodeKey));
   const changed =
     doc.event === SEGMENT_EVENTS.entered || doc.event === SEGMENT_EVENTS.exited
@@ -77,6 +81,22 @@ function dependencyOrder(docs: SegmentDoc[]): SegmentDoc[] {
   return ordered;
 }
 
+/** `segments`, then every segment of `all` that refers to one of them, directly or through others. */
+function withReferrers(segments: SegmentDoc[], all: SegmentDoc[]): SegmentDoc[] {
+  const ids = new Set(segments.map((s) => s._id));
+  const closure = [...segments];
+  for (let grew = true; grew; ) {
+    grew = false;
+    for (const doc of all)
+      if (!ids.has(doc._id) && doc.reads.segments.some((ref) => ids.has(ref))) {
+        ids.add(doc._id);
+        closure.push(doc);
+        grew = true;
+      }
+  }
+  return closure;
+}
+
 async function inParallel(tasks: (() => Promise<void>)[], width: number) {
   let next = 0;
   await Promise.all(
@@ -98,9 +118,22 @@ export function segmentRefresher(
   schedule?: SegmentTimerScheduler,
 ) {
   const marks = timerMarks(db);
-  return async (segments: SegmentDoc[], customerIds: string[], cause: string, now = new Date()) => {
+  /**
+   * With `referrers` (every live segment), a segment of that list that refers to a changed one is evaluated
+   * in the same pass, so the pass's segment events need not reach segments again.
+   */
+  return async (
+    segments: SegmentDoc[],
+    customerIds: string[],
+    cause: string,
+    options: { now?: Date; referrers?: SegmentDoc[] } = {},
+  ) => {
     if (segments.length === 0 || customerIds.length === 0) return;
-    const ordered = dependencyOrder(segments).map((doc) => ({ doc, definition: segmentDefinition(doc) }));
+    const now = options.now ?? new Date();
+    const asked = new Set(segments.map((s) => s._id));
+    const ordered = dependencyOrder(
+      options.referrers ? withReferrers(segments, options.referrers) : segments,
+    ).map((doc) => ({ doc, definition: segmentDefinition(doc) }));
     const rules = ordered.flatMap(({ definition }) => (definition.rules ? [definition.rules] : []));
     const timed = schedule && ordered.some(({ doc }) => doc.reads.timeRelative);
     const [snapshots, signals] = await Promise.all([
@@ -108,16 +141,20 @@ export function segmentRefresher(
       timed ? marks.load(customerIds) : [],
     ]);
     const timers: (() => Promise<void>)[] = [];
+    const items: MembershipItem[] = [];
     for (const customerId of customerIds) {
       const snapshot = snapshots.get(customerId);
       if (!snapshot) continue;
+      const changed = new Set<string>();
       for (const { doc, definition } of ordered) {
+        if (!asked.has(doc._id) && !doc.reads.segments.some((ref) => changed.has(ref))) continue;
         const evaluation = await evaluator.evaluate(definition, customerId, now, snapshot);
+        if (evaluation.member !== snapshot.members.has(doc._id)) changed.add(doc._id);
         const known = snapshot.members.get(doc._id) ?? null;
-        const change = await membership.apply(definition, customerId, evaluation, cause, now, known);
-        // Later segments of this pass that refer to this one see the change.
-        if (change === 'exited') snapshot.members.delete(doc._id);
-        if (change === 'entered') {
+        items.push({ segment: definition, customerId, evaluation, known });
+        // Later segments of this pass that refer to this one see the change it is about to make.
+        if (known && !evaluation.member) snapshot.members.delete(doc._id);
+        if (!known && evaluation.member) {
           const member: MemberDoc = {
             _id: memberId(doc._id, customerId),
             segmentId: doc._id,
@@ -136,6 +173,7 @@ export function segmentRefresher(
           });
       }
     }
+    await membership.applyMany(items, cause, now, { referrersEvaluated: !!options.referrers });
     await inParallel(timers, TIMER_CALLS_IN_FLIGHT);
   };
 }

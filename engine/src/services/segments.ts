@@ -23,6 +23,7 @@ import {
 import { type Db, MongoServerError } from 'mongodb';
 import { HttpError } from '../plugins/errors.ts';
 import type { EventDoc } from './event-parsing.ts';
+import { newCustomers } from './new-customers.ts';
 import { backfillRunner, backfillStore } from './segment-backfill.ts';
 import { affectedBy, BACKFILL_SETTLE_MS, segmentIndex, segmentRefresher } from './segment-refresh.ts';
 import { computedRefs, leafPaths, readsEvent } from './segment-refs.ts';
@@ -42,15 +43,30 @@ export function segmentService(db: Db, emit: SegmentEventEmitter, schedule?: Seg
   const backfills = backfillStore(db);
   const computed = computedRefs(db);
   const index = segmentIndex(db);
+  const ensureCustomers = newCustomers(db);
   /** Evaluates and applies; a time-relative result also sets the durable timer for its next change. */
   const refresh = segmentRefresher(db, evaluator, membership, schedule);
-  const runner = backfillRunner(db, (segment, customerIds, cause) => refresh([segment], customerIds, cause));
+  const runner = backfillRunner(db, async (passSegments, customerIds, cause) =>
+    refresh(passSegments, customerIds, cause, { referrers: await index.get() }),
+  );
   /** Starts a new backfill once it has settled; the sweeper's ticks finish whatever this does not. */
   const kick = () => {
     index.invalidate();
     setTimeout(() => {
       runner.run(`kick:${process.pid}:${Date.now()}`).catch(() => undefined);
     }, BACKFILL_SETTLE_MS + 100).unref();
+  };
+
+  const affectedSegments = async (doc: Pick<EventDoc, 'event' | 'properties' | 'traits'>) => {
+    const all = await index.get();
+    const changed = doc.event ? await computed.changedBy(doc.event) : [];
+    return all.filter(
+      (s) =>
+        (affectedBy([s], doc).length > 0 ||
+          s.reads.events.includes(doc.event) ||
+          (s.reads.computed ?? []).some((c) => changed.includes(c))) &&
+        readsEvent(s, doc),
+    );
   };
 
   const find = async (id: string) => {
@@ -211,16 +227,14 @@ export function segmentService(db: Db, emit: SegmentEventEmitter, schedule?: Seg
      * read per collection; the list of segments comes from a cache at most SEGMENT_INDEX_TTL_MS old.
      */
     async onEvent(doc: EventDoc) {
-      const all = await index.get();
-      const changed = doc.event ? await computed.changedBy(doc.event) : [];
-      const affected = all.filter(
-        (s) =>
-          (affectedBy([s], doc).length > 0 ||
-            s.reads.events.includes(doc.event) ||
-            (s.reads.computed ?? []).some((c) => changed.includes(c))) &&
-          readsEvent(s, doc),
-      );
-      if (affected.length) await refresh(affected, [doc.customerId], doc._id);
+      const affected = await affectedSegments(doc);
+      if (affected.length)
+        await refresh(affected, [doc.customerId], doc._id, { referrers: await index.get() });
+    },
+
+    /** Whether some segment would re-evaluate on this event (by the same cached lists as `onEvent`). */
+    async reactsTo(event: Pick<EventDoc, 'event' | 'properties' | 'traits'>): Promise<boolean> {
+      return (await affectedSegments(event)).length > 0;
     },
 
     /** Recomputes, in the background, every segment that reads a computed attribute whose values all changed. */
@@ -249,7 +263,7 @@ export function segmentService(db: Db, emit: SegmentEventEmitter, schedule?: Seg
         .find({ kind: 'rules', deleted: { $ne: true }, 'reads.consent': true })
         .toArray();
       const cause = `consent:${randomUUID()}`;
-      if (affected.length) await refresh(affected, [customerId], cause);
+      if (affected.length) await refresh(affected, [customerId], cause, { referrers: await index.get() });
     },
 
     /**
@@ -277,6 +291,8 @@ export function segmentService(db: Db, emit: SegmentEventEmitter, schedule?: Seg
       const definition = segmentDefinition(doc);
       let added = 0;
       let removed = 0;
+      // Members named here may be new customers; their segment events are only stored when nothing listens.
+      await ensureCustomers(change.add ?? [], new Date().toISOString());
       for (const customerId of change.add ?? [])
         if (await membership.enter(definition, customerId, 'added through the API', `manual:${randomUUID()}`))
           added++;

@@ -1,7 +1,7 @@
 import { COLLECTIONS, SEGMENT_EVENTS } from '@itinera/schemas';
 import type { Db } from 'mongodb';
 import type { Evaluation, SegmentDefinition } from './evaluate.ts';
-import { insertOnce } from './store.ts';
+import { insertEach } from './store.ts';
 
 /** One member: `_id` is `<segmentId>:<customerId>`; `cause` is what made them enter (an event id, a backfill). */
 export interface MemberDoc {
@@ -22,42 +22,135 @@ export interface ChangeDoc {
   reason: string;
 }
 
-/** Sends `segment_entered` / `segment_exited` through ingestion; the message id makes a repeat a no-op. */
-export type SegmentEventEmitter = (
-  customerId: string,
-  event: string,
-  properties: { segment: string; name: string },
-  messageId: string,
-) => Promise<void>;
+/** One `segment_entered` / `segment_exited` event; the message id makes a repeat a no-op. */
+export interface SegmentEvent {
+  customerId: string;
+  event: string;
+  properties: { segment: string; name: string };
+  messageId: string;
+}
+
+export interface EmitOptions {
+  /** Every segment referring to those changed was evaluated in the same pass: the events need not reach them. */
+  referrersEvaluated?: boolean;
+}
+
+/** Sends segment events through ingestion, all of one pass at once. */
+export type SegmentEventEmitter = (events: SegmentEvent[], options?: EmitOptions) => Promise<void>;
+
+/** One evaluation to bring membership in line with; `known` is the membership as just read (null: none). */
+export interface MembershipItem {
+  segment: SegmentDefinition;
+  customerId: string;
+  evaluation: Evaluation;
+  known: MemberDoc | null;
+}
 
 export const memberId = (segmentId: string, customerId: string) => `${segmentId}:${customerId}`;
 
 /**
  * Membership as one document per fact. Entering is a unique insert; leaving records the exit (claimed by
  * its unique id) before deleting, so a process dying anywhere leaves work that a retry of the same cause
- * finishes, and every change is recorded and emitted once.
+ * finishes, and every change is recorded and emitted once. A pass writes each kind of document in one
+ * command, however many segments and customers changed.
  */
 export function segmentMembership(db: Db, emit: SegmentEventEmitter) {
   const members = db.collection<MemberDoc>(COLLECTIONS.segmentMembers);
   const changes = db.collection<ChangeDoc>(COLLECTIONS.segmentChanges);
 
-  const record = async (
+  const change = (
     segment: SegmentDefinition,
     member: MemberDoc,
     kind: ChangeDoc['kind'],
     reason: string,
     at: string,
-  ) => {
+  ): { doc: ChangeDoc; event: SegmentEvent } => {
     const _id = `${member._id}:${kind}:${member.enteredAt}`;
-    await insertOnce(changes, {
-      _id,
-      segmentId: segment.id,
-      customerId: member.customerId,
-      kind,
-      at,
-      reason,
+    return {
+      doc: { _id, segmentId: segment.id, customerId: member.customerId, kind, at, reason },
+      event: {
+        customerId: member.customerId,
+        event: SEGMENT_EVENTS[kind],
+        properties: { segment: segment.id, name: segment.name },
+        messageId: _id,
+      },
+    };
+  };
+
+  const record = async (recorded: { doc: ChangeDoc; event: SegmentEvent }[], options?: EmitOptions) => {
+    if (recorded.length === 0) return;
+    await insertEach(
+      changes,
+      recorded.map((r) => r.doc),
+    );
+    await emit(
+      recorded.map((r) => r.event),
+      options,
+    );
+  };
+
+  /**
+   * Enters every (segment, customer, reason) given, under one cause; true for each that entered (or that a
+   * retry of the same cause finished recording).
+   */
+  const enterMany = async (
+    entries: { segment: SegmentDefinition; customerId: string; reason: string; known?: MemberDoc }[],
+    cause: string,
+    now = new Date(),
+    options?: EmitOptions,
+  ): Promise<boolean[]> => {
+    const fresh = entries.map(({ segment, customerId, known }) =>
+      known
+        ? null
+        : {
+            _id: memberId(segment.id, customerId),
+            segmentId: segment.id,
+            customerId,
+            enteredAt: now.toISOString(),
+            cause,
+          },
+    );
+    const inserted = await insertEach(
+      members,
+      fresh.filter((m): m is MemberDoc => m !== null),
+    );
+    let next = 0;
+    const entered: (MemberDoc | null)[] = [];
+    for (const [i, { known }] of entries.entries()) {
+      const doc = fresh[i];
+      if (!doc) entered.push(known ?? null);
+      else if (inserted[next++]) entered.push(doc);
+      else {
+        // Already a member: only a retry of the same cause finishes recording that entry.
+        const member = await members.findOne({ _id: doc._id });
+        entered.push(member?.cause === cause ? member : null);
+      }
+    }
+    await record(
+      entries.flatMap(({ segment, reason }, i) => {
+        const member = entered[i];
+        return member ? [change(segment, member, 'entered', reason, member.enteredAt)] : [];
+      }),
+      options,
+    );
+    return entered.map((m) => m !== null);
+  };
+
+  const leaveMany = async (
+    leaving: { segment: SegmentDefinition; member: MemberDoc; reason: string }[],
+    now = new Date(),
+    options?: EmitOptions,
+  ) => {
+    if (leaving.length === 0) return;
+    await record(
+      leaving.map(({ segment, member, reason }) =>
+        change(segment, member, 'exited', reason, now.toISOString()),
+      ),
+      options,
+    );
+    await members.deleteMany({
+      $or: leaving.map(({ member }) => ({ _id: member._id, enteredAt: member.enteredAt })),
     });
-    await emit(member.customerId, SEGMENT_EVENTS[kind], { segment: segment.id, name: segment.name }, _id);
   };
 
   const enter = async (
@@ -66,55 +159,69 @@ export function segmentMembership(db: Db, emit: SegmentEventEmitter) {
     reason: string,
     cause: string,
     now = new Date(),
-  ) => {
-    const doc: MemberDoc = {
-      _id: memberId(segment.id, customerId),
-      segmentId: segment.id,
-      customerId,
-      enteredAt: now.toISOString(),
-      cause,
-    };
-    let member: MemberDoc | null = doc;
-    if (!(await insertOnce(members, doc))) {
-      // Already a member: only a retry of the same cause finishes recording that entry.
-      member = await members.findOne({ _id: doc._id });
-      if (member?.cause !== cause) return false;
-    }
-    await record(segment, member, 'entered', reason, member.enteredAt);
-    return true;
-  };
-
-  const leave = async (segment: SegmentDefinition, member: MemberDoc, reason: string, now = new Date()) => {
-    await record(segment, member, 'exited', reason, now.toISOString());
-    await members.deleteOne({ _id: member._id, enteredAt: member.enteredAt });
-    return true;
-  };
+  ) => (await enterMany([{ segment, customerId, reason }], cause, now))[0];
 
   return {
     enter,
     async leaveById(segment: SegmentDefinition, customerId: string, reason: string) {
       const member = await members.findOne({ _id: memberId(segment.id, customerId) });
-      return member ? leave(segment, member, reason) : false;
+      if (!member) return false;
+      await leaveMany([{ segment, member, reason }]);
+      return true;
     },
 
-    /** Brings membership in line with an evaluation; returns the change it made, if any. */
+    /**
+     * Brings membership in line with every evaluation of one pass (one cause); returns the change made for
+     * each, if any. `now` is the moment of the evaluation: a timer's, so a change is recorded when it happened.
+     */
+    async applyMany(
+      items: MembershipItem[],
+      cause: string,
+      now = new Date(),
+      options?: EmitOptions,
+    ): Promise<(ChangeDoc['kind'] | null)[]> {
+      const result: (ChangeDoc['kind'] | null)[] = items.map(() => null);
+      const entering: number[] = [];
+      const leaving: number[] = [];
+      for (const [i, { evaluation, known }] of items.entries()) {
+        if (evaluation.member && (!known || known.cause === cause)) entering.push(i);
+        else if (!evaluation.member && known) leaving.push(i);
+      }
+      const entered = await enterMany(
+        entering.map((i) => {
+          const { segment, customerId, evaluation, known } = items[i];
+          return { segment, customerId, reason: evaluation.reason, ...(known ? { known } : {}) };
+        }),
+        cause,
+        now,
+        options,
+      );
+      for (const [k, i] of entering.entries()) if (entered[k]) result[i] = 'entered';
+      await leaveMany(
+        leaving.map((i) => ({
+          segment: items[i].segment,
+          member: items[i].known as MemberDoc,
+          reason: items[i].evaluation.reason,
+        })),
+        now,
+        options,
+      );
+      for (const i of leaving) result[i] = 'exited';
+      return result;
+    },
+
+    /** Brings membership in line with one evaluation (membership read here when `known` is not given). */
     async apply(
       segment: SegmentDefinition,
       customerId: string,
       evaluation: Evaluation,
       cause: string,
-      /** The moment of the evaluation: a timer's, so a change is recorded when it happened. */
       now = new Date(),
-      /** The membership as just read (null: none), when the caller has it; else it is read here. */
       known?: MemberDoc | null,
     ): Promise<ChangeDoc['kind'] | null> {
       const member =
         known !== undefined ? known : await members.findOne({ _id: memberId(segment.id, customerId) });
-      if (evaluation.member) {
-        if (member && member.cause !== cause) return null;
-        return (await enter(segment, customerId, evaluation.reason, cause, now)) ? 'entered' : null;
-      }
-      return member && (await leave(segment, member, evaluation.reason, now)) ? 'exited' : null;
+      return (await this.applyMany([{ segment, customerId, evaluation, known: member }], cause, now))[0];
     },
 
     /** A page of members ordered by customer id; pass the last id as `after` for the next. */

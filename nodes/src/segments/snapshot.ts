@@ -2,6 +2,7 @@ import { COLLECTIONS, type LeafRule, ruleLeaves, type SegmentRule } from '@itine
 import type { Db } from 'mongodb';
 import { daysBefore } from './compile.ts';
 import type { MemberDoc } from './membership.ts';
+import { anyOf } from './store.ts';
 
 export interface SnapshotEvent {
   customerId: string;
@@ -34,11 +35,35 @@ function eventWindowStart(leaves: LeafRule[], now: Date): string | undefined {
   return daysBefore(now, days).toISOString();
 }
 
+/** Customers whose snapshots load at once when a page is read customer by customer. */
+const CUSTOMERS_IN_FLIGHT = 8;
+
 /**
- * Loads, for a page of customers, everything the rules read in one query per collection (profiles,
- * events of the events the rules name, memberships) instead of a query per rule and customer.
+ * Loads, for customers, everything the rules read (profiles, events of the events the rules name,
+ * memberships) instead of a query per rule and customer: one query per collection and customer, each an
+ * equality FerretDB serves from its indexes (a `$in` over many customers reads the whole collection there).
  */
 export async function loadSnapshots(
+  db: Db,
+  customerIds: string[],
+  rules: SegmentRule[],
+  now: Date,
+): Promise<Map<string, CustomerSnapshot>> {
+  if (customerIds.length <= 1) return loadTogether(db, customerIds, rules, now);
+  const snapshots = new Map<string, CustomerSnapshot>();
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(CUSTOMERS_IN_FLIGHT, customerIds.length) }, async () => {
+      while (next < customerIds.length) {
+        const id = customerIds[next++];
+        for (const [key, snapshot] of await loadTogether(db, [id], rules, now)) snapshots.set(key, snapshot);
+      }
+    }),
+  );
+  return snapshots;
+}
+
+async function loadTogether(
   db: Db,
   customerIds: string[],
   rules: SegmentRule[],
@@ -51,15 +76,15 @@ export async function loadSnapshots(
   const [profiles, events, members] = await Promise.all([
     db
       .collection<{ _id: string; traits?: Record<string, unknown> }>(COLLECTIONS.profiles)
-      .find({ _id: { $in: customerIds } }, { projection: { traits: 1 } })
+      .find({ _id: anyOf(customerIds) }, { projection: { traits: 1 } })
       .toArray(),
     eventNames.length
       ? db
           .collection<SnapshotEvent & { _id: string }>(COLLECTIONS.events)
           .find(
             {
-              customerId: { $in: customerIds },
-              event: { $in: eventNames },
+              customerId: anyOf(customerIds),
+              event: anyOf(eventNames),
               ...(since ? { timestamp: { $gt: since } } : {}),
             },
             {
@@ -71,7 +96,7 @@ export async function loadSnapshots(
       : [],
     db
       .collection<MemberDoc>(COLLECTIONS.segmentMembers)
-      .find({ customerId: { $in: customerIds } })
+      .find({ customerId: anyOf(customerIds) })
       .toArray(),
   ]);
   const complete = events.length <= limit;

@@ -42,6 +42,13 @@ export async function loadSegment(db: Db, id: string): Promise<SegmentDefinition
 
 const DUPLICATE_KEY = 11000;
 
+/**
+ * A filter value matching any of `values`: plain equality for one, which FerretDB pushes down to its indexes
+ * (it evaluates `$in` by scanning the collection).
+ */
+export const anyOf = <T>(values: T[]): T | { $in: T[] } =>
+  values.length === 1 ? values[0] : { $in: values };
+
 /** Inserts unless the `_id` exists; true when this call inserted it (a claim by unique insert). */
 export async function insertOnce<T extends { _id: string }>(
   collection: Collection<T>,
@@ -57,28 +64,55 @@ export async function insertOnce<T extends { _id: string }>(
 }
 
 /**
+ * Inserts many in one command, each unless its `_id` exists; for each doc, whether this call inserted it
+ * (claims by unique insert, batched). Any failure but a duplicate key is thrown.
+ */
+export async function insertEach<T extends { _id: string }>(
+  collection: Collection<T>,
+  docs: T[],
+): Promise<boolean[]> {
+  const inserted = docs.map(() => true);
+  if (docs.length === 0) return inserted;
+  if (docs.length === 1) return [await insertOnce(collection, docs[0])];
+  try {
+    await collection.insertMany(docs as never[], { ordered: false });
+  } catch (error) {
+    const failures = (error as { writeErrors?: unknown }).writeErrors;
+    const list = (Array.isArray(failures) ? failures : failures ? [failures] : []) as {
+      index: number;
+      code?: number;
+    }[];
+    if (list.length === 0 || list.some((f) => f.code !== DUPLICATE_KEY)) throw error;
+    for (const failure of list) inserted[failure.index] = false;
+  }
+  return inserted;
+}
+
+/**
  * For processes without the API's ingestion (the worker): stores the segment event as accepted and marks it
  * deferred, so the API's sweeper routes it (journeys, waits, other segments) within its next tick.
  */
 export function queuedSegmentEvents(db: Db): SegmentEventEmitter {
-  return async (customerId, event, properties, messageId) => {
+  return async (emitted) => {
     const now = new Date().toISOString();
-    await insertOnce(
+    await insertEach(
       db.collection<{ _id: string; receivedAt: string; deferred: boolean }>(COLLECTIONS.pendingRoutes),
-      {
-        _id: messageId,
-        receivedAt: now,
-        deferred: true,
-      },
+      emitted.map(({ messageId }) => ({ _id: messageId, receivedAt: now, deferred: true })),
     );
-    await insertOnce(db.collection<{ _id: string }>(COLLECTIONS.events), {
-      _id: messageId,
-      type: 'track',
-      customerId,
-      event,
-      properties: encodeStored(properties, 'properties'),
-      timestamp: now,
-      receivedAt: now,
-    } as { _id: string });
+    await insertEach(
+      db.collection<{ _id: string }>(COLLECTIONS.events),
+      emitted.map(
+        ({ customerId, event, properties, messageId }) =>
+          ({
+            _id: messageId,
+            type: 'track',
+            customerId,
+            event,
+            properties: encodeStored(properties, 'properties'),
+            timestamp: now,
+            receivedAt: now,
+          }) as { _id: string },
+      ),
+    );
   };
 }

@@ -1,6 +1,6 @@
 import { COLLECTIONS } from '@itinera/schemas';
 import type { Db } from 'mongodb';
-import { insertOnce } from './store.ts';
+import { anyOf, insertOnce } from './store.ts';
 
 /**
  * One fact about a (segment, customer) timer: `signal` — it was sent a re-check at `at`, at `sentAt`;
@@ -28,7 +28,7 @@ const SKEW_MS = 5_000;
 export function timerMarks(db: Db) {
   const marks = db.collection<TimerMarkDoc>(COLLECTIONS.segmentTimerMarks);
   return {
-    load: (customerIds: string[]) => marks.find({ customerId: { $in: customerIds } }).toArray(),
+    load: (customerIds: string[]) => marks.find({ customerId: anyOf(customerIds) }).toArray(),
 
     /** Whether a re-check at `at` is already covered by a signal the timer still holds. */
     covered(loaded: TimerMarkDoc[], segmentId: string, customerId: string, at: string, now: Date): boolean {
