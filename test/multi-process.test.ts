@@ -233,7 +233,10 @@ describe('two API processes and two workers on one store', () => {
     if (raced.status === 'live') expect((await call('POST', `/v1/journeys/${id}/pause`)).status).toBe(200);
     // A publish after the pause keeps the journey paused on every store.
     expect((await call('POST', `/v1/journeys/${id}/publish`, { note: 'while paused' })).status).toBe(201);
-    expect((await call('GET', `/v1/journeys/${id}`)).body).toMatchObject({ status: 'paused', liveVersion: 3 });
+    expect((await call('GET', `/v1/journeys/${id}`)).body).toMatchObject({
+      status: 'paused',
+      liveVersion: 3,
+    });
 
     const edits = await Promise.all([
       call('PUT', `/v1/journeys/${id}`, { settings: { priority: 2 } }),
