@@ -235,6 +235,11 @@ export const SEGMENT_EVENTS = { entered: 'segment_entered', exited: 'segment_exi
 
 /** Tracked by an unsubscribe link after it changed consent; consent rules re-evaluate on it. */
 export const UNSUBSCRIBED_EVENT = 'unsubscribed';
+/**
+ * Recorded for every change of a customer's consent (the API's subscriptions or an unsubscribe link), with the
+ * change as its properties (`{ channels?, topics? }`); segments that read consent re-evaluate on it.
+ */
+export const CONSENT_CHANGED_EVENT = 'consent_changed';
 
 /** What a rule tree reads, so an event re-evaluates only the segments it can change. */
 export interface SegmentReads {

@@ -3,6 +3,7 @@ import { AnyObject, COLLECTIONS, CustomerSubscriptions, DeliverySettings } from 
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance } from 'fastify';
 import type { Services } from '../app.ts';
+import { consentChanges } from '../services/consent-changes.ts';
 
 const tags = ['delivery'];
 const IdParams = Type.Object({ id: Type.String({ minLength: 1 }) });
@@ -16,9 +17,10 @@ const Subscriptions = CustomerSubscriptions;
 const SubscriptionsBody = Type.Partial(Subscriptions, { additionalProperties: false });
 
 /** Workspace delivery settings, per-customer subscriptions, and delivery records. */
-export async function deliveryRoutes(app: FastifyInstance, { db, segments }: Services) {
+export async function deliveryRoutes(app: FastifyInstance, { db, ingestion }: Services) {
   const settings = db.collection(COLLECTIONS.settings);
   const subscriptions = subscriptionStore(db);
+  const consent = consentChanges(db, ingestion);
   const deliveries = db.collection(COLLECTIONS.deliveries);
   const read = { capability: 'customers:read' } as const;
 
@@ -51,8 +53,7 @@ export async function deliveryRoutes(app: FastifyInstance, { db, segments }: Ser
       schema: { tags, params: IdParams, body: SubscriptionsBody, response: { 200: Subscriptions } },
     },
     async (req) => {
-      await subscriptions.update(req.params.id, req.body);
-      await segments.onConsentChange(req.params.id);
+      await consent.update(req.params.id, req.body);
       return subscriptions.read(req.params.id);
     },
   );

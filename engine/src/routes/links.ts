@@ -1,9 +1,10 @@
-import { type LinkPayload, loadLinkSecret, subscriptionStore, verifyToken } from '@itinera/nodes/send';
+import { type LinkPayload, loadLinkSecret, verifyToken } from '@itinera/nodes/send';
 import { COLLECTIONS } from '@itinera/schemas';
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Services } from '../app.ts';
 import { HttpError } from '../plugins/errors.ts';
+import { consentChanges } from '../services/consent-changes.ts';
 
 const TokenParams = Type.Object({ token: Type.String({ minLength: 10, maxLength: 4096 }) });
 type TokenParams = Static<typeof TokenParams>;
@@ -21,7 +22,7 @@ const page = (reply: FastifyReply, title: string, body: string) =>
 export async function linkRoutes(app: FastifyInstance, { db, ingestion, enrollments, erasure }: Services) {
   const secret = loadLinkSecret(db);
   const deliveries = db.collection(COLLECTIONS.deliveries);
-  const subscriptions = subscriptionStore(db);
+  const consent = consentChanges(db, ingestion);
   const open = async (token: string, kind: LinkPayload['k']) => {
     const payload = verifyToken<LinkPayload>(await secret, token);
     if (!payload || payload.k !== kind) throw new HttpError(404, 'This link is not valid', 'token');
@@ -50,7 +51,7 @@ export async function linkRoutes(app: FastifyInstance, { db, ingestion, enrollme
 
   const unsubscribe = async (payload: LinkPayload) => {
     const isTopic = payload.topic && payload.topic !== 'marketing';
-    await subscriptions.unsubscribe(payload.c, isTopic ? { topic: payload.topic } : { channel: payload.ch });
+    await consent.unsubscribe(payload.c, isTopic ? { topic: payload.topic } : { channel: payload.ch });
     // A link without a topic (or channel) must not send `undefined`, which ingestion refuses.
     await emit(payload, 'unsubscribed', `unsubscribe:${payload.m}`, {
       ...(payload.ch !== undefined ? { channel: payload.ch } : {}),

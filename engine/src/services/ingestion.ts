@@ -92,6 +92,19 @@ export function ingestionService(
     await pending.deleteOne({ _id: doc._id });
   };
 
+  /** Routes a stored, marked event; true when Temporal was unreachable and the sweeper will deliver it. */
+  const routeOrDefer = async (doc: EventDoc): Promise<boolean> => {
+    try {
+      await route(doc);
+      return false;
+    } catch (error) {
+      if (!(error instanceof TemporalUnavailableError)) throw error;
+      // Stored and marked: the sweeper delivers it as soon as Temporal answers again.
+      await pending.updateOne({ _id: doc._id }, { $set: { deferred: true } });
+      return true;
+    }
+  };
+
   return {
     /** Persists first, then routes; a repeated messageId is a no-op unless its routing never finished. */
     async accept(
@@ -113,16 +126,24 @@ export function ingestionService(
           continue;
         }
         await identity.settle(doc);
-        try {
-          await route(doc);
-        } catch (error) {
-          if (!(error instanceof TemporalUnavailableError)) throw error;
-          // Stored and marked: the sweeper delivers it as soon as Temporal answers again.
-          await pending.updateOne({ _id: doc._id }, { $set: { deferred: true } });
-          deferred++;
-        }
+        if (await routeOrDefer(doc)) deferred++;
       }
       return { accepted: docs.length - duplicates, duplicates, deferred };
+    },
+
+    /**
+     * Records an event the engine itself raises for a change it makes (`write`), then routes it. The routing
+     * marker and the event are stored before the write, so once the write is done its routing (segments
+     * re-reading what it changed) is finished by the sweeper if this process dies. If the write fails, the
+     * event is routed later all the same: routing reads the current state, so that only costs an evaluation
+     * that changes nothing. The customer id must be final and the message id new.
+     */
+    async acceptWith(call: Call, write: () => Promise<void>): Promise<void> {
+      const doc = normalise(call, null, limits);
+      await insertOnce(pending, { _id: doc._id, receivedAt: doc.receivedAt });
+      await insertOnce(events, doc);
+      await write();
+      await routeOrDefer(doc);
     },
 
     /**

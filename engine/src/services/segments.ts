@@ -10,6 +10,7 @@ import {
 } from '@itinera/nodes/segments';
 import {
   COLLECTIONS,
+  CONSENT_CHANGED_EVENT,
   decodeStored,
   encodeStored,
   type SegmentBody,
@@ -64,6 +65,7 @@ export function segmentService(db: Db, emit: SegmentEventEmitter, schedule?: Seg
       (s) =>
         (affectedBy([s], doc).length > 0 ||
           s.reads.events.includes(doc.event) ||
+          (doc.event === CONSENT_CHANGED_EVENT && s.reads.consent) ||
           (s.reads.computed ?? []).some((c) => changed.includes(c))) &&
         readsEvent(s, doc),
     );
@@ -255,15 +257,6 @@ export function segmentService(db: Db, emit: SegmentEventEmitter, schedule?: Seg
           await segments.updateOne({ _id: doc._id, generation: doc.generation }, { $set: { generation } });
       }
       if (readers.length) kick();
-    },
-
-    /** Re-evaluates the customer's segments that read consent, after their subscriptions changed. */
-    async onConsentChange(customerId: string) {
-      const affected = await segments
-        .find({ kind: 'rules', deleted: { $ne: true }, 'reads.consent': true })
-        .toArray();
-      const cause = `consent:${randomUUID()}`;
-      if (affected.length) await refresh(affected, [customerId], cause, { referrers: await index.get() });
     },
 
     /**
