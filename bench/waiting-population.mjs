@@ -11,6 +11,7 @@ import { spawn } from 'node:child_process';
 import { appendFileSync, mkdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { MongoClient } from 'mongodb';
 import { freePort } from '../scripts/lib/servers.mjs';
 import { ROOT } from '../scripts/lib/tools.mjs';
 import { atRate, percentile, pool, post, serverErrors, sleep } from './engine/load.ts';
@@ -71,17 +72,18 @@ log(`npm start ready in ${((performance.now() - started) / 1000).toFixed(1)} s o
 const base = `http://127.0.0.1:${ports.PORT}`;
 const key = readFileSync(join(dir, 'admin-key.txt'), 'utf8').trim();
 const headers = { authorization: `Bearer ${key}` };
-const getJson = async (path) => {
-  const res = await fetch(`${base}${path}`, { headers });
-  if (!res.ok) throw new Error(`GET ${path} answered ${res.status}`);
-  return res.json();
-};
 
 // 2. the journey: every customer who visits waits 30 days
 const journey = await post(`${base}/v1/journeys`, VISIT_THEN_WAIT, key);
 await post(`${base}/v1/journeys/${journey.id}/publish`, {}, key);
-// the journey's live counts aggregate every enrollment: asked only once the entries are in
-const waitingCount = async () => (await getJson(`/v1/journeys/${journey.id}/stats`)).nodes?.wait?.active ?? 0;
+// Counted in the store by equality (the journey's live counts aggregate every enrollment and, at 94k, did not
+// answer within the bench's patience): enrollments whose workflow has recorded reaching the wait.
+const store = await MongoClient.connect(`mongodb://127.0.0.1:${ports.MONGO_PORT}/`);
+const waitingCount = () =>
+  store
+    .db('itinera')
+    .collection('enrollments')
+    .countDocuments({ journeyId: journey.id, currentNodeId: 'wait' });
 
 // 3. enrolling, closed loop, until N or the deadline
 let tracked = 0;
@@ -127,15 +129,15 @@ const figures = {
   const { memoryMb, cpuSeconds } = processUsage(product.pid);
   figures.memoryMb = memoryMb;
   // CPU time per enrollment holds up on a shared machine, where the rate mostly shows the other load
-  figures.cpuMsPerEnrollment = Object.fromEntries(
+  figures.cpuMsPerEnteredCustomer = Object.fromEntries(
     Object.entries(cpuSeconds).map(([part, s]) => [
       part,
-      Math.round(((s - (before.cpuSeconds[part] ?? 0)) * 1000) / waiting),
+      Math.round(((s - (before.cpuSeconds[part] ?? 0)) * 1000) / tracked),
     ]),
   );
 }
 log(`memory MB ${JSON.stringify(figures.memoryMb)}; temporal.db ${figures.temporalDbMb.toFixed(0)} MB`);
-log(`CPU ms per enrollment ${JSON.stringify(figures.cpuMsPerEnrollment)}`);
+log(`CPU ms per entered customer ${JSON.stringify(figures.cpuMsPerEnteredCustomer)}`);
 
 // 4. track at a steady rate (open loop): new customers entering, then unrelated events to waiting ones
 const timed = async (path, payload) => {
@@ -180,6 +182,7 @@ figures.memoryMbAfter = processUsage(product.pid).memoryMb;
 writeFileSync(join(dir, 'figures.json'), JSON.stringify(figures, null, 2));
 log(`figures in ${join(dir, 'figures.json')}`);
 
+await store.close();
 product.kill('SIGTERM');
 await new Promise((r) => product.on('exit', r));
 if (!args.keep) rmSync(join(dir, 'temporal'), { recursive: true, force: true });
