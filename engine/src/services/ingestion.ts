@@ -1,6 +1,6 @@
 import { KeyedLock } from '@itinera/nodes/keyed-lock';
 import { insertOnce } from '@itinera/nodes/segments';
-import { COLLECTIONS } from '@itinera/schemas';
+import { COLLECTIONS, foldKeyOf } from '@itinera/schemas';
 import { type Collection, type Db, MongoServerError } from 'mongodb';
 import { computedAttributeService } from './computed.ts';
 import type { EnrollmentService } from './enrollments.ts';
@@ -117,7 +117,7 @@ export function ingestionService(
         await identity.link(doc);
         // The marker goes first: until routing finishes it says "route me", and the sweeper obeys it.
         const fresh = await insertOnce(pending, { _id: doc._id, receivedAt: doc.receivedAt });
-        if (!(await insertOnce(events, doc)) && fresh) {
+        if (!(await insertOnce(events, { ...doc, foldKey: foldKeyOf() })) && fresh) {
           await pending.deleteOne({ _id: doc._id });
           duplicates++;
           continue;

@@ -11,6 +11,10 @@ export interface StepDoc {
   port: string | null;
   at: string;
   visit: number;
+  outcome?: string;
+  /** Where the enrollment went next (null at its end); absent on steps of releases before it. */
+  next?: string | null;
+  data?: { migrationId?: string; toNodeId?: string };
 }
 
 const CHUNK = 500;
@@ -38,7 +42,15 @@ export async function loadFacts(
   const range = { $gte: isoHour(fromMs), $lt: isoHour(toMs) };
   const enrollments = db.collection(COLLECTIONS.enrollments);
   const stepsOf = db.collection<StepDoc>(COLLECTIONS.steps);
-  const projection = { version: 1, status: 1, endReason: 1, enteredAt: 1, endedAt: 1, customerId: 1 };
+  const projection = {
+    version: 1,
+    status: 1,
+    endReason: 1,
+    enteredAt: 1,
+    endedAt: 1,
+    customerId: 1,
+    entryNodeId: 1,
+  };
   const [entered, ended, steps, deliveries] = await Promise.all([
     enrollments.find({ journeyId, enteredAt: range }, { projection }).toArray(),
     enrollments.find({ journeyId, endedAt: range }, { projection }).toArray(),
@@ -116,6 +128,8 @@ export async function loadFacts(
     receipts,
     version: (id: string) => (byId.get(id)?.version as number) ?? 0,
     enteredAt: (id: string) => byId.get(id)?.enteredAt as string | undefined,
+    /** Where the enrollment entered, when it is counted in who waits where (waiting.ts). */
+    entryNode: (id: string) => byId.get(id)?.entryNodeId as string | undefined,
     timeline: (id: string) => timeline.get(id) ?? [],
     tags: (id: string) => variants.get(id) ?? [],
   };

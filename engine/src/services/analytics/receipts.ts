@@ -1,6 +1,7 @@
 import { COLLECTIONS, type ReceiptStatus } from '@itinera/schemas';
 import type { Db, Document } from 'mongodb';
 import type { Row } from './rows.ts';
+import type { FactSource } from './sources.ts';
 
 const CHUNK = 500;
 const rate = (part: number, whole: number) => (whole > 0 ? part / whole : null);
@@ -33,11 +34,17 @@ export async function receiptsOfDeliveries(db: Db, deliveries: Document[]) {
 }
 
 /** Buckets holding a delivery whose receipt was matched since `since` (the fold's scan). */
-export async function markReceipts(db: Db, since: string, mark: (journeyId: unknown, at: unknown) => void) {
-  const docs = db
-    .collection(COLLECTIONS.receipts)
-    .find({ matchedAt: { $gte: since } }, { projection: { journeyId: 1, deliveryCreatedAt: 1 } });
-  for await (const r of docs) mark(r.journeyId, r.deliveryCreatedAt);
+export async function markReceipts(
+  source: FactSource,
+  since: string,
+  mark: (journeyId: unknown, at: unknown) => void,
+) {
+  const docs = source(
+    COLLECTIONS.receipts,
+    { matchedAt: { $gte: since } },
+    { journeyId: 1, deliveryCreatedAt: 1, matchedAt: 1 },
+  );
+  for await (const r of docs) if (typeof r.matchedAt === 'string') mark(r.journeyId, r.deliveryCreatedAt);
 }
 
 /** Receipt figures from `receipt` rows (one per delivery and status) of one node, channel or variant. */
