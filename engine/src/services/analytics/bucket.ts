@@ -3,6 +3,7 @@ import type { Db } from 'mongodb';
 import { armRowsByHour, loadArmFacts } from './arms.ts';
 import { type Facts, loadFacts } from './facts.ts';
 import { DAY_MS, durationBin, HOUR_MS, hourOf, isoHour, type Row, RowSet } from './rows.ts';
+import { lookUpEach } from './sources.ts';
 import { isEnd, moveOf, openPosition } from './waiting.ts';
 
 /** Buckets recomputed together read their facts with one set of queries. */
@@ -130,10 +131,9 @@ export async function recomputeBuckets(
 
 /** A day's document is the sum of its 24 hour documents, so reports over long ranges read 24 times fewer. */
 async function rollUpDay(db: Db, journeyId: string, dayMs: number) {
-  const hours = await db
-    .collection<{ rows: Row[] }>(COLLECTIONS.rollups)
-    .find({ journeyId, hour: { $gte: isoHour(dayMs), $lt: isoHour(dayMs + DAY_MS) } })
-    .toArray();
+  const rollups = db.collection<{ rows: Row[] }>(COLLECTIONS.rollups);
+  const ids = Array.from({ length: 24 }, (_, h) => `${journeyId}|${isoHour(dayMs + h * HOUR_MS)}`);
+  const hours = await lookUpEach(ids, (id) => rollups.findOne({ _id: id as never }));
   const rows = new RowSet();
   for (const { rows: hourRows } of hours) for (const row of hourRows) rows.add(row);
   const day = isoHour(dayMs);

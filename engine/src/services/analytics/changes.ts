@@ -2,22 +2,16 @@ import { COLLECTIONS, type JourneyGraph, type RevenueSettings } from '@itinera/s
 import type { Db } from 'mongodb';
 import { armRulesOf } from '../../experiments/rules.ts';
 import { lastTouch } from './revenue.ts';
-import type { FactSource } from './sources.ts';
+import { type FactSource, lookUpEach } from './sources.ts';
 
-const LOOKUPS_IN_FLIGHT = 16;
 type Mark = (journeyId: unknown, at: unknown) => void;
 
 /** Marks the entry hour of each enrollment, looked up by `_id` (the lookup every store serves by index). */
 async function markEntryHours(db: Db, ids: string[], mark: Mark) {
   const enrollments = db.collection(COLLECTIONS.enrollments);
   const projection = { journeyId: 1, enteredAt: 1 };
-  for (let i = 0; i < ids.length; i += LOOKUPS_IN_FLIGHT) {
-    const batch = ids.slice(i, i + LOOKUPS_IN_FLIGHT);
-    const docs = await Promise.all(
-      batch.map((id) => enrollments.findOne({ _id: id as never }, { projection })),
-    );
-    for (const doc of docs) if (doc) mark(doc.journeyId, doc.enteredAt);
-  }
+  const docs = await lookUpEach(ids, (id) => enrollments.findOne({ _id: id as never }, { projection }));
+  for (const doc of docs) mark(doc.journeyId, doc.enteredAt);
 }
 
 /** Every event some journey version credits revenue for, to a split arm or to its holdout. */

@@ -4,6 +4,7 @@ import type { Db } from 'mongodb';
 import { foldedThrough } from './fold.ts';
 import { receiptFigures } from './receipts.ts';
 import { DAY_MS, HOUR_MS, hourOf, isoHour, medianFromBins, type Row } from './rows.ts';
+import { lookUpEach } from './sources.ts';
 import { readWaiting } from './waiting.ts';
 
 const rate = (part: number, whole: number) => (whole > 0 ? part / whole : null);
@@ -57,8 +58,6 @@ function sendFigures(rows: Row[]) {
 
 type Bucket = { hour?: string; day?: string; rows: Row[] };
 
-const LOOKUPS_IN_FLIGHT = 16;
-
 /**
  * Day documents for the whole UTC days of [fromMs, toMs), hour documents for the hours at either end,
  * fetched by `_id`: the one lookup FerretDB serves from an index, as MongoDB does.
@@ -82,13 +81,7 @@ export async function readBuckets(
     for (let d = firstDay; d < lastDay; d += DAY_MS) ids.push(`${journeyId}|day|${isoHour(d)}`);
     hours(lastDay, toMs);
   }
-  const found: Bucket[] = [];
-  for (let i = 0; i < ids.length; i += LOOKUPS_IN_FLIGHT) {
-    const batch = ids.slice(i, i + LOOKUPS_IN_FLIGHT);
-    const docs = await Promise.all(batch.map((id) => rollups.findOne({ _id: id as never })));
-    for (const doc of docs) if (doc) found.push(doc);
-  }
-  return found;
+  return lookUpEach(ids, (id) => rollups.findOne({ _id: id as never }));
 }
 
 /**

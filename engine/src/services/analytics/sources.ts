@@ -33,3 +33,19 @@ export function foldKeysBetween(fromMs: number, toMs: number): string[] {
     keys.push(foldKeyOf(ms));
   return keys;
 }
+
+const LOOKUPS_IN_FLIGHT = 16;
+
+/**
+ * One equality lookup per key, a few in flight: the lookup FerretDB serves from an index, where it scans
+ * the whole collection for `$in`.
+ */
+export async function lookUpEach<T>(keys: string[], load: (key: string) => Promise<T | T[] | null>) {
+  const found: T[] = [];
+  for (let i = 0; i < keys.length; i += LOOKUPS_IN_FLIGHT) {
+    const batch = await Promise.all(keys.slice(i, i + LOOKUPS_IN_FLIGHT).map(load));
+    for (const result of batch)
+      if (result !== null) found.push(...(Array.isArray(result) ? result : [result]));
+  }
+  return found;
+}
