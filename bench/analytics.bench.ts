@@ -10,11 +10,11 @@ import Fastify from 'fastify';
 import { buildApp } from '../engine/src/app.ts';
 import { connectDatabase } from '../engine/src/db.ts';
 import { createApiKey } from '../engine/src/plugins/auth.ts';
-import { foldAnalytics } from '../engine/src/services/analytics/fold.ts';
 import { freePort, startMongo } from '../scripts/lib/servers.mjs';
 import { compareFlat } from './analytics/flat.ts';
+import { foldPhases, timed } from './analytics/fold-phases.ts';
 import { naiveAnalytics } from './analytics/naive.ts';
-import { JOURNEY, seedJourney } from './analytics/seed.ts';
+import { JOURNEY } from './analytics/seed.ts';
 
 const SMALL = 'bench-small';
 const SMALL_SIZE = 1_000;
@@ -28,11 +28,6 @@ const rounds = arg('rounds', smoke ? 2 : 7);
 const out = process.argv.find((a) => a.startsWith('--out='))?.slice(6);
 
 const median = (values: number[]) => [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)];
-const timed = async <T>(work: () => Promise<T>): Promise<[number, T]> => {
-  const start = performance.now();
-  const value = await work();
-  return [performance.now() - start, value];
-};
 
 const log = (line: string) => console.error(`[bench:analytics] ${line}`);
 const dir = mkdtempSync(join(tmpdir(), 'itinera-bench-analytics-'));
@@ -43,20 +38,17 @@ const store = await startMongo({
 });
 const { client, db } = await connectDatabase(store.url, `bench_analytics_${Date.now().toString(36)}`);
 try {
-  log(`store ${store.url}; seeding ${enrollments} enrollments over ${days} days`);
+  log(`store ${store.url}; ${enrollments} enrollments against ${SMALL_SIZE} over ${days} days`);
   const endMs = Date.now();
-  const [seedMs] = await timed(() => seedJourney(db, enrollments, days, endMs));
-  // The same-run baseline for opening a journey's analytics: a journey with a fixed 1,000 enrollments.
-  await seedJourney(db, SMALL_SIZE, days, endMs, { journeyId: SMALL, prefix: 'small' });
-  log(`seeded in ${Math.round(seedMs)} ms; folding`);
-  const [foldMs, buckets] = await timed(() => foldAnalytics(db));
-  // Nothing new: what every later fold costs on a quiet journey.
-  const [idleFoldMs] = await timed(() => foldAnalytics(db));
-  // A busy pass: 100 entries into the big journey within the last hour, as a live journey records them.
-  await seedJourney(db, 100, 1 / 24, Date.now() + 3_600_000, { prefix: 'busy' });
-  const [busyFoldMs] = await timed(() => foldAnalytics(db));
-
-  log(`folded ${buckets} buckets in ${Math.round(foldMs)} ms`);
+  // The same-run baseline for the fold and for opening a journey's analytics: a 1,000-enrollment journey.
+  const sizes = { big: enrollments, small: SMALL_SIZE, smallJourney: SMALL };
+  const { seedMs, foldMs, idleFoldMs, busyFoldMs, buckets, fold } = await foldPhases(
+    db,
+    sizes,
+    days,
+    endMs,
+    log,
+  );
   // The routes read no Temporal; a lazy connection is never dialled.
   const temporal = { client: new Client({ connection: Connection.lazy() }), taskQueue: 'unused' };
   const app = await buildApp({ db, temporal, editorDir: '/nonexistent' });
@@ -118,6 +110,7 @@ try {
     backfillFoldMs: Math.round(foldMs),
     idleFoldMs: Math.round(idleFoldMs),
     busyFoldMs: Math.round(busyFoldMs),
+    fold,
     openAnalytics: { rounds: flatRounds, smallJourney: SMALL_SIZE, ...flat },
     openReportMs: { itinera: Math.round(median(times.itinera)), naive: Math.round(median(times.naive)) },
     ratio: Number((median(times.naive) / median(times.itinera)).toFixed(1)),

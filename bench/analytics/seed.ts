@@ -1,6 +1,7 @@
 // Synthetic facts for one journey, shaped exactly as the engine and worker record them: enrollments, their
-// timeline steps, one delivery each (some opened or clicked) and conversions, spread over `days` days.
-import { COLLECTIONS, CONTROL_STEP_NODE } from '@itinera/schemas';
+// timeline steps, one delivery each (some opened or clicked) and conversions, spread over `days` days, each
+// stamped with the minute it is written (`foldKey`), steps with where the enrollment went next.
+import { COLLECTIONS, CONTROL_STEP_NODE, foldKeyOf } from '@itinera/schemas';
 import type { Db } from 'mongodb';
 import { benchGraph } from './graph.ts';
 
@@ -37,15 +38,20 @@ async function seedJourneyDocs(db: Db, journeyId: string, createdAt: string) {
 
 /**
  * Facts of `enrollments` entries into `journeyId` spread over `days` days before `endMs`: a tenth held out
- * (control step, no delivery), a fifth converted with a `purchased` event carrying an amount.
+ * (control step, no delivery), a fifth converted with a `purchased` event carrying an amount. Returns the
+ * number of documents (facts) written.
  */
 export async function seedJourney(
   db: Db,
   enrollments: number,
   days: number,
   endMs: number,
-  { journeyId = JOURNEY, prefix = 'bench' }: { journeyId?: string; prefix?: string } = {},
-) {
+  {
+    journeyId = JOURNEY,
+    prefix = 'bench',
+    stampMs = Date.now(),
+  }: { journeyId?: string; prefix?: string; stampMs?: number } = {},
+): Promise<number> {
   const JOURNEY = journeyId;
   const startMs = endMs - days * 86_400_000;
   const iso = (ms: number) => new Date(ms).toISOString();
@@ -56,7 +62,9 @@ export async function seedJourney(
     deliveries: [],
     events: [],
   };
+  let written = 0;
   const flush = async () => {
+    written += docs.enrollments.length + docs.steps.length + docs.deliveries.length + docs.events.length;
     await Promise.all([
       docs.enrollments.length &&
         db.collection(COLLECTIONS.enrollments).insertMany(docs.enrollments as never[]),
@@ -76,7 +84,15 @@ export async function seedJourney(
     const waiting = !converted && i % 7 === 0;
     const ended = entered + 1_800_000;
     const base = { enrollmentId: id, journeyId: JOURNEY, customerId, visit: 1, reason: 'bench' };
-    const step = (nodeId: string, nodeType: string, at: number, outcome: string, p: string | null) => ({
+    const foldKey = foldKeyOf(stampMs);
+    const step = (
+      nodeId: string,
+      nodeType: string,
+      at: number,
+      outcome: string,
+      p: string | null,
+      next: string | null,
+    ) => ({
       _id: `${id}:${nodeId}:1`,
       ...base,
       nodeId,
@@ -84,18 +100,21 @@ export async function seedJourney(
       at: iso(at),
       outcome,
       port: p,
+      next,
+      foldKey,
     });
     if (heldOut) {
-      const control = step(CONTROL_STEP_NODE, 'control', entered, 'holdout', null);
+      const { next: _, ...control } = step(CONTROL_STEP_NODE, 'control', entered, 'holdout', null, null);
       docs.steps.push({ ...control, _id: `${id}:${CONTROL_STEP_NODE}:0`, visit: 0 });
     }
+    const mail = `mail${port.toUpperCase()}`;
     docs.steps.push(
-      step('start', 'trigger', entered, 'entered', 'next'),
-      step('ab', 'split', entered, 'split', port),
-      step(`mail${port.toUpperCase()}`, 'send', entered + 1_000, heldOut ? 'held_out' : 'sent', 'next'),
+      step('start', 'trigger', entered, 'entered', 'next', 'ab'),
+      step('ab', 'split', entered, 'split', port, mail),
+      step(mail, 'send', entered + 1_000, heldOut ? 'held_out' : 'sent', 'next', 'hold'),
     );
     if (converted) {
-      docs.steps.push(step('bought', 'goal', ended, 'converted', null));
+      docs.steps.push(step('bought', 'goal', ended, 'converted', null, null));
       docs.events.push({
         _id: `${prefix}-buy${i}`,
         type: 'track',
@@ -104,11 +123,12 @@ export async function seedJourney(
         properties: { amount: 10 + (i % 50) },
         timestamp: iso(ended),
         receivedAt: iso(ended),
+        foldKey,
       });
     } else if (!waiting)
       docs.steps.push(
-        step('hold', 'wait', ended, 'done', 'next'),
-        step('end', 'exit', ended, 'completed', null),
+        step('hold', 'wait', ended, 'done', 'next', 'end'),
+        step('end', 'exit', ended, 'completed', null, null),
       );
     docs.enrollments.push({
       _id: id,
@@ -123,6 +143,8 @@ export async function seedJourney(
       endedAt: waiting ? null : iso(ended),
       endReason: converted ? 'Converted' : waiting ? null : 'Reached the end',
       triggerMessageId: `bench-t${i}`,
+      entryNodeId: 'start',
+      foldKey,
     });
     if (!heldOut)
       docs.deliveries.push({
@@ -140,8 +162,10 @@ export async function seedJourney(
         sentAtMs: entered + 1_000,
         ...(i % 3 === 0 ? { opens: 2, lastOpenedAt: iso(entered + 60_000) } : {}),
         ...(i % 9 === 0 ? { clicks: 1, lastClickedAt: iso(entered + 90_000) } : {}),
+        foldKey,
       });
     if (docs.enrollments.length >= BATCH) await flush();
   }
   await flush();
+  return written;
 }

@@ -67,7 +67,9 @@ export const INDEXES: Record<string, IndexSpecification[]> = {
     { journeyId: 1, customerId: 1, entryNumber: -1 }, // a customer's latest entry into a journey
     { journeyId: 1, version: 1, status: 1, _id: 1 }, // a version's waiting customers, paged (migrations)
     { journeyId: 1, endedAt: 1 }, // analytics: a journey's ends in an hour
-    { endedAt: 1 }, // analytics: ends since the fold's checkpoint
+    { endedAt: 1 }, // analytics: ends since the fold's checkpoint (the one-time pass by time)
+    { foldKey: 1 }, // analytics: what changed in a minute
+    { journeyId: 1, status: 1, entryNodeId: 1 }, // analytics: active entrants counted before `entryNodeId`
   ],
   [COLLECTIONS.steps]: [
     { enrollmentId: 1, at: 1, visit: 1 }, // an enrollment's timeline
@@ -75,7 +77,8 @@ export const INDEXES: Record<string, IndexSpecification[]> = {
     { journeyId: 1, nodeId: 1 }, // experiment assignments at a split, held-out entrants of a journey
     { nodeId: 1, outcome: 1 }, // global control group size
     { journeyId: 1, at: 1 }, // analytics: a journey's steps in an hour
-    { at: 1 }, // analytics: steps since the fold's checkpoint
+    { at: 1 }, // analytics: steps since the fold's checkpoint (the one-time pass by time)
+    { foldKey: 1 }, // analytics: what changed in a minute
   ],
   [COLLECTIONS.events]: [
     { customerId: 1, event: 1, timestamp: -1 }, // event counts in a window
@@ -83,6 +86,7 @@ export const INDEXES: Record<string, IndexSpecification[]> = {
     { type: 1, event: 1 }, // known event names
     { event: 1, timestamp: 1 }, // analytics: conversion events in an hour
     { event: 1, receivedAt: 1 }, // analytics: conversion and unsubscribe events since the checkpoint
+    { foldKey: 1 }, // analytics: what changed in a minute
   ],
   [COLLECTIONS.pendingRoutes]: [{ receivedAt: 1 }],
   [COLLECTIONS.profiles]: [
@@ -100,17 +104,20 @@ export const INDEXES: Record<string, IndexSpecification[]> = {
     { lastOpenedAt: 1 }, // analytics: opened since the checkpoint
     { lastClickedAt: 1 }, // analytics: clicked since the checkpoint
     { providerMessageId: 1, channel: 1 }, // receipts: the delivery a provider receipt names
+    { foldKey: 1 }, // analytics: what changed in a minute
   ],
   [COLLECTIONS.receipts]: [
     { matched: 1, receivedAt: 1 }, // receipts that arrived before their delivery's message id
     { matchedAt: 1 }, // analytics: receipts matched since the checkpoint
     { providerMessageId: 1 }, // analytics: a window's deliveries' receipts
     { customerId: 1, at: -1 }, // a customer's receipts
+    { foldKey: 1 }, // analytics: what changed in a minute
   ],
   [COLLECTIONS.suppressions]: [{ customerId: 1 }],
   [COLLECTIONS.rollups]: [
     { journeyId: 1, hour: 1 }, // a report's hours
     { journeyId: 1, day: 1 }, // a report's whole days
+    { journeyId: 1, kind: 1 }, // analytics: a journey's day documents, summed into who waits where
   ],
   [COLLECTIONS.templates]: [{ updatedAt: -1 }],
   [COLLECTIONS.promoPools]: [{ createdAt: -1 }],

@@ -145,6 +145,12 @@ describe('journey analytics from hourly rollups', () => {
     expect(node('ab').passed).toBe(9);
     expect(node('mailA').passed + node('mailB').passed).toBe(9);
     expect(node('hold')).toMatchObject({ waiting: 5 });
+    // Who waits where comes from the fold's counters, and matches the enrollments' own current node.
+    const waitingNodes = r.nodes.filter((n: { waiting: number }) => n.waiting > 0);
+    expect(waitingNodes.map((n: { nodeId: string }) => n.nodeId)).toEqual(['hold']);
+    expect(
+      await h.db.collection(COLLECTIONS.enrollments).countDocuments({ journeyId, currentNodeId: 'hold' }),
+    ).toBe(5);
     expect(node('hold').medianTimeMs).not.toBeNull();
     const edge = (port: string) =>
       r.edges.find((e: { source: string; port: string }) => e.source === 'ab' && e.port === port);

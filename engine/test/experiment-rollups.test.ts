@@ -1,4 +1,4 @@
-import { COLLECTIONS, CONTROL_STEP_NODE } from '@itinera/schemas';
+import { COLLECTIONS, CONTROL_STEP_NODE, foldKeyOf } from '@itinera/schemas';
 import type { Db } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { abSplit } from '../../test/support/experiments.ts';
@@ -29,7 +29,7 @@ const version = {
   ),
 };
 
-/** Facts recorded one document each, as the worker and engine write them. */
+/** Facts recorded one document each, as the worker and engine write them (stamped with the minute written). */
 function facts(db: Db, base: number) {
   return {
     enroll: (id: string, customerId: string, enteredMs: number, status = 'active') =>
@@ -42,6 +42,7 @@ function facts(db: Db, base: number) {
         enteredAt: iso(enteredMs),
         endedAt: status === 'active' ? null : iso(enteredMs + 60_000),
         endReason: null,
+        foldKey: foldKeyOf(),
       }),
     step: (enrollmentId: string, customerId: string, nodeId: string, atMs: number, port: string | null) =>
       db.collection(COLLECTIONS.steps).insertOne({
@@ -55,6 +56,7 @@ function facts(db: Db, base: number) {
         at: iso(atMs),
         outcome: port === 'holdout' || port === 'global' ? port : 'done',
         port: port === 'holdout' || port === 'global' ? null : port,
+        foldKey: foldKeyOf(),
       }),
     deliver: (enrollmentId: string, customerId: string, nodeId: string, atMs: number, clicks = 0) =>
       db.collection(COLLECTIONS.deliveries).insertOne({
@@ -70,6 +72,7 @@ function facts(db: Db, base: number) {
         sentAtMs: atMs,
         clicks,
         ...(clicks ? { lastClickedAt: iso(atMs + 1_000) } : {}),
+        foldKey: foldKeyOf(),
       }),
     buy: (customerId: string, atMs: number, amount: number) =>
       db.collection(COLLECTIONS.events).insertOne({
@@ -80,6 +83,7 @@ function facts(db: Db, base: number) {
         properties: { amount },
         timestamp: iso(atMs),
         receivedAt: iso(Date.now()),
+        foldKey: foldKeyOf(),
       }),
     base,
   };
@@ -189,7 +193,10 @@ describe('experiment and holdout counts from the rollups', () => {
     await f.deliver('e3', 'c3', 'mailB', now, 1);
     await db
       .collection(COLLECTIONS.enrollments)
-      .updateOne({ _id: 'e3' as never }, { $set: { status: 'converted', endedAt: iso(now) } });
+      .updateOne(
+        { _id: 'e3' as never },
+        { $set: { status: 'converted', endedAt: iso(now), foldKey: foldKeyOf(now) } },
+      );
     await f.buy('c3', base + HOUR + 8 * HOUR, 40);
     await f.buy('c3', base + HOUR + 2 * 24 * HOUR, 999);
     await foldAnalytics(db);

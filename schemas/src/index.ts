@@ -6,6 +6,7 @@ export * from './enrollment.ts';
 export * from './events.ts';
 export * from './executors.ts';
 export * from './filters.ts';
+export * from './fold-key.ts';
 export * from './graph.ts';
 export * from './interest.ts';
 export * from './node-types.ts';

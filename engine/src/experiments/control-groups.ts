@@ -3,6 +3,7 @@ import {
   CONTROL_STEP_NODE,
   type ControlGroup,
   controlGroupFor,
+  foldKeyOf,
   GLOBAL_CONTROL_SETTINGS_ID,
   type Journey,
 } from '@itinera/schemas';
@@ -71,6 +72,7 @@ export function controlGroups(db: Db) {
               outcome: group,
               port: null,
               reason,
+              foldKey: foldKeyOf(),
             },
           },
           { upsert: true },

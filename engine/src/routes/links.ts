@@ -1,5 +1,5 @@
 import { type LinkPayload, loadLinkSecret, verifyToken } from '@itinera/nodes/send';
-import { COLLECTIONS } from '@itinera/schemas';
+import { COLLECTIONS, foldKeyOf } from '@itinera/schemas';
 import { type Static, Type } from '@sinclair/typebox';
 import type { FastifyInstance, FastifyReply } from 'fastify';
 import type { Services } from '../app.ts';
@@ -64,7 +64,10 @@ export async function linkRoutes(app: FastifyInstance, { db, ingestion, enrollme
       { _id: payload.m as never },
       {
         $inc: { [field]: 1 },
-        $set: { [`last${field === 'opens' ? 'Opened' : 'Clicked'}At`]: new Date().toISOString() },
+        $set: {
+          [`last${field === 'opens' ? 'Opened' : 'Clicked'}At`]: new Date().toISOString(),
+          foldKey: foldKeyOf(),
+        },
       },
     );
   const what = (p: LinkPayload) =>

@@ -7,6 +7,7 @@ import {
   type Enrollment,
   encodeStored,
   enrollmentWorkflowId,
+  foldKeyOf,
   type Journey,
   SIGNALS,
 } from '@itinera/schemas';
@@ -27,6 +28,10 @@ type EnrollmentDoc = Omit<Enrollment, 'id'> & {
   triggerEvent?: unknown;
   /** Set when the entrant is held out (journey holdout or global control group). */
   control?: ControlGroup;
+  /** Analytics: the minute this document last changed as a fact (schemas/src/fold-key.ts). */
+  foldKey?: string;
+  /** Analytics: the node the enrollment entered at, where the fold starts counting who waits where. */
+  entryNodeId?: string;
 };
 
 interface TriggerConfig {
@@ -41,7 +46,7 @@ export type EntryOutcome = { entered: true; enrollmentId: string } | { entered: 
 
 const DUPLICATE_KEY = 11000;
 
-function toEnrollment({ _id, ...rest }: EnrollmentDoc): Enrollment & { journeyName: string } {
+function toEnrollment({ _id, foldKey: _, ...rest }: EnrollmentDoc): Enrollment & { journeyName: string } {
   return { id: _id, ...rest };
 }
 
@@ -137,11 +142,13 @@ export function enrollmentService(db: Db, journeys: JourneyService, temporal: Te
         entryNumber: entry.entryNumber ?? 1,
         status: 'active',
         currentNodeId: triggerNodeId,
+        entryNodeId: triggerNodeId,
         nextWakeAt: null,
         waitingFor: null,
         enteredAt: now,
         endedAt: null,
         endReason: null,
+        foldKey: foldKeyOf(Date.parse(now)),
         triggerMessageId: entryId,
         triggerEvent: encodeStored(trigger, 'trigger'),
         ...(group ? { control: group } : {}),
@@ -175,7 +182,15 @@ export function enrollmentService(db: Db, journeys: JourneyService, temporal: Te
         const endedAt = new Date().toISOString();
         await enrollments.updateOne(
           { _id: id },
-          { $set: { status: 'exited', endedAt, endReason: `Exited by request: ${reason}` } },
+          {
+            $set: {
+              status: 'exited',
+              endedAt,
+              endReason: `Exited by request: ${reason}`,
+              currentNodeId: null,
+              foldKey: foldKeyOf(),
+            },
+          },
         );
       }
       return toEnrollment(doc);

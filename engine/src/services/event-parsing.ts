@@ -31,6 +31,8 @@ export interface EventDoc extends Omit<CustomerEvent, 'messageId'> {
   traits?: Record<string, unknown>;
   /** alias: the id merged into `customerId`. */
   previousId?: string;
+  /** Analytics: the minute it was stored (schemas/src/fold-key.ts). */
+  foldKey?: string;
 }
 
 /** Calls that can enter journeys and reach waiting customers; the others only change the profile. */

@@ -1,6 +1,6 @@
 import { KeyedLock } from '@itinera/nodes/keyed-lock';
 import { insertEach, insertOnce } from '@itinera/nodes/segments';
-import { COLLECTIONS } from '@itinera/schemas';
+import { COLLECTIONS, foldKeyOf } from '@itinera/schemas';
 import { type Db, MongoServerError } from 'mongodb';
 import { computedAttributeService } from './computed.ts';
 import type { EnrollmentService } from './enrollments.ts';
@@ -120,7 +120,7 @@ export function ingestionService(
         await identity.link(doc);
         // The marker goes first: until routing finishes it says "route me", and the sweeper obeys it.
         const fresh = await insertOnce(pending, { _id: doc._id, receivedAt: doc.receivedAt });
-        if (!(await insertOnce(events, doc)) && fresh) {
+        if (!(await insertOnce(events, { ...doc, foldKey: foldKeyOf() })) && fresh) {
           await pending.deleteOne({ _id: doc._id });
           duplicates++;
           continue;
@@ -141,7 +141,7 @@ export function ingestionService(
     async acceptWith(call: Call, write: () => Promise<void>): Promise<void> {
       const doc = normalise(call, null, limits);
       await insertOnce(pending, { _id: doc._id, receivedAt: doc.receivedAt });
-      await insertOnce(events, doc);
+      await insertOnce(events, { ...doc, foldKey: foldKeyOf() });
       await write();
       await routeOrDefer(doc);
     },
@@ -154,7 +154,7 @@ export function ingestionService(
     async storeUnrouted(calls: Call[]): Promise<void> {
       await insertEach(
         events,
-        calls.map((call) => normalise(call, null, limits)),
+        calls.map((call) => ({ ...normalise(call, null, limits), foldKey: foldKeyOf() })),
       );
     },
 

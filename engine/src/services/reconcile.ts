@@ -1,4 +1,4 @@
-import { COLLECTIONS, ENROLLMENT_WORKFLOW, type EnrollmentStatus } from '@itinera/schemas';
+import { COLLECTIONS, ENROLLMENT_WORKFLOW, type EnrollmentStatus, foldKeyOf } from '@itinera/schemas';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { Db } from 'mongodb';
 import type { TemporalTarget } from './routing.ts';
@@ -34,6 +34,7 @@ export function closedRunReconciler(db: Db, temporal: TemporalTarget, bounded: B
           waitingFor: null,
           nextWakeAt: null,
           updatedAt: endedAt,
+          foldKey: foldKeyOf(),
         },
       },
     );

@@ -2,6 +2,7 @@ import {
   COLLECTIONS,
   decodeStored,
   encodeStored,
+  foldKeyOf,
   type SegmentReads,
   type SegmentRule,
 } from '@itinera/schemas';
@@ -111,6 +112,7 @@ export function queuedSegmentEvents(db: Db): SegmentEventEmitter {
             properties: encodeStored(properties, 'properties'),
             timestamp: now,
             receivedAt: now,
+            foldKey: foldKeyOf(),
           }) as { _id: string },
       ),
     );

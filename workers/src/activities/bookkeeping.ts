@@ -1,6 +1,7 @@
 import {
   COLLECTIONS,
   decodeRecord,
+  foldKeyOf,
   type MoveRecord,
   type Profile,
   type StepRecord,
@@ -47,9 +48,15 @@ export function bookkeepingActivities(db: Db): BookkeepingActivities {
     async recordStep(step) {
       const { nextNodeId, end, ...line } = step;
       const id = `${step.enrollmentId}:${step.nodeId}:${step.visit}`;
-      await steps.updateOne({ _id: id as never }, { $set: line }, { upsert: true });
+      // `next` (null at an end) lets the analytics fold count who waits where from the steps alone.
+      const foldKey = foldKeyOf();
+      await steps.updateOne(
+        { _id: id as never },
+        { $set: { ...line, next: end ? null : nextNodeId, foldKey } },
+        { upsert: true },
+      );
       const update = end
-        ? { status: end.status, endReason: end.reason, endedAt: step.at, currentNodeId: null }
+        ? { status: end.status, endReason: end.reason, endedAt: step.at, currentNodeId: null, foldKey }
         : { currentNodeId: nextNodeId };
       await enrollments.updateOne(
         { _id: step.enrollmentId as never },
@@ -75,6 +82,7 @@ export function bookkeepingActivities(db: Db): BookkeepingActivities {
             port: null,
             reason,
             data: { migrationId, fromVersion: move.fromVersion, toVersion: move.toVersion, toNodeId },
+            foldKey: foldKeyOf(),
           },
         },
         { upsert: true },

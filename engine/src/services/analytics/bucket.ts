@@ -3,6 +3,8 @@ import type { Db } from 'mongodb';
 import { armRowsByHour, loadArmFacts } from './arms.ts';
 import { type Facts, loadFacts } from './facts.ts';
 import { DAY_MS, durationBin, HOUR_MS, hourOf, isoHour, type Row, RowSet } from './rows.ts';
+import { lookUpEach } from './sources.ts';
+import { isEnd, moveOf, openPosition } from './waiting.ts';
 
 /** Buckets recomputed together read their facts with one set of queries. */
 const WINDOW_MS = 24 * HOUR_MS;
@@ -18,11 +20,21 @@ function rowsOfHour(facts: Facts, hourMs: number) {
   const inHour = (iso: unknown) => typeof iso === 'string' && hourOf(iso) === hourMs;
   const { version, tags, timeline } = facts;
   const rows = new RowSet();
-  for (const e of facts.entered) if (inHour(e.enteredAt)) rows.add({ v: e.version, k: 'entered' });
+  for (const e of facts.entered) {
+    if (!inHour(e.enteredAt)) continue;
+    rows.add({ v: e.version, k: 'entered' });
+    if (e.entryNodeId) rows.add({ v: e.version, k: 'here', n: e.entryNodeId });
+  }
   for (const e of facts.ended) {
     if (!inHour(e.endedAt)) continue;
     const id = String(e._id);
     const last = timeline(id).find((s) => s.at === e.endedAt)?.nodeId;
+    // An end no step recorded (a closed run reconciled, an exit without a workflow) leaves its place here.
+    const entryNode = facts.entryNode(id);
+    if (entryNode && !timeline(id).some(isEnd)) {
+      const at = openPosition(entryNode, timeline(id));
+      if (at) rows.add({ v: e.version, k: 'here', n: at, count: -1 });
+    }
     const row = {
       v: e.version,
       k: 'ended' as const,
@@ -40,6 +52,12 @@ function rowsOfHour(facts: Facts, hourMs: number) {
     if (!inHour(step.at)) continue;
     const id = step.enrollmentId;
     rows.addForVariants({ v: version(id), k: 'passed', n: step.nodeId, p: step.port ?? '' }, tags(id));
+    const entryNode = facts.entryNode(id);
+    if (entryNode) {
+      for (const [n, count] of moveOf(step)) rows.add({ v: version(id), k: 'here', n, count });
+      const at = isEnd(step) ? openPosition(entryNode, timeline(id)) : null;
+      if (at) rows.add({ v: version(id), k: 'here', n: at, count: -1 });
+    }
     // Time at a node: from the enrollment's previous step (or its entry) to this one.
     const earlier = timeline(id)
       .filter((s) => s.at < step.at)
@@ -113,14 +131,13 @@ export async function recomputeBuckets(
 
 /** A day's document is the sum of its 24 hour documents, so reports over long ranges read 24 times fewer. */
 async function rollUpDay(db: Db, journeyId: string, dayMs: number) {
-  const hours = await db
-    .collection<{ rows: Row[] }>(COLLECTIONS.rollups)
-    .find({ journeyId, hour: { $gte: isoHour(dayMs), $lt: isoHour(dayMs + DAY_MS) } })
-    .toArray();
+  const rollups = db.collection<{ rows: Row[] }>(COLLECTIONS.rollups);
+  const ids = Array.from({ length: 24 }, (_, h) => `${journeyId}|${isoHour(dayMs + h * HOUR_MS)}`);
+  const hours = await lookUpEach(ids, (id) => rollups.findOne({ _id: id as never }));
   const rows = new RowSet();
   for (const { rows: hourRows } of hours) for (const row of hourRows) rows.add(row);
   const day = isoHour(dayMs);
-  const doc = { journeyId, day, rows: rows.toArray(), computedAt: new Date().toISOString() };
+  const doc = { journeyId, day, kind: 'day', rows: rows.toArray(), computedAt: new Date().toISOString() };
   await db
     .collection(COLLECTIONS.rollups)
     .replaceOne({ _id: `${journeyId}|day|${day}` as never }, doc, { upsert: true });

@@ -2,21 +2,16 @@ import { COLLECTIONS, type JourneyGraph, type RevenueSettings } from '@itinera/s
 import type { Db } from 'mongodb';
 import { armRulesOf } from '../../experiments/rules.ts';
 import { lastTouch } from './revenue.ts';
+import { type FactSource, lookUpEach } from './sources.ts';
 
-const LOOKUPS_IN_FLIGHT = 16;
 type Mark = (journeyId: unknown, at: unknown) => void;
 
 /** Marks the entry hour of each enrollment, looked up by `_id` (the lookup every store serves by index). */
 async function markEntryHours(db: Db, ids: string[], mark: Mark) {
   const enrollments = db.collection(COLLECTIONS.enrollments);
   const projection = { journeyId: 1, enteredAt: 1 };
-  for (let i = 0; i < ids.length; i += LOOKUPS_IN_FLIGHT) {
-    const batch = ids.slice(i, i + LOOKUPS_IN_FLIGHT);
-    const docs = await Promise.all(
-      batch.map((id) => enrollments.findOne({ _id: id as never }, { projection })),
-    );
-    for (const doc of docs) if (doc) mark(doc.journeyId, doc.enteredAt);
-  }
+  const docs = await lookUpEach(ids, (id) => enrollments.findOne({ _id: id as never }, { projection }));
+  for (const doc of docs) mark(doc.journeyId, doc.enteredAt);
 }
 
 /** Every event some journey version credits revenue for, to a split arm or to its holdout. */
@@ -35,15 +30,16 @@ async function armRevenueEvents(db: Db): Promise<string[]> {
 }
 
 /**
- * Marks every (journey, hour) bucket a fact recorded since `since` belongs to, with one query per fact
- * collection (each time field an indexed `$or` branch on MongoDB; one scan each on FerretDB, which filters
- * ranges itself). Arm figures live in the enrollment's entry hour (arms.ts), so an end, an assignment at a
+ * Marks every (journey, hour) bucket a fact recorded since `since` belongs to, reading the facts `source`
+ * yields (by fold key; or, once, by time: each time field an indexed `$or` branch on MongoDB, one scan
+ * each on FerretDB, which filters ranges itself). Arm figures live in the enrollment's entry hour (arms.ts), so an end, an assignment at a
  * split (which may come long after entry), a click, or a revenue event of the customer (for each of their
  * enrollments entered before it) also marks that hour.
  */
 export async function markChanges(
   db: Db,
   since: string,
+  source: FactSource,
   revenue: Map<string, RevenueSettings>,
   mark: Mark,
 ): Promise<void> {
@@ -51,29 +47,31 @@ export async function markChanges(
   const recent = (at: unknown) => typeof at === 'string' && at >= since;
   const entries = new Set<string>();
 
-  const enrollments = db
-    .collection(COLLECTIONS.enrollments)
-    .find(
-      { $or: [{ enteredAt: after }, { endedAt: after }] },
-      { projection: { journeyId: 1, enteredAt: 1, endedAt: 1 } },
-    );
+  const enrollments = source(
+    COLLECTIONS.enrollments,
+    { $or: [{ enteredAt: after }, { endedAt: after }] },
+    { journeyId: 1, enteredAt: 1, endedAt: 1 },
+  );
   const seen = new Set<string>();
   for await (const e of enrollments) {
     seen.add(String(e._id));
     mark(e.journeyId, e.enteredAt);
     if (recent(e.endedAt)) mark(e.journeyId, e.endedAt);
   }
-  const steps = db
-    .collection(COLLECTIONS.steps)
-    .find({ at: after }, { projection: { journeyId: 1, at: 1, enrollmentId: 1, nodeType: 1 } });
+  const steps = source(
+    COLLECTIONS.steps,
+    { at: after },
+    { journeyId: 1, at: 1, enrollmentId: 1, nodeType: 1 },
+  );
   for await (const s of steps) {
     mark(s.journeyId, s.at);
     if (s.nodeType === 'split') entries.add(String(s.enrollmentId));
   }
   const deliveries = db.collection(COLLECTIONS.deliveries);
-  const changed = deliveries.find(
+  const changed = source(
+    COLLECTIONS.deliveries,
     { $or: [{ updatedAt: after }, { lastOpenedAt: after }, { lastClickedAt: after }] },
-    { projection: { journeyId: 1, createdAt: 1, enrollmentId: 1, lastClickedAt: 1 } },
+    { journeyId: 1, createdAt: 1, enrollmentId: 1, lastClickedAt: 1 },
   );
   for await (const d of changed) {
     mark(d.journeyId, d.createdAt);
@@ -89,12 +87,14 @@ export async function markChanges(
   const attributed = [...new Set([...revenue.values()].map((s) => s.event))];
   const armEvents = await armRevenueEvents(db);
   const names = [...new Set(['unsubscribed', ...attributed, ...armEvents])];
-  const events = await db
-    .collection(COLLECTIONS.events)
-    .find({ event: { $in: names }, receivedAt: after })
-    .toArray();
+  const events = source(
+    COLLECTIONS.events,
+    { event: { $in: names }, receivedAt: after },
+    { event: 1, customerId: 1, timestamp: 1 },
+  );
   const latest = new Map<string, string>();
-  for (const event of events) {
+  for await (const event of events) {
+    if (!names.includes(event.event)) continue;
     if (event.event === 'unsubscribed') {
       const id = String(event._id).replace(/^unsubscribe:/, '');
       const delivery = await deliveries.findOne(

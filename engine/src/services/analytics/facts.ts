@@ -3,6 +3,7 @@ import type { Db, Document } from 'mongodb';
 import { receiptsOfDeliveries } from './receipts.ts';
 import { lastTouch, type Purchase, purchaseOf, type Touch } from './revenue.ts';
 import { isoHour } from './rows.ts';
+import { lookUpEach } from './sources.ts';
 
 export interface StepDoc {
   enrollmentId: string;
@@ -11,17 +12,14 @@ export interface StepDoc {
   port: string | null;
   at: string;
   visit: number;
+  outcome?: string;
+  /** Where the enrollment went next (null at its end); absent on steps of releases before it. */
+  next?: string | null;
+  data?: { migrationId?: string; toNodeId?: string };
 }
 
-const CHUNK = 500;
 /** Past this many enrollments a window reads the journey's enrollments and steps whole, not by id. */
 const BY_ID_LIMIT = 1_000;
-
-async function inChunks<T>(ids: string[], load: (chunk: string[]) => Promise<T[]>): Promise<T[]> {
-  const out: T[] = [];
-  for (let i = 0; i < ids.length; i += CHUNK) out.push(...(await load(ids.slice(i, i + CHUNK))));
-  return out;
-}
 
 /**
  * Every fact of a journey in [fromMs, toMs): enrollments entered and ended, steps, deliveries created
@@ -38,7 +36,15 @@ export async function loadFacts(
   const range = { $gte: isoHour(fromMs), $lt: isoHour(toMs) };
   const enrollments = db.collection(COLLECTIONS.enrollments);
   const stepsOf = db.collection<StepDoc>(COLLECTIONS.steps);
-  const projection = { version: 1, status: 1, endReason: 1, enteredAt: 1, endedAt: 1, customerId: 1 };
+  const projection = {
+    version: 1,
+    status: 1,
+    endReason: 1,
+    enteredAt: 1,
+    endedAt: 1,
+    customerId: 1,
+    entryNodeId: 1,
+  };
   const [entered, ended, steps, deliveries] = await Promise.all([
     enrollments.find({ journeyId, enteredAt: range }, { projection }).toArray(),
     enrollments.find({ journeyId, endedAt: range }, { projection }).toArray(),
@@ -59,18 +65,12 @@ export async function loadFacts(
       if (touch && purchase) purchases.push({ purchase, touch });
     }
   }
-  const unsubscribed = new Set(
-    (
-      await inChunks(
-        deliveries.map((d) => `unsubscribe:${d._id}`),
-        (chunk) =>
-          db
-            .collection(COLLECTIONS.events)
-            .find({ _id: { $in: chunk as never[] } }, { projection: { _id: 1 } })
-            .toArray(),
-      )
-    ).map((e) => String(e._id).slice('unsubscribe:'.length)),
+  const eventDocs = db.collection(COLLECTIONS.events);
+  const unsubscribes = await lookUpEach(
+    deliveries.map((d) => `unsubscribe:${d._id}`),
+    (id) => eventDocs.findOne({ _id: id as never }, { projection: { _id: 1 } }),
   );
+  const unsubscribed = new Set(unsubscribes.map((e) => String(e._id).slice('unsubscribe:'.length)));
 
   const receipts = await receiptsOfDeliveries(db, deliveries);
 
@@ -86,12 +86,10 @@ export async function loadFacts(
   const byIds = ids.length <= BY_ID_LIMIT;
   const [owners, timelines] = await Promise.all([
     byIds
-      ? inChunks(ids, (chunk) =>
-          enrollments.find({ _id: { $in: chunk as never[] } }, { projection }).toArray(),
-        )
+      ? lookUpEach(ids, (id) => enrollments.findOne({ _id: id as never }, { projection }))
       : enrollments.find({ journeyId }, { projection }).toArray(),
     byIds
-      ? inChunks(ids, (chunk) => stepsOf.find({ enrollmentId: { $in: chunk } }).toArray())
+      ? lookUpEach(ids, (id) => stepsOf.find({ enrollmentId: id }).toArray())
       : stepsOf.find({ journeyId, at: { $lt: range.$lt } }).toArray(),
   ]);
   const byId = new Map<string, Document>(owners.map((e) => [String(e._id), e]));
@@ -116,6 +114,8 @@ export async function loadFacts(
     receipts,
     version: (id: string) => (byId.get(id)?.version as number) ?? 0,
     enteredAt: (id: string) => byId.get(id)?.enteredAt as string | undefined,
+    /** Where the enrollment entered, when it is counted in who waits where (waiting.ts). */
+    entryNode: (id: string) => byId.get(id)?.entryNodeId as string | undefined,
     timeline: (id: string) => timeline.get(id) ?? [],
     tags: (id: string) => variants.get(id) ?? [],
   };

@@ -7,17 +7,32 @@ import { markChanges } from './changes.ts';
 import { markReceipts } from './receipts.ts';
 import { analyticsSettings } from './revenue.ts';
 import { hourOf } from './rows.ts';
+import { foldKeysBetween, keyedSource, rangeSource } from './sources.ts';
+import { refreshWaiting } from './waiting.ts';
 
 /**
  * Facts are found by the time they were recorded; one recorded up to this long before the last fold
  * started (a slow write, clock skew between processes) is still found by the next one.
  */
 export const FOLD_MARGIN_MS = 5 * 60_000;
+/** Past this long since the checkpoint, one scan by time costs less than a lookup per minute. */
+export const MAX_KEYED_GAP_MS = 2 * 24 * 3_600_000;
 const CHECKPOINT = 'fold';
+
+interface Checkpoint {
+  _id: string;
+  through: string;
+  /** Set once a fold has read by time every fact written before fold keys existed. */
+  keyed?: boolean;
+}
 
 /**
  * Folds facts recorded since the last checkpoint into the hourly rollups: finds every (journey, hour)
  * bucket such a fact belongs to and recomputes it whole from the facts. Returns the buckets recomputed.
+ *
+ * Finding them: by the `foldKey` minutes since the checkpoint (sources.ts), except on the first fold
+ * (no checkpoint, or one written by a release before fold keys), or after a gap longer than
+ * MAX_KEYED_GAP_MS, which read the facts by time once.
  *
  * Guarantee: each bucket equals what its facts say as of its last recompute, and every fact recorded with
  * a timestamp at most FOLD_MARGIN_MS before the previous fold's start causes a recompute. Recomputing is
@@ -25,16 +40,20 @@ const CHECKPOINT = 'fold';
  * FerretDB; a slower fold overwriting a newer bucket is repaired by the next fold, which rescans the margin.
  */
 export async function foldAnalytics(db: Db, nowMs = Date.now()): Promise<number> {
-  const state = db.collection<{ _id: string; through: string }>(COLLECTIONS.analyticsState);
+  const state = db.collection<Checkpoint>(COLLECTIONS.analyticsState);
   const checkpoint = await state.findOne({ _id: CHECKPOINT });
-  const since = checkpoint ? new Date(Date.parse(checkpoint.through) - FOLD_MARGIN_MS).toISOString() : '';
+  const sinceMs = checkpoint ? Date.parse(checkpoint.through) - FOLD_MARGIN_MS : null;
+  const since = sinceMs === null ? '' : new Date(sinceMs).toISOString();
+  const untilMs = Math.max(nowMs, Date.now());
+  const keyed = sinceMs !== null && checkpoint?.keyed === true && untilMs - sinceMs <= MAX_KEYED_GAP_MS;
+  const source = keyed ? keyedSource(db, foldKeysBetween(sinceMs, untilMs)) : rangeSource(db);
   const revenue = await analyticsSettings(db).allRevenue();
   const dirty = new Set<string>();
   const mark = (journeyId: unknown, at: unknown) => {
     if (typeof journeyId === 'string' && typeof at === 'string') dirty.add(`${journeyId}|${hourOf(at)}`);
   };
-  await markChanges(db, since, revenue, mark);
-  await markReceipts(db, since, mark);
+  await markChanges(db, since, source, revenue, mark);
+  await markReceipts(source, since, mark);
   const rebuilds = await markRebuilds(db, revenue, mark);
 
   const byJourney = new Map<string, number[]>();
@@ -42,9 +61,12 @@ export async function foldAnalytics(db: Db, nowMs = Date.now()): Promise<number>
     const [journeyId, hour] = key.split('|');
     byJourney.set(journeyId, [...(byJourney.get(journeyId) ?? []), Number(hour)]);
   }
-  for (const [journeyId, hours] of byJourney) await recomputeBuckets(db, journeyId, hours, revenue);
+  for (const [journeyId, hours] of byJourney) {
+    await recomputeBuckets(db, journeyId, hours, revenue);
+    await refreshWaiting(db, journeyId);
+  }
   const through = new Date(nowMs).toISOString();
-  await state.updateOne({ _id: CHECKPOINT }, { $max: { through } }, { upsert: true });
+  await state.updateOne({ _id: CHECKPOINT }, { $max: { through }, $set: { keyed: true } }, { upsert: true });
   // A request made while this fold ran has a newer `at` and stays for the next fold.
   for (const { _id, at } of rebuilds) await state.deleteOne({ _id, at });
   return dirty.size;

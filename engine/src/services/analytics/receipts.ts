@@ -1,8 +1,8 @@
 import { COLLECTIONS, type ReceiptStatus } from '@itinera/schemas';
 import type { Db, Document } from 'mongodb';
 import type { Row } from './rows.ts';
+import { type FactSource, lookUpEach } from './sources.ts';
 
-const CHUNK = 500;
 const rate = (part: number, whole: number) => (whole > 0 ? part / whole : null);
 
 /**
@@ -13,31 +13,32 @@ export async function receiptsOfDeliveries(db: Db, deliveries: Document[]) {
   const byMessageId = new Map<string, string>();
   for (const d of deliveries)
     if (typeof d.providerMessageId === 'string') byMessageId.set(d.providerMessageId, String(d._id));
-  const ids = [...byMessageId.keys()];
   const statuses = new Map<string, Set<ReceiptStatus>>();
   const receipts = db.collection(COLLECTIONS.receipts);
-  for (let i = 0; i < ids.length; i += CHUNK) {
-    const docs = await receipts
-      .find(
-        { providerMessageId: { $in: ids.slice(i, i + CHUNK) } },
-        { projection: { providerMessageId: 1, status: 1 } },
-      )
-      .toArray();
-    for (const r of docs) {
-      const deliveryId = byMessageId.get(r.providerMessageId)!;
-      if (!statuses.has(deliveryId)) statuses.set(deliveryId, new Set());
-      statuses.get(deliveryId)!.add(r.status);
-    }
+  const projection = { providerMessageId: 1, status: 1 };
+  const docs = await lookUpEach([...byMessageId.keys()], (providerMessageId) =>
+    receipts.find({ providerMessageId }, { projection }).toArray(),
+  );
+  for (const r of docs) {
+    const deliveryId = byMessageId.get(r.providerMessageId)!;
+    if (!statuses.has(deliveryId)) statuses.set(deliveryId, new Set());
+    statuses.get(deliveryId)!.add(r.status);
   }
   return (deliveryId: string): ReceiptStatus[] => [...(statuses.get(deliveryId) ?? [])];
 }
 
 /** Buckets holding a delivery whose receipt was matched since `since` (the fold's scan). */
-export async function markReceipts(db: Db, since: string, mark: (journeyId: unknown, at: unknown) => void) {
-  const docs = db
-    .collection(COLLECTIONS.receipts)
-    .find({ matchedAt: { $gte: since } }, { projection: { journeyId: 1, deliveryCreatedAt: 1 } });
-  for await (const r of docs) mark(r.journeyId, r.deliveryCreatedAt);
+export async function markReceipts(
+  source: FactSource,
+  since: string,
+  mark: (journeyId: unknown, at: unknown) => void,
+) {
+  const docs = source(
+    COLLECTIONS.receipts,
+    { matchedAt: { $gte: since } },
+    { journeyId: 1, deliveryCreatedAt: 1, matchedAt: 1 },
+  );
+  for await (const r of docs) if (typeof r.matchedAt === 'string') mark(r.journeyId, r.deliveryCreatedAt);
 }
 
 /** Receipt figures from `receipt` rows (one per delivery and status) of one node, channel or variant. */

@@ -4,6 +4,8 @@ import type { Db } from 'mongodb';
 import { foldedThrough } from './fold.ts';
 import { receiptFigures } from './receipts.ts';
 import { DAY_MS, HOUR_MS, hourOf, isoHour, medianFromBins, type Row } from './rows.ts';
+import { lookUpEach } from './sources.ts';
+import { readWaiting } from './waiting.ts';
 
 const rate = (part: number, whole: number) => (whole > 0 ? part / whole : null);
 const perDay = (hour: string) => hour.slice(0, 10);
@@ -56,8 +58,6 @@ function sendFigures(rows: Row[]) {
 
 type Bucket = { hour?: string; day?: string; rows: Row[] };
 
-const LOOKUPS_IN_FLIGHT = 16;
-
 /**
  * Day documents for the whole UTC days of [fromMs, toMs), hour documents for the hours at either end,
  * fetched by `_id`: the one lookup FerretDB serves from an index, as MongoDB does.
@@ -81,19 +81,13 @@ export async function readBuckets(
     for (let d = firstDay; d < lastDay; d += DAY_MS) ids.push(`${journeyId}|day|${isoHour(d)}`);
     hours(lastDay, toMs);
   }
-  const found: Bucket[] = [];
-  for (let i = 0; i < ids.length; i += LOOKUPS_IN_FLIGHT) {
-    const batch = ids.slice(i, i + LOOKUPS_IN_FLIGHT);
-    const docs = await Promise.all(batch.map((id) => rollups.findOne({ _id: id as never })));
-    for (const doc of docs) if (doc) found.push(doc);
-  }
-  return found;
+  return lookUpEach(ids, (id) => rollups.findOne({ _id: id as never }));
 }
 
 /**
  * A journey's report over [from, to) from its hourly rollups (whole hours: `from` rounds down, `to` up)
- * plus who waits where now. Reads one document per day of the range (per hour at its ends), whatever the
- * number of enrollments.
+ * plus who waits where as of the last fold (waiting.ts). Reads one document per day of the range (per hour
+ * at its ends) and one for who waits, whatever the number of enrollments.
  */
 export async function journeyAnalytics(
   db: Db,
@@ -104,18 +98,7 @@ export async function journeyAnalytics(
   const toHour = isoHour(Math.ceil(Date.parse(query.to) / HOUR_MS) * HOUR_MS);
   const version = query.version;
   const buckets = await readBuckets(db, journeyId, hourOf(fromHour), Date.parse(toHour));
-  const waitingMatch = { journeyId, status: 'active', ...(version ? { version } : {}) };
-  const [waitingByNode, through] = await Promise.all([
-    db
-      .collection(COLLECTIONS.enrollments)
-      .aggregate<{ _id: string; count: number }>([
-        { $match: waitingMatch },
-        { $group: { _id: '$currentNodeId', count: { $sum: 1 } } },
-      ])
-      .toArray(),
-    foldedThrough(db),
-  ]);
-  const waiting = new Map(waitingByNode.filter((w) => w._id).map((w) => [w._id, w.count]));
+  const [waiting, through] = await Promise.all([readWaiting(db, journeyId, version), foldedThrough(db)]);
 
   const dated = buckets.flatMap((b) =>
     b.rows

@@ -34,6 +34,8 @@ export type RowKind =
   | 'revenue'
   /** A provider receipt of a delivery; `p` is its status. */
   | 'receipt'
+  /** +1 or -1 on who waits at node `n` (waiting.ts); summed over all time, not per range. */
+  | 'here'
   // Experiment arms, counted in the enrollment's entry hour (engine/src/services/analytics/arms.ts).
   | 'armEntered'
   | 'armConverted'

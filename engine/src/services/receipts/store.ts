@@ -1,5 +1,5 @@
 import { suppressionStore } from '@itinera/nodes/send';
-import { COLLECTIONS, type ReceiptStatus, type ReceiptsAccepted } from '@itinera/schemas';
+import { COLLECTIONS, foldKeyOf, type ReceiptStatus, type ReceiptsAccepted } from '@itinera/schemas';
 import { type Db, type Document, MongoServerError } from 'mongodb';
 import type { Services } from '../../app.ts';
 import { CHANNEL_OF, type Receipt } from './types.ts';
@@ -51,6 +51,7 @@ export function receiptStore(db: Db, ingestion: Services['ingestion']) {
   const matchFields = (delivery: Document, now: string) => ({
     matched: true,
     matchedAt: now,
+    foldKey: foldKeyOf(Date.parse(now)),
     deliveryId: String(delivery._id),
     deliveryCreatedAt: delivery.createdAt,
     customerId: delivery.customerId,

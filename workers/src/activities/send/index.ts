@@ -5,7 +5,7 @@ import {
   publicBaseUrl,
   quietHoursEnd,
 } from '@itinera/nodes/send';
-import { COLLECTIONS, customerTimezone, decodeRecord } from '@itinera/schemas';
+import { COLLECTIONS, customerTimezone, decodeRecord, foldKeyOf } from '@itinera/schemas';
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Db } from 'mongodb';
 import { redactUrl } from '../../providers/redact.ts';
@@ -77,6 +77,7 @@ export function sendActivities(db: Db, providers: ProviderMap, env: NodeJS.Proce
           detail: output.detail,
           channel: output.channel,
           updatedAt: new Date().toISOString(),
+          foldKey: foldKeyOf(),
           ...extra,
         },
         $setOnInsert: {
