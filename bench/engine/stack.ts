@@ -29,12 +29,17 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
+/** With ITINERA_BENCH_CPU_PROF=<dir>, the API and worker write V8 CPU profiles there when they stop. */
+const profiling = process.env.ITINERA_BENCH_CPU_PROF
+  ? ['--cpu-prof', `--cpu-prof-dir=${process.env.ITINERA_BENCH_CPU_PROF}`]
+  : [];
+
 function startNode(name: string, entry: string, env: NodeJS.ProcessEnv, dir: string, ready: RegExp) {
   let markReady: () => void = () => {};
   const started = new Promise<void>((done) => {
     markReady = done;
   });
-  const proc = spawnManaged(name, process.execPath, ['--import', 'tsx', resolve(ROOT, entry)], {
+  const proc = spawnManaged(name, process.execPath, [...profiling, '--import', 'tsx', resolve(ROOT, entry)], {
     cwd: ROOT,
     env: { ...process.env, ...env },
     logFile: join(dir, `${name}.log`),

@@ -10,6 +10,7 @@ type Itinera = Stack['itinera'];
 interface DbOps {
   total: number;
   byCommand: Record<string, number>;
+  byShape: Record<string, { count: number; ms: number }>;
 }
 const dbOps = (it: Itinera) => get(`${it.url}/v1/debug/db-ops`, it.key) as Promise<DbOps>;
 
@@ -34,6 +35,8 @@ const trackFor = (it: Itinera, id: string, i: number) =>
     it.key,
   );
 
+const round = (x: number) => Math.round(x * 100) / 100;
+
 /** Tracks per second, closed loop; with the API's store commands per track (drained before reading). */
 export async function ingestionRate(it: Itinera, ids: string[], tracks: number, concurrency: number) {
   const before = await dbOps(it);
@@ -45,7 +48,22 @@ export async function ingestionRate(it: Itinera, ids: string[], tracks: number, 
     const delta = n - (before.byCommand[name] ?? 0) - (name === 'find' ? 1 : 0);
     if (delta > 0) byCommand[name] = Math.round((delta / tracks) * 100) / 100;
   }
-  return { perSecond: tracks / seconds, dbOpsPerTrack: (after.total - before.total - 1) / tracks, byCommand };
+  // Where the store's time went, per track: the costliest command shapes (kind, collection, filter keys).
+  const storeMsByShape = Object.entries(after.byShape)
+    .map(([shape, { count, ms }]) => {
+      const was = before.byShape[shape] ?? { count: 0, ms: 0 };
+      return { shape, perTrack: (count - was.count) / tracks, msPerTrack: (ms - was.ms) / tracks };
+    })
+    .filter((s) => s.perTrack > 0)
+    .sort((a, b) => b.msPerTrack - a.msPerTrack)
+    .slice(0, 12)
+    .map((s) => ({ ...s, perTrack: round(s.perTrack), msPerTrack: round(s.msPerTrack) }));
+  return {
+    perSecond: tracks / seconds,
+    dbOpsPerTrack: (after.total - before.total - 1) / tracks,
+    byCommand,
+    storeMsByShape,
+  };
 }
 
 async function waitReady(it: Itinera, ids: string[], timeoutMs: number) {

@@ -41,8 +41,8 @@ import { type ErasureService, erasureService } from './services/erasure.ts';
 import { ingestionService } from './services/ingestion.ts';
 import { journeyService } from './services/journeys.ts';
 import { migrationService } from './services/migrations.ts';
+import { segmentClocks } from './services/segment-clocks.ts';
 import { segmentEventEmitter } from './services/segment-events.ts';
-import { segmentTimers } from './services/segment-timers.ts';
 import { type SegmentService, segmentService } from './services/segments.ts';
 import { type TestRunTarget, testRunService } from './services/test-runs/index.ts';
 import { scenarioService } from './services/test-runs/scenarios.ts';
@@ -84,7 +84,7 @@ export function createServices(db: Db, temporal: TemporalTarget, testRunTarget?:
     ingestion,
     segmentsReactTo: (event) => segments.reactsTo(event),
   });
-  const segments = segmentService(db, emit, segmentTimers(enrollments.router, temporal));
+  const segments = segmentService(db, emit, segmentClocks(enrollments.router, temporal));
   ingestion.addRouteStep(segments.onEvent);
   ingestion.computed.onBackfilled(segments.recomputeReaders);
   return {

@@ -157,8 +157,7 @@ export const INDEXES: Record<string, IndexSpecification[]> = {
   ],
   [COLLECTIONS.segmentBackfills]: [{ done: 1 }],
   [COLLECTIONS.segmentTimerMarks]: [
-    { customerId: 1 }, // the timer marks of the customers an evaluation covers
-    { segmentId: 1, customerId: 1, kind: 1 }, // a firing clears its timer's older marks
+    { customerId: 1 }, // a customer's clock marks: read by an evaluation, cleared by a re-check
   ],
   [COLLECTIONS.computedValues]: [
     { customerId: 1, revision: 1, basis: -1 }, // a customer's values; superseded ones deleted

@@ -296,7 +296,7 @@ export function segmentReads(rule: SegmentRule): SegmentReads {
   };
 }
 
-/** One durable timer per (segment, customer) re-evaluates membership when a time-relative rule may flip. */
+/** Release 0.3's durable timer per (segment, customer); runs still waiting finish on this workflow. */
 export const SEGMENT_TIMER_WORKFLOW = 'segmentTimerWorkflow';
 /** Signal to a segment timer: also re-check at this ISO time (the earliest pending time wins). */
 export const SEGMENT_RECHECK_SIGNAL = 'segmentRecheck';
@@ -304,5 +304,15 @@ export const segmentTimerId = (segmentId: string, customerId: string) =>
   `segment-timer:${segmentId}:${customerId}`;
 export interface SegmentTimerInput {
   segmentId: string;
+  customerId: string;
+}
+
+/**
+ * One durable clock per customer re-evaluates all their time-relative segments at the earliest moment one may
+ * flip. It takes the same re-check signal.
+ */
+export const SEGMENT_CLOCK_WORKFLOW = 'segmentClockWorkflow';
+export const segmentClockId = (customerId: string) => `segment-clock:${customerId}`;
+export interface SegmentClockInput {
   customerId: string;
 }

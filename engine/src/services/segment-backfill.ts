@@ -52,7 +52,7 @@ export function backfillStore(db: Db) {
  */
 export function backfillRunner(
   db: Db,
-  refresh: (segments: SegmentDoc[], customerIds: string[], cause: string) => Promise<void>,
+  refresh: (segments: SegmentDoc[], customerIds: string[], cause: string) => Promise<unknown>,
   periodMs = 30_000,
   settleMs = BACKFILL_SETTLE_MS,
 ) {

@@ -1,12 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import {
   candidateQuery,
+  type SegmentClockScheduler,
   type SegmentDefinition,
   type SegmentDoc,
   type SegmentEventEmitter,
   segmentDefinition,
   segmentEvaluator,
   segmentMembership,
+  segmentRefresher,
 } from '@itinera/nodes/segments';
 import {
   COLLECTIONS,
@@ -26,9 +28,8 @@ import { HttpError } from '../plugins/errors.ts';
 import type { EventDoc } from './event-parsing.ts';
 import { newCustomers } from './new-customers.ts';
 import { backfillRunner, backfillStore } from './segment-backfill.ts';
-import { affectedBy, BACKFILL_SETTLE_MS, segmentIndex, segmentRefresher } from './segment-refresh.ts';
+import { affectedBy, BACKFILL_SETTLE_MS, segmentIndex } from './segment-refresh.ts';
 import { computedRefs, leafPaths, readsEvent } from './segment-refs.ts';
-import type { SegmentTimerScheduler } from './segment-timers.ts';
 import { slugify } from './templates.ts';
 
 const DUPLICATE_KEY = 11000;
@@ -36,7 +37,7 @@ const DRY_RUN_LIMIT = 5_000;
 const NO_READS: SegmentReads = { traits: [], events: [], segments: [], timeRelative: false };
 
 /** Segment definitions, their validation, and keeping a customer's memberships current on each event. */
-export function segmentService(db: Db, emit: SegmentEventEmitter, schedule?: SegmentTimerScheduler) {
+export function segmentService(db: Db, emit: SegmentEventEmitter, schedule?: SegmentClockScheduler) {
   const segments = db.collection<SegmentDoc>(COLLECTIONS.segments);
   const profiles = db.collection<{ _id: string }>(COLLECTIONS.profiles);
   const evaluator = segmentEvaluator(db);
@@ -45,7 +46,7 @@ export function segmentService(db: Db, emit: SegmentEventEmitter, schedule?: Seg
   const computed = computedRefs(db);
   const index = segmentIndex(db);
   const ensureCustomers = newCustomers(db);
-  /** Evaluates and applies; a time-relative result also sets the durable timer for its next change. */
+  /** Evaluates and applies; a time-relative result also sets the customer's segment clock. */
   const refresh = segmentRefresher(db, evaluator, membership, schedule);
   const runner = backfillRunner(db, async (passSegments, customerIds, cause) =>
     refresh(passSegments, customerIds, cause, { referrers: await index.get() }),

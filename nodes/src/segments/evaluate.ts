@@ -66,9 +66,7 @@ export function segmentEvaluator(db: Db) {
     now: Date,
     snapshot?: CustomerSnapshot,
   ) => {
-    let profile: Promise<{ traits?: Record<string, unknown> } | null> | undefined = snapshot
-      ? Promise.resolve(snapshot.profile)
-      : undefined;
+    let profile: Promise<{ traits?: Record<string, unknown> } | null> | undefined;
     let subscriptions: ReturnType<typeof consent.read> | undefined;
     let computed: Promise<Record<string, unknown>> | undefined;
     const checks: number[] = [];
@@ -79,7 +77,9 @@ export function segmentEvaluator(db: Db) {
       checks,
       snapshot,
       profile: () => {
-        profile ??= profiles.findOne({ _id: customerId }, { projection: { traits: 1 } });
+        profile ??= snapshot
+          ? snapshot.profile()
+          : profiles.findOne({ _id: customerId }, { projection: { traits: 1 } });
         return profile;
       },
       subscriptions: () => {

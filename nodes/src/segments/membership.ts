@@ -1,7 +1,7 @@
 import { COLLECTIONS, SEGMENT_EVENTS } from '@itinera/schemas';
 import type { Db } from 'mongodb';
 import type { Evaluation, SegmentDefinition } from './evaluate.ts';
-import { insertEach } from './store.ts';
+import { deleteEach, insertEach } from './store.ts';
 
 /** One member: `_id` is `<segmentId>:<customerId>`; `cause` is what made them enter (an event id, a backfill). */
 export interface MemberDoc {
@@ -148,9 +148,10 @@ export function segmentMembership(db: Db, emit: SegmentEventEmitter) {
       ),
       options,
     );
-    await members.deleteMany({
-      $or: leaving.map(({ member }) => ({ _id: member._id, enteredAt: member.enteredAt })),
-    });
+    await deleteEach(
+      members,
+      leaving.map(({ member }) => ({ _id: member._id, enteredAt: member.enteredAt })),
+    );
   };
 
   const enter = async (

@@ -6,7 +6,7 @@ import {
   type SegmentReads,
   type SegmentRule,
 } from '@itinera/schemas';
-import type { Collection, Db } from 'mongodb';
+import type { Collection, Db, Filter } from 'mongodb';
 import type { SegmentDefinition } from './evaluate.ts';
 import type { SegmentEventEmitter } from './membership.ts';
 
@@ -33,6 +33,13 @@ export const segmentDefinition = (doc: SegmentDoc): SegmentDefinition => ({
   ...(doc.rules ? { rules: decodeStored(doc.rules) as SegmentRule } : {}),
 });
 
+/** Every live rule segment, as stored. */
+export const loadRuleSegments = (db: Db): Promise<SegmentDoc[]> =>
+  db
+    .collection<SegmentDoc>(COLLECTIONS.segments)
+    .find({ kind: 'rules', deleted: { $ne: true } })
+    .toArray();
+
 /** The live segment's definition, or null when it was deleted. */
 export async function loadSegment(db: Db, id: string): Promise<SegmentDefinition | null> {
   const doc = await db
@@ -49,6 +56,28 @@ const DUPLICATE_KEY = 11000;
  */
 export const anyOf = <T>(values: T[]): T | { $in: T[] } =>
   values.length === 1 ? values[0] : { $in: values };
+
+/**
+ * Deletes the documents matching each filter, all in one command with a statement per filter: each an
+ * equality FerretDB serves from its indexes, where one `$or` of them reads the whole collection.
+ */
+export async function deleteEach<T extends { _id: string }>(collection: Collection<T>, filters: Filter<T>[]) {
+  if (filters.length === 0) return;
+  await collection.bulkWrite(
+    filters.map((filter) => ({ deleteOne: { filter } })),
+    { ordered: false },
+  );
+}
+
+/** Runs the tasks, at most `width` at a time. */
+export async function inParallel(tasks: (() => Promise<void>)[], width: number): Promise<void> {
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(width, tasks.length) }, async () => {
+      while (next < tasks.length) await tasks[next++]();
+    }),
+  );
+}
 
 /** Inserts unless the `_id` exists; true when this call inserted it (a claim by unique insert). */
 export async function insertOnce<T extends { _id: string }>(

@@ -1,13 +1,14 @@
 /**
  * Records the paths release 0.3 added to the workflow (held-out entrants, "is in segment" conditions, moves to
- * a new version mid-wait) next to record.ts's, into the same set. Run by `npm run record-histories`.
+ * a new version mid-wait) and the customer's segment clock (0.3.2; 0.3.1 recorded a per-segment timer
+ * instead) next to record.ts's, into the same set. Run by `npm run record-histories`.
  */
 import {
   COLLECTIONS,
   controlGroupFor,
   type MigrationRun,
   type MigrationStatus,
-  segmentTimerId,
+  segmentClockId,
 } from '@itinera/schemas';
 import { describe, expect, it } from 'vitest';
 import { eventually } from '../../../test/support/harness.ts';
@@ -87,7 +88,7 @@ describe('record 0.3 histories on the time-skipping server', () => {
     for (const c of ['napper', 'holder'])
       expect((await s.h.messages<{ subject: string }>(c)).map((m) => m.subject)).toEqual(['v2 later']);
   });
-  it('a segment timer takes a customer out of "purchased within 3 days" when the window closes', async () => {
+  it('a segment clock takes a customer out of "purchased within 3 days" when the window closes', async () => {
     const segment = {
       id: 'timed-buyers',
       name: 'Bought lately',
@@ -98,10 +99,10 @@ describe('record 0.3 histories on the time-skipping server', () => {
       async () => (await s.h.call('GET', '/v1/segments/timed-buyers')).body.status === 'ready',
     );
     await s.h.track('timed', 'timer_purchase');
-    const timer = s.h.env.client.workflow.getHandle(segmentTimerId('timed-buyers', 'timed'));
-    expect((await timer.describe()).status.name).toBe('RUNNING');
+    const clock = s.h.env.client.workflow.getHandle(segmentClockId('timed'));
+    expect((await clock.describe()).status.name).toBe('RUNNING');
     await s.h.env.sleep(days(4));
-    const files = await saveHistories(s.h.env.client, setDir, 'segment_timer', timer.workflowId, overwrite);
+    const files = await saveHistories(s.h.env.client, setDir, 'segment_clock', clock.workflowId, overwrite);
     console.log(`recorded ${files.join(', ')}`);
     const changes = await s.h.db
       .collection(COLLECTIONS.segmentChanges)

@@ -1,12 +1,12 @@
-import { COLLECTIONS, segmentTimerId } from '@itinera/schemas';
+import { COLLECTIONS, segmentClockId } from '@itinera/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, timeSkippingHarness } from '../../test/support/harness.ts';
 import { graph } from '../../test/support/journeys.ts';
 
 const DAY = 86_400_000;
 
-/** Time-relative rules change membership at the exact moment, through a durable timer (time-skipping server). */
-describe('segment timers', () => {
+/** Time-relative rules change membership at the exact moment, through a durable clock per customer (time-skipping server). */
+describe('segment clocks', () => {
   let h: Awaited<ReturnType<typeof timeSkippingHarness>>;
   beforeAll(async () => {
     h = await timeSkippingHarness({});
@@ -49,7 +49,7 @@ describe('segment timers', () => {
       .toArray();
     expect((await changesOf('tim')).map((c) => c.kind)).toEqual(['entered']);
 
-    const timer = h.env.client.workflow.getHandle(segmentTimerId('recent-buyers', 'tim'));
+    const timer = h.env.client.workflow.getHandle(segmentClockId('tim'));
     expect((await timer.describe()).status.name).toBe('RUNNING');
     await h.env.sleep(31 * DAY);
     await timer.result();
@@ -86,7 +86,7 @@ describe('segment timers', () => {
     await h.env.sleep(3 * DAY); // 8 days after the first visit, 3 after the second
     expect((await changesOf('val')).map((c) => c.kind)).toEqual(['entered']);
     await h.env.sleep(5 * DAY);
-    await h.env.client.workflow.getHandle(segmentTimerId('active-7', 'val')).result();
+    await h.env.client.workflow.getHandle(segmentClockId('val')).result();
     expect((await changesOf('val')).map((c) => c.kind)).toEqual(['entered', 'exited']);
   });
 
@@ -111,14 +111,46 @@ describe('segment timers', () => {
     expect((await changesOf('oli')).map((c) => c.kind)).toEqual(['entered']);
 
     await h.env.sleep(15 * DAY);
-    await h.env.client.workflow.getHandle(segmentTimerId('fresh-orders', 'oli')).result();
+    await h.env.client.workflow.getHandle(segmentClockId('oli')).result();
     const changes = await changesOf('oli');
     expect(changes.map((c) => c.kind)).toEqual(['entered', 'exited']);
     expect(changes[1].at).toBe(new Date(Date.parse(orderedAt) + 14 * DAY).toISOString());
     expect(changes[1].reason).toBe(`computed.last_order_at is "${orderedAt}" (not within the last 14 days)`);
   });
 
-  it('a second purchase in the window sends its timer no second signal, and the exit still moves', async () => {
+  it('one clock per customer serves all their segments: one signal, each exit at its own moment', async () => {
+    await createSegment({
+      id: 'shoppers-7',
+      name: 'Shopped this week',
+      rules: { kind: 'performed', event: 'shopped', withinDays: 7 },
+    });
+    await createSegment({
+      id: 'browsers-20',
+      name: 'Browsed in 20 days',
+      rules: { kind: 'performed', event: 'browsed', withinDays: 20 },
+    });
+    const first = await h.env.currentTimeMs();
+    await trackAt('sam', 'shopped', first);
+    // Covered by the re-check at +7 days the clock already holds: that re-check reads this visit.
+    await trackAt('sam', 'browsed', first);
+    await h.env.sleep(8 * DAY);
+    // Covered by the re-check at +20 days the clock set itself when it fired at +7.
+    await trackAt('sam', 'browsed', first + 8 * DAY);
+    const clock = h.env.client.workflow.getHandle(segmentClockId('sam'));
+    const signals = (await clock.fetchHistory()).events?.filter(
+      (e) => e.workflowExecutionSignaledEventAttributes,
+    );
+    expect(signals?.length).toBe(1);
+    await h.env.sleep(21 * DAY);
+    await clock.result();
+    const exits = (await changesOf('sam')).filter((c) => c.kind === 'exited').map((c) => [c.segmentId, c.at]);
+    expect(exits).toEqual([
+      ['shoppers-7', new Date(first + 7 * DAY).toISOString()],
+      ['browsers-20', new Date(first + 28 * DAY).toISOString()],
+    ]);
+  });
+
+  it('a second purchase in the window sends its clock no second signal, and the exit still moves', async () => {
     await createSegment({
       id: 'buyers-30',
       name: 'Bought this month',
@@ -128,7 +160,7 @@ describe('segment timers', () => {
     const first = await h.env.currentTimeMs();
     await buy(first);
     await buy(first + DAY);
-    const timer = h.env.client.workflow.getHandle(segmentTimerId('buyers-30', 'mia'));
+    const timer = h.env.client.workflow.getHandle(segmentClockId('mia'));
     const events = (await timer.fetchHistory()).events ?? [];
     // The timer holds the first purchase's re-check, which reads the second purchase when it fires.
     expect(events.filter((e) => e.workflowExecutionSignaledEventAttributes).length).toBe(1);
