@@ -4,6 +4,7 @@ import { execFileSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { Client, Connection } from '@temporalio/client';
+import proto from '@temporalio/proto';
 import { type Db, MongoClient } from 'mongodb';
 import type { ManagedProcess } from '../../scripts/lib/servers.d.mts';
 import { freePort, spawnManaged, startMongo, startTemporalDev } from '../../scripts/lib/servers.mjs';
@@ -130,4 +131,30 @@ export async function startStack(dir: string, opts: { baseline?: boolean } = {})
       await mongo.stop();
     },
   };
+}
+
+/**
+ * Waits until the task queue has no workflow or activity tasks waiting for a worker, twice in a row: the
+ * workflows an earlier phase started or signalled (segment clocks, enrollments) have been run.
+ */
+export async function temporalDrained(client: Client, taskQueue = ITINERA_QUEUE, timeoutMs = 1_800_000) {
+  const { TaskQueueType } = proto.temporal.api.enums.v1;
+  const backlog = async (taskQueueType: proto.temporal.api.enums.v1.TaskQueueType) => {
+    const { stats } = await client.workflowService.describeTaskQueue({
+      namespace: client.options.namespace,
+      taskQueue: { name: taskQueue },
+      taskQueueType,
+      reportStats: true,
+    });
+    return Number(stats?.approximateBacklogCount ?? 0);
+  };
+  const deadline = Date.now() + timeoutMs;
+  for (let emptyInARow = 0; emptyInARow < 2; ) {
+    if (Date.now() > deadline) throw new Error(`task queue ${taskQueue} still has a backlog`);
+    const waiting =
+      (await backlog(TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW)) +
+      (await backlog(TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY));
+    emptyInARow = waiting === 0 ? emptyInARow + 1 : 0;
+    await new Promise((done) => setTimeout(done, 1_000));
+  }
 }

@@ -58,7 +58,7 @@ export function segmentMembership(db: Db, emit: SegmentEventEmitter) {
   const members = db.collection<MemberDoc>(COLLECTIONS.segmentMembers);
   const changes = db.collection<ChangeDoc>(COLLECTIONS.segmentChanges);
 
-  const change = (
+  const changeOf = (
     segment: SegmentDefinition,
     member: MemberDoc,
     kind: ChangeDoc['kind'],
@@ -90,15 +90,14 @@ export function segmentMembership(db: Db, emit: SegmentEventEmitter) {
   };
 
   /**
-   * Enters every (segment, customer, reason) given, under one cause; true for each that entered (or that a
-   * retry of the same cause finished recording).
+   * Claims membership for every (segment, customer) given, under one cause: the member documents this call
+   * inserted, or that a retry of the same cause inserted; null where the customer was already a member.
    */
-  const enterMany = async (
-    entries: { segment: SegmentDefinition; customerId: string; reason: string; known?: MemberDoc }[],
+  const claimEntries = async (
+    entries: { segment: SegmentDefinition; customerId: string; known?: MemberDoc }[],
     cause: string,
-    now = new Date(),
-    options?: EmitOptions,
-  ): Promise<boolean[]> => {
+    now: Date,
+  ): Promise<(MemberDoc | null)[]> => {
     const fresh = entries.map(({ segment, customerId, known }) =>
       known
         ? null
@@ -126,32 +125,39 @@ export function segmentMembership(db: Db, emit: SegmentEventEmitter) {
         entered.push(member?.cause === cause ? member : null);
       }
     }
-    await record(
-      entries.flatMap(({ segment, reason }, i) => {
-        const member = entered[i];
-        return member ? [change(segment, member, 'entered', reason, member.enteredAt)] : [];
-      }),
-      options,
-    );
-    return entered.map((m) => m !== null);
+    return entered;
   };
 
-  const leaveMany = async (
+  /**
+   * Enters and leaves in one pass: the entries are claimed first, then every change is recorded and emitted
+   * at once, and only then do the leaving members go, so a process dying anywhere leaves work that a retry of
+   * the same cause finishes.
+   */
+  const change = async (
+    entries: { segment: SegmentDefinition; customerId: string; reason: string; known?: MemberDoc }[],
     leaving: { segment: SegmentDefinition; member: MemberDoc; reason: string }[],
-    now = new Date(),
+    cause: string,
+    now: Date,
     options?: EmitOptions,
-  ) => {
-    if (leaving.length === 0) return;
+  ): Promise<boolean[]> => {
+    const entered = await claimEntries(entries, cause, now);
     await record(
-      leaving.map(({ segment, member, reason }) =>
-        change(segment, member, 'exited', reason, now.toISOString()),
-      ),
+      [
+        ...entries.flatMap(({ segment, reason }, i) => {
+          const member = entered[i];
+          return member ? [changeOf(segment, member, 'entered', reason, member.enteredAt)] : [];
+        }),
+        ...leaving.map(({ segment, member, reason }) =>
+          changeOf(segment, member, 'exited', reason, now.toISOString()),
+        ),
+      ],
       options,
     );
     await deleteEach(
       members,
       leaving.map(({ member }) => ({ _id: member._id, enteredAt: member.enteredAt })),
     );
+    return entered.map((m) => m !== null);
   };
 
   const enter = async (
@@ -160,14 +166,14 @@ export function segmentMembership(db: Db, emit: SegmentEventEmitter) {
     reason: string,
     cause: string,
     now = new Date(),
-  ) => (await enterMany([{ segment, customerId, reason }], cause, now))[0];
+  ) => (await change([{ segment, customerId, reason }], [], cause, now))[0];
 
   return {
     enter,
     async leaveById(segment: SegmentDefinition, customerId: string, reason: string) {
       const member = await members.findOne({ _id: memberId(segment.id, customerId) });
       if (!member) return false;
-      await leaveMany([{ segment, member, reason }]);
+      await change([], [{ segment, member, reason }], '', new Date());
       return true;
     },
 
@@ -188,25 +194,21 @@ export function segmentMembership(db: Db, emit: SegmentEventEmitter) {
         if (evaluation.member && (!known || known.cause === cause)) entering.push(i);
         else if (!evaluation.member && known) leaving.push(i);
       }
-      const entered = await enterMany(
+      const entered = await change(
         entering.map((i) => {
           const { segment, customerId, evaluation, known } = items[i];
           return { segment, customerId, reason: evaluation.reason, ...(known ? { known } : {}) };
         }),
-        cause,
-        now,
-        options,
-      );
-      for (const [k, i] of entering.entries()) if (entered[k]) result[i] = 'entered';
-      await leaveMany(
         leaving.map((i) => ({
           segment: items[i].segment,
           member: items[i].known as MemberDoc,
           reason: items[i].evaluation.reason,
         })),
+        cause,
         now,
         options,
       );
+      for (const [k, i] of entering.entries()) if (entered[k]) result[i] = 'entered';
       for (const i of leaving) result[i] = 'exited';
       return result;
     },
