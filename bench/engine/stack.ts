@@ -134,10 +134,16 @@ export async function startStack(dir: string, opts: { baseline?: boolean } = {})
 }
 
 /**
- * Waits until the task queue has no workflow or activity tasks waiting for a worker, twice in a row: the
- * workflows an earlier phase started or signalled (segment clocks, enrollments) have been run.
+ * Waits until the task queue has no workflow or activity tasks waiting for a worker, and `idle()` (say,
+ * nothing left to route) holds too, on two looks a second apart: the work an earlier phase caused (segment
+ * clocks, enrollments) has run. Returns when it was first seen so (performance.now()), for a phase's time.
  */
-export async function temporalDrained(client: Client, taskQueue = ITINERA_QUEUE, timeoutMs = 1_800_000) {
+export async function temporalDrained(
+  client: Client,
+  idle: () => Promise<boolean> = async () => true,
+  taskQueue = ITINERA_QUEUE,
+  timeoutMs = 1_800_000,
+): Promise<number> {
   const { TaskQueueType } = proto.temporal.api.enums.v1;
   const backlog = async (taskQueueType: proto.temporal.api.enums.v1.TaskQueueType) => {
     const { stats } = await client.workflowService.describeTaskQueue({
@@ -149,12 +155,18 @@ export async function temporalDrained(client: Client, taskQueue = ITINERA_QUEUE,
     return Number(stats?.approximateBacklogCount ?? 0);
   };
   const deadline = Date.now() + timeoutMs;
-  for (let emptyInARow = 0; emptyInARow < 2; ) {
+  let emptySince: number | null = null;
+  for (;;) {
     if (Date.now() > deadline) throw new Error(`task queue ${taskQueue} still has a backlog`);
-    const waiting =
+    const lookedAt = performance.now();
+    const empty =
+      (await idle()) &&
       (await backlog(TaskQueueType.TASK_QUEUE_TYPE_WORKFLOW)) +
-      (await backlog(TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY));
-    emptyInARow = waiting === 0 ? emptyInARow + 1 : 0;
-    await new Promise((done) => setTimeout(done, 1_000));
+        (await backlog(TaskQueueType.TASK_QUEUE_TYPE_ACTIVITY)) ===
+        0;
+    if (!empty) emptySince = null;
+    else if (emptySince === null) emptySince = lookedAt;
+    else if (lookedAt - emptySince >= 1_000) return emptySince;
+    await new Promise((done) => setTimeout(done, 200));
   }
 }
