@@ -7,7 +7,11 @@ export default defineConfig({
   test: {
     pool: 'forks',
     globalSetup: ['test/global-setup.ts'],
-    include: ['workers/test/replay/record.ts', 'workers/test/replay/record-0.3.ts'],
+    include: [
+      'workers/test/replay/record.ts',
+      'workers/test/replay/record-0.3.ts',
+      'workers/test/replay/record-0.3.2.ts',
+    ],
     testTimeout: 120_000,
     hookTimeout: 120_000,
     fileParallelism: false,
