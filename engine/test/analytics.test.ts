@@ -3,6 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { devServerHarness, eventually, type Harness } from '../../test/support/harness.ts';
 import { graph } from '../../test/support/journeys.ts';
 import { foldAnalytics } from '../src/services/analytics/fold.ts';
+import { journeyStats } from '../src/services/stats.ts';
 
 const BODY = '<html><body><a href="https://shop.example/sale">Sale</a></body></html>';
 const mail = (id: string) => ({ id, type: 'send', config: { channel: 'email', subject: 'Hi', body: BODY } });
@@ -111,6 +112,11 @@ describe('journey analytics from hourly rollups', () => {
       return ended === 4 || undefined;
     }, 60_000);
     await foldAnalytics(h.db);
+    // A journey past the live-count threshold reads the fold's totals: the same figures, one read.
+    const live = await journeyStats(h.db, journeyId, Number.POSITIVE_INFINITY);
+    expect(live).toMatchObject({ entered: 9, active: 5 });
+    expect(live.asOf).toBeUndefined();
+    expect(await journeyStats(h.db, journeyId, 0)).toEqual({ ...live, asOf: expect.any(String) });
 
     // The hand count: who took which branch is the split's to decide, so it is read back per customer.
     const branchOf = new Map<string, string>();

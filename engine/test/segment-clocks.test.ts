@@ -59,8 +59,20 @@ describe('segment clocks', () => {
     expect(changes[1].reason).toBe('performed purchased 0 times in 30 days (atLeast 1)');
     expect(await h.db.collection(COLLECTIONS.segmentMembers).countDocuments({ customerId: 'tim' })).toBe(0);
 
-    // The exit event was accepted and waits for the sweeper, which routes it like any other event.
+    // The exit event was accepted and waits for the sweeper, which routes it like any other event, except
+    // that segments referring to it are not evaluated again: the clock's pass did that.
+    const [exited] = await h.db
+      .collection(COLLECTIONS.events)
+      .find({ customerId: 'tim', event: 'segment_exited' })
+      .toArray();
+    const pending = await h.db.collection(COLLECTIONS.pendingRoutes).findOne({ _id: exited._id });
+    expect(pending).toMatchObject({ deferred: true, referrersEvaluated: true });
+    const routed: [unknown, unknown][] = [];
+    h.app.services.ingestion.addRouteStep(async (doc, options) => {
+      routed.push([doc._id, options]);
+    });
     await h.app.services.ingestion.sweepUnrouted(0);
+    expect(routed).toContainEqual([exited._id, { referrersEvaluated: true }]);
     const events = await eventually(async () => {
       const { body } = await h.call('GET', '/v1/customers/tim/events');
       return body.some((e: { event: string }) => e.event === 'segment_exited') && body;

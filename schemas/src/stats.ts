@@ -7,6 +7,8 @@ export interface JourneyStats {
   exited: number;
   failed: number;
   nodes: Record<string, { active: number; passed: number }>;
+  /** Set when the counts come from the analytics fold (a large journey): facts up to this time are in them. */
+  asOf?: string;
 }
 
 export function emptyStats(): JourneyStats {

@@ -253,6 +253,7 @@ export function Editor({ journey, version, onJourneyChanged, onReloadDraft }: Pr
           <div className="live-strip" data-testid="live-stats">
             Live: {stats.entered} entered · {stats.active} active · {stats.completed} completed ·{' '}
             {stats.converted} converted · {stats.exited} exited
+            {stats.asOf && ` (as of ${new Date(stats.asOf).toLocaleTimeString()})`}
           </div>
         )}
         <div className="builder-body">

@@ -1,5 +1,5 @@
 import { KeyedLock } from '@itinera/nodes/keyed-lock';
-import { insertEach, insertOnce } from '@itinera/nodes/segments';
+import { type EmitOptions, insertEach, insertOnce, type PendingRouteDoc } from '@itinera/nodes/segments';
 import { COLLECTIONS, foldKeyOf } from '@itinera/schemas';
 import { type Db, MongoServerError } from 'mongodb';
 import { computedAttributeService } from './computed.ts';
@@ -26,6 +26,9 @@ const DUPLICATE_KEY = 11000;
 
 export type { Call } from './event-parsing.ts';
 
+/** Further work on an accepted event after journeys (segments); `options` says what its emitter already did. */
+type RouteStep = (doc: EventDoc, options: EmitOptions) => Promise<void>;
+
 export function ingestionService(
   db: Db,
   journeys: JourneyService,
@@ -37,13 +40,11 @@ export function ingestionService(
   const events = db.collection<EventDoc>(COLLECTIONS.events);
   const profiles = db.collection<{ _id: string } & Record<string, unknown>>(COLLECTIONS.profiles);
   /** Events accepted but not yet fully routed; small, so the sweeper's scan stays cheap. */
-  const pending = db.collection<{ _id: string; receivedAt: string; deferred?: boolean }>(
-    COLLECTIONS.pendingRoutes,
-  );
+  const pending = db.collection<PendingRouteDoc>(COLLECTIONS.pendingRoutes);
   const sweepLease = leases(db);
   const profileWrites = new KeyedLock();
   /** Further work on every accepted event (segments), done before its pending marker goes, so it is retried too. */
-  const routeSteps: ((doc: EventDoc) => Promise<void>)[] = [];
+  const routeSteps: RouteStep[] = [];
   const computed = computedAttributeService(db);
   const recent = recentCustomers(db);
   const ensureCustomers = newCustomers(db);
@@ -72,7 +73,7 @@ export function ingestionService(
   };
 
   /** Enters matching live journeys, then signals every active enrollment of the customer. */
-  const route = async (doc: EventDoc) => {
+  const route = async (doc: EventDoc, options: EmitOptions = {}) => {
     if (doc.traits) {
       await Promise.all([applyTraits(doc), recent.touch(doc.customerId, doc.receivedAt)]);
     } else if (isRouted(doc)) {
@@ -88,14 +89,14 @@ export function ingestionService(
       // A new enrollment already holds its trigger event; everyone else active gets it as a signal.
       await enrollments.deliverEvent(event, entered);
     }
-    for (const step of routeSteps) await step(doc);
+    for (const step of routeSteps) await step(doc, options);
     await pending.deleteOne({ _id: doc._id });
   };
 
   /** Routes a stored, marked event; true when Temporal was unreachable and the sweeper will deliver it. */
-  const routeOrDefer = async (doc: EventDoc): Promise<boolean> => {
+  const routeOrDefer = async (doc: EventDoc, options: EmitOptions = {}): Promise<boolean> => {
     try {
-      await route(doc);
+      await route(doc, options);
       return false;
     } catch (error) {
       if (!(error instanceof TemporalUnavailableError)) throw error;
@@ -110,6 +111,7 @@ export function ingestionService(
     async accept(
       calls: Call[],
       batch: boolean,
+      options: EmitOptions = {},
     ): Promise<{ accepted: number; duplicates: number; deferred: number }> {
       // Every call is checked and encoded before any is stored: a bad item refuses the batch, whole.
       const docs = calls.map((call, i) => normalise(call, batch ? i : null, limits));
@@ -119,14 +121,15 @@ export function ingestionService(
       for (const doc of docs) {
         await identity.link(doc);
         // The marker goes first: until routing finishes it says "route me", and the sweeper obeys it.
-        const fresh = await insertOnce(pending, { _id: doc._id, receivedAt: doc.receivedAt });
+        const evaluated = options.referrersEvaluated ? { referrersEvaluated: true } : {};
+        const fresh = await insertOnce(pending, { _id: doc._id, receivedAt: doc.receivedAt, ...evaluated });
         if (!(await insertOnce(events, { ...doc, foldKey: foldKeyOf() })) && fresh) {
           await pending.deleteOne({ _id: doc._id });
           duplicates++;
           continue;
         }
         await identity.settle(doc);
-        if (await routeOrDefer(doc)) deferred++;
+        if (await routeOrDefer(doc, options)) deferred++;
       }
       return { accepted: docs.length - duplicates, duplicates, deferred };
     },
@@ -171,7 +174,7 @@ export function ingestionService(
         .limit(500)
         .toArray();
       let swept = 0;
-      for (const { _id } of stuck) {
+      for (const { _id, referrersEvaluated } of stuck) {
         if (Date.now() >= untilMs) break;
         swept++;
         const doc = await events.findOne({ _id });
@@ -179,7 +182,7 @@ export function ingestionService(
         // One event that keeps failing must not hold up the others; after too many failures it is parked.
         // An unreachable Temporal is not the event's fault: it is neither counted nor parked.
         else {
-          const failure = await route(doc).then(
+          const failure = await route(doc, { referrersEvaluated }).then(
             () => null,
             (error: Error) => error,
           );
@@ -200,7 +203,7 @@ export function ingestionService(
     computed,
 
     /** Adds a step every accepted event goes through, retried by the sweeper like the rest of routing. */
-    addRouteStep(step: (doc: EventDoc) => Promise<void>) {
+    addRouteStep(step: RouteStep) {
       routeSteps.push(step);
     },
 

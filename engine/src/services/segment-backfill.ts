@@ -97,6 +97,18 @@ export function backfillRunner(
       .map((p) => ({ id: p._id, cursor: p._id }));
   };
 
+  /**
+   * Claims the period after `until` for every job of the pass before it starts, so the holder keeps its
+   * cursor (a new query re-reads and re-sorts the collection on FerretDB). Returns the pass's new end:
+   * `until` again if another process already holds the next period of any of them.
+   */
+  const renew = async (group: Runnable[], until: number, holder: string) => {
+    const next = await Promise.all(
+      group.map((r) => lease.claim(`backfill:${r.job._id}`, periodMs, holder, until)),
+    );
+    return next.every((n) => n !== null) ? Math.min(...(next as number[])) : until;
+  };
+
   /** What finishing the job's phase changes. */
   const phaseDone = (job: BackfillDoc): Partial<BackfillDoc> => {
     // A first generation's members all came from evaluations of these rules: none needs another look.
@@ -109,9 +121,12 @@ export function backfillRunner(
    * Advances a pass (jobs of one phase and generation; re-evaluating a customer a job already passed changes
    * nothing) until it ends or a lease does, saving each job's cursor after every page.
    */
-  const advance = async (group: Runnable[]): Promise<BackfillDoc[]> => {
+  const advance = async (
+    group: Runnable[],
+    holder: string,
+  ): Promise<{ jobs: BackfillDoc[]; until: number }> => {
     let jobs = group.map((r) => r.job);
-    const until = Math.min(...group.map((r) => r.until));
+    let until = Math.min(...group.map((r) => r.until));
     const cursor = remaining(group);
     try {
       for (;;) {
@@ -136,7 +151,9 @@ export function backfillRunner(
             return { ...job, ...change };
           }),
         );
-        if (page.length < PAGE || Date.now() >= until) return jobs;
+        if (page.length < PAGE) return { jobs, until };
+        if (Date.now() >= until - periodMs / 3) until = await renew(group, until, holder);
+        if (Date.now() >= until) return { jobs, until };
       }
     } finally {
       await cursor.close();
@@ -166,12 +183,12 @@ export function backfillRunner(
       let finished = 0;
       const queue = [...passes.values()];
       for (let pass = queue.shift(); pass; pass = queue.shift()) {
-        const jobs = await advance(pass);
+        const { jobs, until } = await advance(pass, holder);
         finished += jobs.filter((j) => j.done).length;
-        if (Date.now() >= Math.min(...pass.map((r) => r.until))) continue;
+        if (Date.now() >= until) continue;
         // A job that moved on to its members goes on in a pass of its own.
         for (const [i, r] of pass.entries())
-          if (!jobs[i].done && jobs[i].phase !== r.job.phase) queue.push([{ ...r, job: jobs[i] }]);
+          if (!jobs[i].done && jobs[i].phase !== r.job.phase) queue.push([{ ...r, job: jobs[i], until }]);
       }
       return finished;
     },

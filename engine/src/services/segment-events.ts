@@ -44,6 +44,6 @@ export function segmentEventEmitter(listeners: Listeners): SegmentEventEmitter {
       ((await listened(e, options)) ? routed : quiet).push(call);
     }
     if (quiet.length) await ingestion.storeUnrouted(quiet);
-    if (routed.length) await ingestion.accept(routed, false);
+    if (routed.length) await ingestion.accept(routed, false, options);
   };
 }

@@ -1,6 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import {
   candidateQuery,
+  type EmitOptions,
   type SegmentClockScheduler,
   type SegmentDefinition,
   type SegmentDoc,
@@ -229,7 +230,8 @@ export function segmentService(db: Db, emit: SegmentEventEmitter, schedule?: Seg
      * Re-evaluates, for this customer, only the segments whose rules read what the event changed, from one
      * read per collection; the list of segments comes from a cache at most SEGMENT_INDEX_TTL_MS old.
      */
-    async onEvent(doc: EventDoc) {
+    async onEvent(doc: EventDoc, options: EmitOptions = {}) {
+      if (options.referrersEvaluated) return;
       const affected = await affectedSegments(doc);
       if (affected.length)
         await refresh(affected, [doc.customerId], doc._id, { referrers: await index.get() });

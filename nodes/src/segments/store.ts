@@ -118,16 +118,26 @@ export async function insertEach<T extends { _id: string }>(
   return inserted;
 }
 
+/** An accepted event whose routing has not finished (the API's sweeper routes what is left). */
+export interface PendingRouteDoc {
+  _id: string;
+  receivedAt: string;
+  deferred?: boolean;
+  /** A segment event whose pass evaluated every segment referring to it: segments need not see it again. */
+  referrersEvaluated?: boolean;
+}
+
 /**
  * For processes without the API's ingestion (the worker): stores the segment event as accepted and marks it
  * deferred, so the API's sweeper routes it (journeys, waits, other segments) within its next tick.
  */
 export function queuedSegmentEvents(db: Db): SegmentEventEmitter {
-  return async (emitted) => {
+  return async (emitted, options = {}) => {
     const now = new Date().toISOString();
+    const evaluated = options.referrersEvaluated ? { referrersEvaluated: true } : {};
     await insertEach(
-      db.collection<{ _id: string; receivedAt: string; deferred: boolean }>(COLLECTIONS.pendingRoutes),
-      emitted.map(({ messageId }) => ({ _id: messageId, receivedAt: now, deferred: true })),
+      db.collection<PendingRouteDoc>(COLLECTIONS.pendingRoutes),
+      emitted.map(({ messageId }) => ({ _id: messageId, receivedAt: now, deferred: true, ...evaluated })),
     );
     await insertEach(
       db.collection<{ _id: string }>(COLLECTIONS.events),

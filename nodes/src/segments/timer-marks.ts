@@ -76,9 +76,11 @@ export function timerMarks(db: Db) {
       const at = now.toISOString();
       await insertOnce(marks, { _id: `clock:${customerId}:fired:${at}`, customerId, kind: 'fired', at });
       const stale = new Date(now.getTime() - SKEW_MS).toISOString();
-      await marks.deleteMany({ customerId, kind: 'signal', sentAt: { $lt: stale } });
-      await marks.deleteMany({ customerId, kind: 'held', firedAt: { $lt: at } });
-      await marks.deleteMany({ customerId, kind: 'fired', at: { $lt: at } });
+      await Promise.all([
+        marks.deleteMany({ customerId, kind: 'signal', sentAt: { $lt: stale } }),
+        marks.deleteMany({ customerId, kind: 'held', firedAt: { $lt: at } }),
+        marks.deleteMany({ customerId, kind: 'fired', at: { $lt: at } }),
+      ]);
       return at;
     },
 

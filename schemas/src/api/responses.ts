@@ -29,6 +29,7 @@ export type JourneyCounts = Static<typeof JourneyCounts>;
 export const JourneyStatsResponse = Open({
   ...counts,
   nodes: Type.Record(Type.String(), Open({ active: Type.Integer(), passed: Type.Integer() })),
+  asOf: Type.Optional(Time),
 });
 
 const journeyFields = {

@@ -41,22 +41,41 @@ export function openPosition(entryNodeId: string, timeline: StepDoc[]): string |
 
 const waitingId = (journeyId: string) => `${journeyId}|waiting`;
 
-interface WaitingDoc {
+export interface WaitingDoc {
   _id: string;
   journeyId: string;
   kind: 'waiting';
   rows: Row[];
+  /** All-time `entered`, `ended` (by status) and `passed` (by node) rows, for the journey's live stats. */
+  totals?: Row[];
   /** No active enrollment of the journey lacks `entryNodeId` any more: the rows alone say who waits. */
   legacyDone: boolean;
   computedAt: string;
 }
 
-/** Sums the journey's `here` rows over its day documents into one document the report reads by `_id`. */
+/** The all-time totals row a day's row adds to, if any: counts by status and by node, any version. */
+function totalOf(row: Row): Row | null {
+  if (row.x) return null;
+  if (row.k === 'entered') return { v: 0, k: 'entered', count: row.count };
+  if (row.k === 'ended') return { v: 0, k: 'ended', p: row.p, count: row.count };
+  if (row.k === 'passed') return { v: 0, k: 'passed', n: row.n, count: row.count };
+  return null;
+}
+
+/**
+ * Sums the journey's `here` rows, and its all-time totals, over its day documents into one document the
+ * report and the live stats read by `_id`.
+ */
 export async function refreshWaiting(db: Db, journeyId: string): Promise<void> {
   const rollups = db.collection<{ _id: string; rows: Row[] }>(COLLECTIONS.rollups);
   const rows = new RowSet();
+  const totals = new RowSet();
   for await (const day of rollups.find({ journeyId, kind: 'day' }, { projection: { rows: 1 } }))
-    for (const row of day.rows) if (row.k === 'here') rows.add(row);
+    for (const row of day.rows) {
+      if (row.k === 'here') rows.add(row);
+      const total = totalOf(row);
+      if (total) totals.add(total);
+    }
   const waiting = db.collection<WaitingDoc>(COLLECTIONS.rollups);
   const before = await waiting.findOne({ _id: waitingId(journeyId) }, { projection: { legacyDone: 1 } });
   const legacyDone =
@@ -68,6 +87,7 @@ export async function refreshWaiting(db: Db, journeyId: string): Promise<void> {
     journeyId,
     kind: 'waiting' as const,
     rows: rows.toArray().filter((r) => r.count !== 0),
+    totals: totals.toArray(),
     legacyDone,
     computedAt: new Date().toISOString(),
   };
@@ -79,7 +99,18 @@ export async function refreshWaiting(db: Db, journeyId: string): Promise<void> {
  * entered before this counting began are counted live until none of the journey's is active any more.
  */
 export async function readWaiting(db: Db, journeyId: string, version?: number): Promise<Map<string, number>> {
-  const doc = await db.collection<WaitingDoc>(COLLECTIONS.rollups).findOne({ _id: waitingId(journeyId) });
+  return waitingOf(db, journeyId, await readWaitingDoc(db, journeyId), version);
+}
+
+export const readWaitingDoc = (db: Db, journeyId: string) =>
+  db.collection<WaitingDoc>(COLLECTIONS.rollups).findOne({ _id: waitingId(journeyId) });
+
+export async function waitingOf(
+  db: Db,
+  journeyId: string,
+  doc: WaitingDoc | null,
+  version?: number,
+): Promise<Map<string, number>> {
   const counts = new Map<string, number>();
   const add = (nodeId: string | null | undefined, n: number) => {
     if (nodeId) counts.set(nodeId, (counts.get(nodeId) ?? 0) + n);
