@@ -2,7 +2,7 @@ import { COLLECTIONS } from '@itinera/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from '../../test/support/harness.ts';
 import { testDatabase } from '../../test/support/servers.ts';
-import { foldedThrough, startAnalyticsFolder } from '../src/services/analytics/fold.ts';
+import { foldedThrough, REST_FACTOR, startAnalyticsFolder } from '../src/services/analytics/fold.ts';
 
 describe('the analytics folder', () => {
   let store: Awaited<ReturnType<typeof testDatabase>>;
@@ -43,5 +43,25 @@ describe('the analytics folder', () => {
       { v: 1, k: 'entered', count: 1 },
       { v: 1, k: 'armEntered', x: '~control:treated', count: 1 },
     ]);
+    const state = await db.collection(COLLECTIONS.analyticsState).findOne({ _id: 'fold' as never });
+    expect(state?.passMs).toBeGreaterThanOrEqual(0);
+    expect(Date.parse(state?.passEndedAt)).toBeGreaterThan(Date.parse(state?.through));
+  });
+
+  it('rests after a long pass: REST_FACTOR times its length, whichever process ran it', async () => {
+    const db = store.db;
+    const checkpoint = db.collection<{ _id: string }>(COLLECTIONS.analyticsState);
+    const before = (await foldedThrough(db))!;
+    // Another process's pass took a minute and just ended: nobody folds for the next REST_FACTOR minutes.
+    const justNow = new Date().toISOString();
+    await checkpoint.updateOne({ _id: 'fold' }, { $set: { passMs: 60_000, passEndedAt: justNow } });
+    const folder = startAnalyticsFolder(db, { intervalMs: 200, holder: 'three' });
+    await new Promise((r) => setTimeout(r, 2_000));
+    expect(await foldedThrough(db)).toBe(before);
+    // Once that rest is over, the next tick folds.
+    const rested = new Date(Date.now() - REST_FACTOR * 60_000 - 1_000).toISOString();
+    await checkpoint.updateOne({ _id: 'fold' }, { $set: { passEndedAt: rested } });
+    await eventually(async () => (await foldedThrough(db))! > before || undefined, 30_000);
+    await folder.stop();
   });
 });

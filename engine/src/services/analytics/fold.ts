@@ -24,7 +24,17 @@ interface Checkpoint {
   through: string;
   /** Set once a fold has read by time every fact written before fold keys existed. */
   keyed?: boolean;
+  /** How long the last pass took, and when it ended (any process's). */
+  passMs?: number;
+  passEndedAt?: string;
 }
+
+/**
+ * After a pass of T, folders rest for REST_FACTOR·T: a journey so busy that a pass takes longer than the
+ * interval (at 100k entries an hour, a pass re-reads the journey) gets at most a quarter of the store, not
+ * all of it, and its figures lag more instead of slowing ingestion and the worker.
+ */
+export const REST_FACTOR = 3;
 
 /**
  * Folds facts recorded since the last checkpoint into the hourly rollups: finds every (journey, hour)
@@ -114,15 +124,29 @@ export interface FolderOptions {
   onError?: (error: unknown) => void;
 }
 
-/** Folds every `intervalMs` in the one process (across all API processes) holding that period's lease. */
+/**
+ * Folds every `intervalMs` in the one process (across all API processes) holding that period's lease, once
+ * the last pass's rest (REST_FACTOR) is over.
+ */
 export function startAnalyticsFolder(db: Db, options: FolderOptions = {}) {
   const intervalMs = options.intervalMs ?? 30_000;
   const holder = options.holder ?? processHolder();
   const lease = leases(db);
+  const state = db.collection<Checkpoint>(COLLECTIONS.analyticsState);
+  const rested = async () => {
+    const last = await state.findOne({ _id: CHECKPOINT }, { projection: { passMs: 1, passEndedAt: 1 } });
+    return (
+      !last?.passEndedAt || Date.now() - Date.parse(last.passEndedAt) >= REST_FACTOR * (last.passMs ?? 0)
+    );
+  };
   return every(
     intervalMs,
     async () => {
-      if ((await lease.claim('analytics', intervalMs, holder)) !== null) await foldAnalytics(db);
+      if (!(await rested()) || (await lease.claim('analytics', intervalMs, holder)) === null) return;
+      const started = Date.now();
+      await foldAnalytics(db);
+      const passEndedAt = new Date().toISOString();
+      await state.updateOne({ _id: CHECKPOINT }, { $set: { passMs: Date.now() - started, passEndedAt } });
     },
     options.onError,
   );
