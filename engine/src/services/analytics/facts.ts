@@ -45,12 +45,15 @@ export async function loadFacts(
     customerId: 1,
     entryNodeId: 1,
   };
-  const [entered, ended, steps, deliveries] = await Promise.all([
-    enrollments.find({ journeyId, enteredAt: range }, { projection }).toArray(),
-    enrollments.find({ journeyId, endedAt: range }, { projection }).toArray(),
-    stepsOf.find({ journeyId, at: range }).toArray(),
-    db.collection(COLLECTIONS.deliveries).find({ journeyId, createdAt: range }).toArray(),
-  ]);
+  // One read at a time: on FerretDB each reads the journey's documents and filters the range itself, and
+  // together they took both cores of a small machine from ingestion while a busy journey was folded.
+  const entered = await enrollments.find({ journeyId, enteredAt: range }, { projection }).toArray();
+  const ended = await enrollments.find({ journeyId, endedAt: range }, { projection }).toArray();
+  const steps = await stepsOf.find({ journeyId, at: range }).toArray();
+  const deliveries = await db
+    .collection(COLLECTIONS.deliveries)
+    .find({ journeyId, createdAt: range })
+    .toArray();
   const settings = revenue.get(journeyId);
   const purchases: { purchase: Purchase; touch: Touch }[] = [];
   if (settings) {
@@ -84,14 +87,12 @@ export async function loadFacts(
   ];
   // By id is cheap on MongoDB; FerretDB scans for `$in`, so a big window reads the journey once instead.
   const byIds = ids.length <= BY_ID_LIMIT;
-  const [owners, timelines] = await Promise.all([
-    byIds
-      ? lookUpEach(ids, (id) => enrollments.findOne({ _id: id as never }, { projection }))
-      : enrollments.find({ journeyId }, { projection }).toArray(),
-    byIds
-      ? lookUpEach(ids, (id) => stepsOf.find({ enrollmentId: id }).toArray())
-      : stepsOf.find({ journeyId, at: { $lt: range.$lt } }).toArray(),
-  ]);
+  const owners = byIds
+    ? await lookUpEach(ids, (id) => enrollments.findOne({ _id: id as never }, { projection }))
+    : await enrollments.find({ journeyId }, { projection }).toArray();
+  const timelines = byIds
+    ? await lookUpEach(ids, (id) => stepsOf.find({ enrollmentId: id }).toArray())
+    : await stepsOf.find({ journeyId, at: { $lt: range.$lt } }).toArray();
   const byId = new Map<string, Document>(owners.map((e) => [String(e._id), e]));
   const variants = new Map<string, string[]>();
   const timeline = new Map<string, StepDoc[]>();
