@@ -65,10 +65,17 @@ describe('while Temporal is down, events are accepted and delivered once it is b
     });
     const back = Date.now();
     const sweeper = startSweeper(h.app.services, { intervalMs: 500 });
+    // What the test asserts is delivery, not its speed: a freshly restarted server on a loaded CI machine
+    // can take a while before the worker's polls reach it again.
+    const untilDelivered = 60_000;
     try {
-      const [step] = await h.stepsWhenEnded('waiting', 'paid');
+      const [step] = await h.stepsWhenEnded('waiting', 'paid', untilDelivered).catch(async (error) => {
+        const routes = await h.db.collection(COLLECTIONS.pendingRoutes).find({}).toArray();
+        console.error('still pending when the test gave up:', JSON.stringify(routes));
+        throw error;
+      });
       expect(step).toMatchObject({ outcome: 'happened' });
-      await eventually(async () => (await enrollmentOf('newcomer'))?.waitingFor);
+      await eventually(async () => (await enrollmentOf('newcomer'))?.waitingFor, untilDelivered);
       console.log(`delivered ${Date.now() - back} ms after Temporal answered again`);
       expect(await h.db.collection(COLLECTIONS.pendingRoutes).countDocuments({})).toBe(0);
     } finally {

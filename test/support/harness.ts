@@ -39,8 +39,8 @@ export interface Harness {
     messageId?: string,
   ): Promise<void>;
   identify(customerId: string, traits: Record<string, unknown>): Promise<void>;
-  /** Once every enrollment of the customer has ended: each one's timeline step at `nodeId`. */
-  stepsWhenEnded(customerId: string, nodeId: string): Promise<TimelineStep[]>;
+  /** Once every enrollment of the customer has ended (within `timeoutMs`): each one's timeline step at `nodeId`. */
+  stepsWhenEnded(customerId: string, nodeId: string, timeoutMs?: number): Promise<TimelineStep[]>;
   messages<T = Record<string, unknown>>(customerId: string): Promise<T[]>;
   close(): Promise<void>;
 }
@@ -162,14 +162,14 @@ export async function startHarness(
     async identify(customerId, traits) {
       expectOk(await call('POST', '/v1/identify', { userId: customerId, traits }, 'ingest'), 'identify');
     },
-    async stepsWhenEnded(customerId, nodeId) {
+    async stepsWhenEnded(customerId, nodeId, timeoutMs) {
       const ended = await eventually(async () => {
         const { body } = await call<{ id: string; status: string }[]>(
           'GET',
           `/v1/customers/${customerId}/enrollments`,
         );
         return body.length > 0 && body.every((e) => e.status !== 'active') ? body : undefined;
-      });
+      }, timeoutMs);
       const timelines = await Promise.all(
         ended.map(
           async (e) =>

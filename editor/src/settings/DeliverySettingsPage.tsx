@@ -1,5 +1,5 @@
 import type { DeliverySettings } from '@itinera/schemas';
-import { type FormEvent, useEffect, useState } from 'react';
+import { type FormEvent, useState } from 'react';
 import { errorMessage, put } from '../api/client.ts';
 import { useCan } from '../app/session.tsx';
 import { useToast } from '../ui/toasts.tsx';
@@ -12,20 +12,40 @@ const NEW_CAP: Cap = { channel: 'email', max: 3, windowHours: 24 };
 /** Quiet hours and frequency caps for every journey; each half saves on its own (a partial update). */
 export function DeliverySettingsPage() {
   const { data, error, setData } = useApi<DeliverySettings>('/v1/settings/delivery');
+  if (!data) {
+    return (
+      <section className="page settings-page">
+        <h1>Delivery</h1>
+        {error ? (
+          <div className="banner banner-error" role="alert">
+            {error}
+          </div>
+        ) : (
+          <p className="loading">Loading…</p>
+        )}
+      </section>
+    );
+  }
+  return <DeliverySettingsForms saved={data} onSaved={setData} />;
+}
+
+/** Starts from the saved settings, so nothing the user edits is overwritten by a load. */
+function DeliverySettingsForms({
+  saved,
+  onSaved,
+}: {
+  saved: DeliverySettings;
+  onSaved: (s: DeliverySettings) => void;
+}) {
   const canWrite = useCan('settings:write');
   const toast = useToast();
-  const [quiet, setQuiet] = useState<DeliverySettings['quietHours']>(null);
-  const [caps, setCaps] = useState<Cap[]>([]);
+  const [quiet, setQuiet] = useState<DeliverySettings['quietHours']>(saved.quietHours);
+  const [caps, setCaps] = useState<Cap[]>(saved.frequencyCaps);
   const [problem, setProblem] = useState<string | null>(null);
-  useEffect(() => {
-    if (!data) return;
-    setQuiet(data.quietHours);
-    setCaps(data.frequencyCaps);
-  }, [data]);
 
   const save = async (patch: Partial<DeliverySettings>, what: string) => {
     try {
-      setData(await put<DeliverySettings>('/v1/settings/delivery', patch));
+      onSaved(await put<DeliverySettings>('/v1/settings/delivery', patch));
       setProblem(null);
       toast.info(`${what} saved`);
     } catch (e) {
@@ -47,9 +67,9 @@ export function DeliverySettingsPage() {
     <section className="page settings-page">
       <h1>Delivery</h1>
       {!canWrite && <p className="muted">Your role can view these settings but not change them.</p>}
-      {(problem ?? error) && (
+      {problem && (
         <div className="banner banner-error" role="alert">
-          {problem ?? error}
+          {problem}
         </div>
       )}
       <form className="card settings-card" onSubmit={submitQuiet} data-testid="quiet-hours">

@@ -19,7 +19,8 @@ describe.skipIf(skipWithoutChromium)('experiments page: two variants and a holdo
     });
     const journeyId = created.body.id as string;
     expect((await s.h.call('POST', `/v1/journeys/${journeyId}/publish`, {})).status).toBe(201);
-    const customers = Array.from({ length: 40 }, (_, i) => `ui-exp-${i}`);
+    // About 24 per arm after the holdout, so both reach the minimum sample of 10 (40 missed it about 1 run in 50).
+    const customers = Array.from({ length: 60 }, (_, i) => `ui-exp-${i}`);
     for (const c of customers) await s.h.track(c, 'ui_exp');
     const steps = await eventually(async () => {
       const found = await s.h.db.collection(COLLECTIONS.steps).find({ journeyId, nodeId: 'ab' }).toArray();
