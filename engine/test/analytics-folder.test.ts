@@ -2,7 +2,12 @@ import { COLLECTIONS } from '@itinera/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from '../../test/support/harness.ts';
 import { testDatabase } from '../../test/support/servers.ts';
-import { foldedThrough, REST_FACTOR, startAnalyticsFolder } from '../src/services/analytics/fold.ts';
+import {
+  foldedThrough,
+  MAX_REST_MS,
+  REST_FACTOR,
+  startAnalyticsFolder,
+} from '../src/services/analytics/fold.ts';
 
 describe('the analytics folder', () => {
   let store: Awaited<ReturnType<typeof testDatabase>>;
@@ -61,6 +66,18 @@ describe('the analytics folder', () => {
     // Once that rest is over, the next tick folds.
     const rested = new Date(Date.now() - REST_FACTOR * 60_000 - 1_000).toISOString();
     await checkpoint.updateOne({ _id: 'fold' }, { $set: { passEndedAt: rested } });
+    await eventually(async () => (await foldedThrough(db))! > before || undefined, 30_000);
+    await folder.stop();
+  });
+
+  it('never rests longer than MAX_REST_MS, however long the last pass took', async () => {
+    const db = store.db;
+    const checkpoint = db.collection<{ _id: string }>(COLLECTIONS.analyticsState);
+    const before = (await foldedThrough(db))!;
+    // A two-hour pass would ask for six hours of rest; the cap ends it after MAX_REST_MS.
+    const ended = new Date(Date.now() - MAX_REST_MS - 60_000).toISOString();
+    await checkpoint.updateOne({ _id: 'fold' }, { $set: { passMs: 2 * 3_600_000, passEndedAt: ended } });
+    const folder = startAnalyticsFolder(db, { intervalMs: 200, holder: 'four' });
     await eventually(async () => (await foldedThrough(db))! > before || undefined, 30_000);
     await folder.stop();
   });

@@ -32,9 +32,11 @@ interface Checkpoint {
 /**
  * After a pass of T, folders rest for REST_FACTOR·T: a journey so busy that a pass takes longer than the
  * interval (at 100k entries an hour, a pass re-reads the journey) gets at most a quarter of the store, not
- * all of it, and its figures lag more instead of slowing ingestion and the worker.
+ * all of it, and its figures lag more instead of slowing ingestion and the worker. The rest never exceeds
+ * MAX_REST_MS, so even the busiest store's figures move at least that often.
  */
 export const REST_FACTOR = 3;
+export const MAX_REST_MS = 10 * 60_000;
 
 /**
  * Folds facts recorded since the last checkpoint into the hourly rollups: finds every (journey, hour)
@@ -126,7 +128,7 @@ export interface FolderOptions {
 
 /**
  * Folds every `intervalMs` in the one process (across all API processes) holding that period's lease, once
- * the last pass's rest (REST_FACTOR) is over.
+ * the last pass's rest (REST_FACTOR, at most MAX_REST_MS) is over.
  */
 export function startAnalyticsFolder(db: Db, options: FolderOptions = {}) {
   const intervalMs = options.intervalMs ?? 30_000;
@@ -136,7 +138,8 @@ export function startAnalyticsFolder(db: Db, options: FolderOptions = {}) {
   const rested = async () => {
     const last = await state.findOne({ _id: CHECKPOINT }, { projection: { passMs: 1, passEndedAt: 1 } });
     return (
-      !last?.passEndedAt || Date.now() - Date.parse(last.passEndedAt) >= REST_FACTOR * (last.passMs ?? 0)
+      !last?.passEndedAt ||
+      Date.now() - Date.parse(last.passEndedAt) >= Math.min(MAX_REST_MS, REST_FACTOR * (last.passMs ?? 0))
     );
   };
   return every(
