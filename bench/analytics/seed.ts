@@ -1,7 +1,7 @@
 // Synthetic facts for one journey, shaped exactly as the engine and worker record them: enrollments, their
 // timeline steps, one delivery each (some opened or clicked) and conversions, spread over `days` days, each
 // stamped with the minute it is written (`foldKey`), steps with where the enrollment went next.
-import { COLLECTIONS, CONTROL_STEP_NODE, foldKeyOf } from '@itinera/schemas';
+import { COLLECTIONS, CONTROL_STEP_NODE, foldKeyOf, hourKeyOf } from '@itinera/schemas';
 import type { Db } from 'mongodb';
 import { benchGraph } from './graph.ts';
 
@@ -98,6 +98,7 @@ export async function seedJourney(
       nodeId,
       nodeType,
       at: iso(at),
+      hour: hourKeyOf(at),
       outcome,
       port: p,
       next,
@@ -140,7 +141,9 @@ export async function seedJourney(
       status: converted ? 'converted' : waiting ? 'active' : 'completed',
       currentNodeId: waiting ? 'hold' : null,
       enteredAt: iso(entered),
+      enteredHour: hourKeyOf(entered),
       endedAt: waiting ? null : iso(ended),
+      ...(waiting ? {} : { endedHour: hourKeyOf(ended) }),
       endReason: converted ? 'Converted' : waiting ? null : 'Reached the end',
       triggerMessageId: `bench-t${i}`,
       entryNodeId: 'start',
@@ -159,6 +162,7 @@ export async function seedJourney(
         enrollmentId: id,
         topic: 'marketing',
         createdAt: iso(entered + 1_000),
+        createdHour: hourKeyOf(entered + 1_000),
         sentAtMs: entered + 1_000,
         ...(i % 3 === 0 ? { opens: 2, lastOpenedAt: iso(entered + 60_000) } : {}),
         ...(i % 9 === 0 ? { clicks: 1, lastClickedAt: iso(entered + 90_000) } : {}),

@@ -66,7 +66,9 @@ export const INDEXES: Record<string, IndexSpecification[]> = {
     { enteredAt: -1 }, // enrollment list
     { journeyId: 1, customerId: 1, entryNumber: -1 }, // a customer's latest entry into a journey
     { journeyId: 1, version: 1, status: 1, _id: 1 }, // a version's waiting customers, paged (migrations)
-    { journeyId: 1, endedAt: 1 }, // analytics: a journey's ends in an hour
+    { journeyId: 1, endedAt: 1 }, // analytics: a journey's ends in an hour (facts before hour stamps)
+    { journeyId: 1, enteredHour: 1 }, // analytics: a journey's entries in an hour
+    { journeyId: 1, endedHour: 1 }, // analytics: a journey's ends in an hour
     { endedAt: 1 }, // analytics: ends since the fold's checkpoint (the one-time pass by time)
     { foldKey: 1 }, // analytics: what changed in a minute
     { journeyId: 1, status: 1, entryNodeId: 1 }, // analytics: active entrants counted before `entryNodeId`
@@ -76,7 +78,8 @@ export const INDEXES: Record<string, IndexSpecification[]> = {
     { journeyId: 1 }, // journey stats
     { journeyId: 1, nodeId: 1 }, // experiment assignments at a split, held-out entrants of a journey
     { nodeId: 1, outcome: 1 }, // global control group size
-    { journeyId: 1, at: 1 }, // analytics: a journey's steps in an hour
+    { journeyId: 1, at: 1 }, // analytics: a journey's steps in an hour (facts before hour stamps)
+    { journeyId: 1, hour: 1 }, // analytics: a journey's steps in an hour
     { at: 1 }, // analytics: steps since the fold's checkpoint (the one-time pass by time)
     { foldKey: 1 }, // analytics: what changed in a minute
   ],
@@ -98,7 +101,8 @@ export const INDEXES: Record<string, IndexSpecification[]> = {
   [COLLECTIONS.deliveries]: [
     { customerId: 1, createdAt: -1 }, // a customer's deliveries
     { journeyId: 1 }, // delivery stats per journey
-    { journeyId: 1, createdAt: 1 }, // analytics: a journey's deliveries in an hour
+    { journeyId: 1, createdAt: 1 }, // analytics: a journey's deliveries in an hour (before hour stamps)
+    { journeyId: 1, createdHour: 1 }, // analytics: a journey's deliveries in an hour
     { customerId: 1, sentAtMs: -1 }, // analytics: a customer's last touch
     { updatedAt: 1 }, // analytics: deliveries changed since the checkpoint
     { lastOpenedAt: 1 }, // analytics: opened since the checkpoint

@@ -1,8 +1,9 @@
-import { COLLECTIONS, foldKeyOf } from '@itinera/schemas';
+import { COLLECTIONS, foldKeyOf, hourKeyOf } from '@itinera/schemas';
 import type { Db } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { testDatabase } from '../../test/support/servers.ts';
 import { foldAnalytics } from '../src/services/analytics/fold.ts';
+import { STAMP_MARGIN_MS } from '../src/services/analytics/hour-stamps.ts';
 import { readWaiting } from '../src/services/analytics/waiting.ts';
 
 const iso = (ms: number) => new Date(ms).toISOString();
@@ -88,6 +89,26 @@ describe('the analytics fold by fold keys', () => {
       .insertOne(enrollment('old-j', 'new-1', Date.now(), { foldKey: foldKeyOf(), entryNodeId: 'start' }));
     expect(await foldAnalytics(db)).toBeGreaterThan(0);
     expect(await enteredOf(db, 'old-j')).toBe(3);
+  }, 120_000);
+
+  it('reads hours by time after an upgrade until the margin has passed, then by their hour stamps', async () => {
+    const db = store.db;
+    const state = db.collection<{ _id: string; from?: string }>(COLLECTIONS.analyticsState);
+    // This store was folded by an older release (the test above), so its stamped hours begin later.
+    const { from } = (await state.findOne({ _id: 'hourStamps' }))!;
+    expect(Date.parse(from!)).toBeGreaterThanOrEqual(Date.now() + STAMP_MARGIN_MS);
+    await state.updateOne({ _id: 'hourStamps' }, { $set: { from: new Date(0).toISOString() } });
+    const now = Date.now();
+    const stamped = { foldKey: foldKeyOf(now), entryNodeId: 'start', enteredHour: hourKeyOf(now) };
+    await db.collection(COLLECTIONS.enrollments).insertMany([
+      enrollment('stamp-j', 'stamped-1', now, stamped),
+      // Written without its hour stamp in a stamped hour: the fold reads by the stamp and does not see it.
+      enrollment('stamp-j', 'unstamped-1', now, { foldKey: foldKeyOf(now), entryNodeId: 'start' }),
+    ]);
+    expect(await foldAnalytics(db)).toBeGreaterThan(0);
+    expect(await enteredOf(db, 'stamp-j')).toBe(1);
+    // The tests below write facts as the older release did.
+    await state.updateOne({ _id: 'hourStamps' }, { $set: { from } });
   }, 120_000);
 
   it('counts who waits where from steps, moves and ends, matching a hand count', async () => {

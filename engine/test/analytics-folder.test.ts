@@ -1,4 +1,4 @@
-import { COLLECTIONS } from '@itinera/schemas';
+import { COLLECTIONS, hourKeyOf } from '@itinera/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually } from '../../test/support/harness.ts';
 import { testDatabase } from '../../test/support/servers.ts';
@@ -20,13 +20,15 @@ describe('the analytics folder', () => {
 
   it('folds in one process per period across processes and moves the checkpoint forward', async () => {
     const db = store.db;
+    const now = new Date().toISOString();
     await db.collection(COLLECTIONS.enrollments).insertOne({
       _id: 'e1' as never,
       journeyId: 'j1',
       version: 1,
       status: 'active',
       currentNodeId: 'wait',
-      enteredAt: new Date().toISOString(),
+      enteredAt: now,
+      enteredHour: hourKeyOf(now),
       endedAt: null,
     });
     const errors: unknown[] = [];

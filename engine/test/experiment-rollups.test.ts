@@ -1,4 +1,4 @@
-import { COLLECTIONS, CONTROL_STEP_NODE, foldKeyOf } from '@itinera/schemas';
+import { COLLECTIONS, CONTROL_STEP_NODE, foldKeyOf, hourKeyOf } from '@itinera/schemas';
 import type { Db } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { abSplit } from '../../test/support/experiments.ts';
@@ -40,7 +40,9 @@ function facts(db: Db, base: number) {
         customerId,
         status,
         enteredAt: iso(enteredMs),
+        enteredHour: hourKeyOf(enteredMs),
         endedAt: status === 'active' ? null : iso(enteredMs + 60_000),
+        ...(status === 'active' ? {} : { endedHour: hourKeyOf(enteredMs + 60_000) }),
         endReason: null,
         foldKey: foldKeyOf(),
       }),
@@ -54,6 +56,7 @@ function facts(db: Db, base: number) {
         nodeType: nodeId === CONTROL_STEP_NODE ? 'control' : nodeId === 'ab' ? 'split' : 'send',
         visit: 1,
         at: iso(atMs),
+        hour: hourKeyOf(atMs),
         outcome: port === 'holdout' || port === 'global' ? port : 'done',
         port: port === 'holdout' || port === 'global' ? null : port,
         foldKey: foldKeyOf(),
@@ -68,6 +71,7 @@ function facts(db: Db, base: number) {
         channel: 'email',
         status: 'sent',
         createdAt: iso(atMs),
+        createdHour: hourKeyOf(atMs),
         updatedAt: iso(atMs),
         sentAtMs: atMs,
         clicks,

@@ -5,6 +5,7 @@ import {
   controlGroupFor,
   foldKeyOf,
   GLOBAL_CONTROL_SETTINGS_ID,
+  hourKeyOf,
   type Journey,
 } from '@itinera/schemas';
 import { type Db, MongoServerError } from 'mongodb';
@@ -69,6 +70,7 @@ export function controlGroups(db: Db) {
               nodeType: 'control',
               visit: 0,
               at: enrollment.enteredAt,
+              hour: hourKeyOf(enrollment.enteredAt),
               outcome: group,
               port: null,
               reason,

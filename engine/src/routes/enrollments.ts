@@ -41,7 +41,8 @@ export async function enrollmentRoutes(app: FastifyInstance, { db, enrollments, 
       ]);
       return {
         enrollment,
-        timeline: timeline.map(({ _id, ...step }) => ({ id: _id, ...step })),
+        // `foldKey` and `hour` are the analytics fold's bookkeeping, not part of the timeline.
+        timeline: timeline.map(({ _id, foldKey: _key, hour: _hour, ...step }) => ({ id: _id, ...step })),
         graph: version.graph,
       };
     },

@@ -8,6 +8,7 @@ import {
   encodeStored,
   enrollmentWorkflowId,
   foldKeyOf,
+  hourKeyOf,
   type Journey,
   SIGNALS,
 } from '@itinera/schemas';
@@ -30,6 +31,9 @@ type EnrollmentDoc = Omit<Enrollment, 'id'> & {
   control?: ControlGroup;
   /** Analytics: the minute this document last changed as a fact (schemas/src/fold-key.ts). */
   foldKey?: string;
+  /** Analytics: the hours of `enteredAt` and `endedAt` (schemas/src/fold-key.ts). */
+  enteredHour?: string;
+  endedHour?: string;
   /** Analytics: the node the enrollment entered at, where the fold starts counting who waits where. */
   entryNodeId?: string;
 };
@@ -46,7 +50,13 @@ export type EntryOutcome = { entered: true; enrollmentId: string } | { entered: 
 
 const DUPLICATE_KEY = 11000;
 
-function toEnrollment({ _id, foldKey: _, ...rest }: EnrollmentDoc): Enrollment & { journeyName: string } {
+function toEnrollment({
+  _id,
+  foldKey: _key,
+  enteredHour: _entered,
+  endedHour: _ended,
+  ...rest
+}: EnrollmentDoc): Enrollment & { journeyName: string } {
   return { id: _id, ...rest };
 }
 
@@ -146,6 +156,7 @@ export function enrollmentService(db: Db, journeys: JourneyService, temporal: Te
         nextWakeAt: null,
         waitingFor: null,
         enteredAt: now,
+        enteredHour: hourKeyOf(now),
         endedAt: null,
         endReason: null,
         foldKey: foldKeyOf(Date.parse(now)),
@@ -186,6 +197,7 @@ export function enrollmentService(db: Db, journeys: JourneyService, temporal: Te
             $set: {
               status: 'exited',
               endedAt,
+              endedHour: hourKeyOf(endedAt),
               endReason: `Exited by request: ${reason}`,
               currentNodeId: null,
               foldKey: foldKeyOf(),

@@ -1,4 +1,10 @@
-import { COLLECTIONS, ENROLLMENT_WORKFLOW, type EnrollmentStatus, foldKeyOf } from '@itinera/schemas';
+import {
+  COLLECTIONS,
+  ENROLLMENT_WORKFLOW,
+  type EnrollmentStatus,
+  foldKeyOf,
+  hourKeyOf,
+} from '@itinera/schemas';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { Db } from 'mongodb';
 import type { TemporalTarget } from './routing.ts';
@@ -30,6 +36,7 @@ export function closedRunReconciler(db: Db, temporal: TemporalTarget, bounded: B
           status,
           endReason: reason,
           endedAt,
+          endedHour: hourKeyOf(endedAt),
           currentNodeId: null,
           waitingFor: null,
           nextWakeAt: null,

@@ -2,6 +2,7 @@ import {
   COLLECTIONS,
   decodeRecord,
   foldKeyOf,
+  hourKeyOf,
   type MoveRecord,
   type Profile,
   type StepRecord,
@@ -52,11 +53,18 @@ export function bookkeepingActivities(db: Db): BookkeepingActivities {
       const foldKey = foldKeyOf();
       await steps.updateOne(
         { _id: id as never },
-        { $set: { ...line, next: end ? null : nextNodeId, foldKey } },
+        { $set: { ...line, hour: hourKeyOf(step.at), next: end ? null : nextNodeId, foldKey } },
         { upsert: true },
       );
       const update = end
-        ? { status: end.status, endReason: end.reason, endedAt: step.at, currentNodeId: null, foldKey }
+        ? {
+            status: end.status,
+            endReason: end.reason,
+            endedAt: step.at,
+            endedHour: hourKeyOf(step.at),
+            currentNodeId: null,
+            foldKey,
+          }
         : { currentNodeId: nextNodeId };
       await enrollments.updateOne(
         { _id: step.enrollmentId as never },
@@ -78,6 +86,7 @@ export function bookkeepingActivities(db: Db): BookkeepingActivities {
             nodeType: move.fromNodeType,
             visit: move.visit,
             at,
+            hour: hourKeyOf(at),
             outcome,
             port: null,
             reason,

@@ -4,7 +4,7 @@ import { armRowsByHour, loadArmFacts } from './arms.ts';
 import { type Facts, loadFacts } from './facts.ts';
 import { DAY_MS, durationBin, HOUR_MS, hourOf, isoHour, type Row, RowSet } from './rows.ts';
 import { lookUpEach } from './sources.ts';
-import { isEnd, moveOf, openPosition } from './waiting.ts';
+import { isEnd, moveOf, openPosition, readWaitingDoc } from './waiting.ts';
 
 /** Buckets recomputed together read their facts with one set of queries. */
 const WINDOW_MS = 24 * HOUR_MS;
@@ -101,22 +101,28 @@ function rowsOfHour(facts: Facts, hourMs: number) {
 /**
  * Recomputes (journey, UTC hour) buckets from the facts recorded one document per fact. A bucket depends
  * on the facts only, so recomputing is idempotent and any number of folds may do it; an hour without
- * facts is written empty, clearing what it held before.
+ * facts is written empty, clearing what it held before. Hours from `stampsFrom` on are read by their hour
+ * stamps (hour-stamps.ts).
  */
 export async function recomputeBuckets(
   db: Db,
   journeyId: string,
   hours: number[],
   revenue: Map<string, RevenueSettings>,
+  stampsFrom = Number.POSITIVE_INFINITY,
 ): Promise<void> {
   const sorted = [...new Set(hours)].sort((a, b) => a - b);
   const rollups = db.collection(COLLECTIONS.rollups);
   const arms = sorted.length > 0 ? await loadArmFacts(db, journeyId, isoHour(sorted[0])) : null;
+  const totals = (await readWaitingDoc(db, journeyId))?.totals;
+  const journeySize = totals?.find((row) => row.k === 'entered')?.count ?? 0;
   while (sorted.length > 0) {
     const start = sorted[0];
     const window = [];
     while (sorted.length > 0 && sorted[0] < start + WINDOW_MS) window.push(sorted.shift()!);
-    const facts = await loadFacts(db, journeyId, start, window.at(-1)! + HOUR_MS, revenue);
+    const stampedHours = start >= stampsFrom ? window : null;
+    const options = { stampedHours, journeySize };
+    const facts = await loadFacts(db, journeyId, start, window.at(-1)! + HOUR_MS, revenue, options);
     const armRows = await armRowsByHour(arms!, facts.entered as never);
     for (const hourMs of window) {
       const hour = isoHour(hourMs);

@@ -1,8 +1,8 @@
 import { COLLECTIONS, type RevenueSettings } from '@itinera/schemas';
-import type { Db, Document } from 'mongodb';
+import type { Db, Document, FindOptions } from 'mongodb';
 import { receiptsOfDeliveries } from './receipts.ts';
 import { lastTouch, type Purchase, purchaseOf, type Touch } from './revenue.ts';
-import { isoHour } from './rows.ts';
+import { HOUR_MS, hourOf, isoHour } from './rows.ts';
 import { lookUpEach } from './sources.ts';
 
 export interface StepDoc {
@@ -18,13 +18,37 @@ export interface StepDoc {
   data?: { migrationId?: string; toNodeId?: string };
 }
 
-/** Past this many enrollments a window reads the journey's enrollments and steps whole, not by id. */
+/**
+ * Past this many enrollments (or a tenth of the journey's entrants, if more) a window reads the journey's
+ * enrollments and steps whole rather than by id.
+ */
 const BY_ID_LIMIT = 1_000;
+const BY_ID_SHARE = 10;
+/** Lookups a fold keeps in flight: fewer than a request's, so a long pass leaves the store to ingestion. */
+const FOLD_LOOKUPS = 4;
+
+/** The first of the stamped hours that run without a gap to the last one (none when not stamped). */
+function completeFrom(stampedHours: number[] | null): number {
+  if (!stampedHours?.length) return Number.POSITIVE_INFINITY;
+  const hours = [...stampedHours].sort((a, b) => a - b);
+  let k = hours.length - 1;
+  while (k > 0 && hours[k - 1] === hours[k] - HOUR_MS) k--;
+  return hours[k];
+}
+
+export interface FactOptions {
+  /** Hours whose every fact carries its hour stamp: only their facts are read, by that stamp. */
+  stampedHours?: number[] | null;
+  /** How many enrollments the journey has had (as of the last fold), when known. */
+  journeySize?: number;
+}
 
 /**
  * Every fact of a journey in [fromMs, toMs): enrollments entered and ended, steps, deliveries created
  * (with current status, opens and clicks), their unsubscribes, and conversion events credited to the
  * journey; plus each concerned enrollment's version, timeline and split branches taken (its variants).
+ * Given `stampedHours`, only those hours' facts are read, each by an equality on its stamp: the cost
+ * follows those hours, not the journey's size.
  */
 export async function loadFacts(
   db: Db,
@@ -32,8 +56,23 @@ export async function loadFacts(
   fromMs: number,
   toMs: number,
   revenue: Map<string, RevenueSettings>,
+  { stampedHours = null, journeySize = 0 }: FactOptions = {},
 ) {
   const range = { $gte: isoHour(fromMs), $lt: isoHour(toMs) };
+  /** One query per stamped hour, or one by the time field's range (a journey-wide scan on FerretDB). */
+  const inWindow = async (
+    collection: string,
+    timeField: string,
+    stamp: string,
+    options: FindOptions = {},
+  ) => {
+    const docs = db.collection(collection);
+    if (!stampedHours) return docs.find({ journeyId, [timeField]: range }, options).toArray();
+    const found: Document[] = [];
+    for (const hour of stampedHours)
+      found.push(...(await docs.find({ journeyId, [stamp]: isoHour(hour) }, options).toArray()));
+    return found;
+  };
   const enrollments = db.collection(COLLECTIONS.enrollments);
   const stepsOf = db.collection<StepDoc>(COLLECTIONS.steps);
   const projection = {
@@ -47,13 +86,10 @@ export async function loadFacts(
   };
   // One read at a time: on FerretDB each reads the journey's documents and filters the range itself, and
   // together they took both cores of a small machine from ingestion while a busy journey was folded.
-  const entered = await enrollments.find({ journeyId, enteredAt: range }, { projection }).toArray();
-  const ended = await enrollments.find({ journeyId, endedAt: range }, { projection }).toArray();
-  const steps = await stepsOf.find({ journeyId, at: range }).toArray();
-  const deliveries = await db
-    .collection(COLLECTIONS.deliveries)
-    .find({ journeyId, createdAt: range })
-    .toArray();
+  const entered = await inWindow(COLLECTIONS.enrollments, 'enteredAt', 'enteredHour', { projection });
+  const ended = await inWindow(COLLECTIONS.enrollments, 'endedAt', 'endedHour', { projection });
+  const steps = (await inWindow(COLLECTIONS.steps, 'at', 'hour')) as StepDoc[];
+  const deliveries = await inWindow(COLLECTIONS.deliveries, 'createdAt', 'createdHour');
   const settings = revenue.get(journeyId);
   const purchases: { purchase: Purchase; touch: Touch }[] = [];
   if (settings) {
@@ -85,15 +121,29 @@ export async function loadFacts(
       ...ended.map((e) => String(e._id)),
     ]),
   ];
+  // Entered in the hours read up to the window's last one: every step those hours' rows need was read above.
+  const whole = new Set(
+    entered.filter((e) => hourOf(e.enteredAt) >= completeFrom(stampedHours)).map((e) => String(e._id)),
+  );
+  const others = ids.filter((id) => !whole.has(id));
   // By id is cheap on MongoDB; FerretDB scans for `$in`, so a big window reads the journey once instead.
-  const byIds = ids.length <= BY_ID_LIMIT;
+  const byIds = others.length <= Math.max(BY_ID_LIMIT, journeySize / BY_ID_SHARE);
+  // Enrollments entered or ended in the window were read whole (their projection) already.
+  const byId = new Map<string, Document>([...entered, ...ended].map((e) => [String(e._id), e]));
   const owners = byIds
-    ? await lookUpEach(ids, (id) => enrollments.findOne({ _id: id as never }, { projection }))
+    ? await lookUpEach(
+        others.filter((id) => !byId.has(id)),
+        (id) => enrollments.findOne({ _id: id as never }, { projection }),
+        FOLD_LOOKUPS,
+      )
     : await enrollments.find({ journeyId }, { projection }).toArray();
   const timelines = byIds
-    ? await lookUpEach(ids, (id) => stepsOf.find({ enrollmentId: id }).toArray())
+    ? [
+        ...steps.filter((step) => whole.has(step.enrollmentId)),
+        ...(await lookUpEach(others, (id) => stepsOf.find({ enrollmentId: id }).toArray(), FOLD_LOOKUPS)),
+      ]
     : await stepsOf.find({ journeyId, at: { $lt: range.$lt } }).toArray();
-  const byId = new Map<string, Document>(owners.map((e) => [String(e._id), e]));
+  for (const owner of owners) byId.set(String(owner._id), owner);
   const variants = new Map<string, string[]>();
   const timeline = new Map<string, StepDoc[]>();
   for (const step of timelines) {

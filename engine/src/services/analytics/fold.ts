@@ -4,6 +4,7 @@ import { leases } from '../lease.ts';
 import { every, processHolder } from '../periodic.ts';
 import { recomputeBuckets } from './bucket.ts';
 import { markChanges } from './changes.ts';
+import { stampedFrom } from './hour-stamps.ts';
 import { markReceipts } from './receipts.ts';
 import { analyticsSettings } from './revenue.ts';
 import { hourOf } from './rows.ts';
@@ -60,6 +61,7 @@ export async function foldAnalytics(db: Db, nowMs = Date.now()): Promise<number>
   const keyed = sinceMs !== null && checkpoint?.keyed === true && untilMs - sinceMs <= MAX_KEYED_GAP_MS;
   const source = keyed ? keyedSource(db, foldKeysBetween(sinceMs, untilMs)) : rangeSource(db);
   const revenue = await analyticsSettings(db).allRevenue();
+  const stampsFrom = await stampedFrom(db, checkpoint !== null, nowMs);
   const dirty = new Set<string>();
   const mark = (journeyId: unknown, at: unknown) => {
     if (typeof journeyId === 'string' && typeof at === 'string') dirty.add(`${journeyId}|${hourOf(at)}`);
@@ -74,7 +76,7 @@ export async function foldAnalytics(db: Db, nowMs = Date.now()): Promise<number>
     byJourney.set(journeyId, [...(byJourney.get(journeyId) ?? []), Number(hour)]);
   }
   for (const [journeyId, hours] of byJourney) {
-    await recomputeBuckets(db, journeyId, hours, revenue);
+    await recomputeBuckets(db, journeyId, hours, revenue, stampsFrom);
     await refreshWaiting(db, journeyId);
   }
   const through = new Date(nowMs).toISOString();

@@ -40,10 +40,14 @@ const LOOKUPS_IN_FLIGHT = 16;
  * One equality lookup per key, a few in flight: the lookup FerretDB serves from an index, where it scans
  * the whole collection for `$in`.
  */
-export async function lookUpEach<T>(keys: string[], load: (key: string) => Promise<T | T[] | null>) {
+export async function lookUpEach<T>(
+  keys: string[],
+  load: (key: string) => Promise<T | T[] | null>,
+  inFlight = LOOKUPS_IN_FLIGHT,
+) {
   const found: T[] = [];
-  for (let i = 0; i < keys.length; i += LOOKUPS_IN_FLIGHT) {
-    const batch = await Promise.all(keys.slice(i, i + LOOKUPS_IN_FLIGHT).map(load));
+  for (let i = 0; i < keys.length; i += inFlight) {
+    const batch = await Promise.all(keys.slice(i, i + inFlight).map(load));
     for (const result of batch)
       if (result !== null) found.push(...(Array.isArray(result) ? result : [result]));
   }

@@ -5,7 +5,7 @@ import {
   publicBaseUrl,
   quietHoursEnd,
 } from '@itinera/nodes/send';
-import { COLLECTIONS, customerTimezone, decodeRecord, foldKeyOf } from '@itinera/schemas';
+import { COLLECTIONS, customerTimezone, decodeRecord, foldKeyOf, hourKeyOf } from '@itinera/schemas';
 import { ApplicationFailure } from '@temporalio/activity';
 import type { Db } from 'mongodb';
 import { redactUrl } from '../../providers/redact.ts';
@@ -69,6 +69,7 @@ export function sendActivities(db: Db, providers: ProviderMap, env: NodeJS.Proce
   const baseUrl = publicBaseUrl(env);
 
   const record = async (input: SendInput, output: SendOutput, extra: Record<string, unknown> = {}) => {
+    const now = new Date().toISOString();
     await deliveries.updateOne(
       { _id: input.idempotencyKey as never },
       {
@@ -76,7 +77,7 @@ export function sendActivities(db: Db, providers: ProviderMap, env: NodeJS.Proce
           status: output.status,
           detail: output.detail,
           channel: output.channel,
-          updatedAt: new Date().toISOString(),
+          updatedAt: now,
           foldKey: foldKeyOf(),
           ...extra,
         },
@@ -86,7 +87,8 @@ export function sendActivities(db: Db, providers: ProviderMap, env: NodeJS.Proce
           nodeId: input.nodeId,
           enrollmentId: input.enrollmentId,
           topic: input.config.topic ?? 'marketing',
-          createdAt: new Date().toISOString(),
+          createdAt: now,
+          createdHour: hourKeyOf(now),
         },
       },
       { upsert: true },
