@@ -26,6 +26,8 @@ const BY_ID_LIMIT = 1_000;
 const BY_ID_SHARE = 10;
 /** Lookups a fold keeps in flight: fewer than a request's, so a long pass leaves the store to ingestion. */
 const FOLD_LOOKUPS = 4;
+/** A busy hour's facts are read this many at a time, resting as long as each batch took. */
+const PACE_BATCH = 500;
 
 /** The first of the stamped hours that run without a gap to the last one (none when not stamped). */
 function completeFrom(stampedHours: number[] | null): number {
@@ -69,8 +71,16 @@ export async function loadFacts(
     const docs = db.collection(collection);
     if (!stampedHours) return docs.find({ journeyId, [timeField]: range }, options).toArray();
     const found: Document[] = [];
-    for (const hour of stampedHours)
-      found.push(...(await docs.find({ journeyId, [stamp]: isoHour(hour) }, options).toArray()));
+    for (const hour of stampedHours) {
+      const cursor = docs.find({ journeyId, [stamp]: isoHour(hour) }, { ...options, batchSize: PACE_BATCH });
+      let batchStarted = performance.now();
+      for await (const doc of cursor) {
+        found.push(doc);
+        if (found.length % PACE_BATCH !== 0) continue;
+        await new Promise((resolve) => setTimeout(resolve, performance.now() - batchStarted));
+        batchStarted = performance.now();
+      }
+    }
     return found;
   };
   const enrollments = db.collection(COLLECTIONS.enrollments);
