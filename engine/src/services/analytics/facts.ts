@@ -29,10 +29,13 @@ const FOLD_LOOKUPS = 4;
 /** A busy hour's facts are read this many at a time, resting as long as each batch took. */
 const PACE_BATCH = 500;
 
-/** The first of the stamped hours that run without a gap to the last one (none when not stamped). */
+/**
+ * The first of the stamped hours that run without a gap to the last one, when that one has begun by now
+ * (so nobody read has a later step yet); none otherwise.
+ */
 function completeFrom(stampedHours: number[] | null): number {
-  if (!stampedHours?.length) return Number.POSITIVE_INFINITY;
-  const hours = [...stampedHours].sort((a, b) => a - b);
+  const hours = [...(stampedHours ?? [])].sort((a, b) => a - b);
+  if (hours.length === 0 || hours[hours.length - 1] < Date.now() - HOUR_MS) return Number.POSITIVE_INFINITY;
   let k = hours.length - 1;
   while (k > 0 && hours[k - 1] === hours[k] - HOUR_MS) k--;
   return hours[k];
