@@ -9,7 +9,7 @@ export function foldKeyOf(ms: number = Date.now()): string {
   return new Date(Math.floor(ms / FOLD_KEY_MS) * FOLD_KEY_MS).toISOString().slice(0, 16);
 }
 
-const HOUR_MS = 3_600_000;
+export const HOUR_MS = 3_600_000;
 
 /**
  * The UTC hour a fact's own time falls in ("2026-11-27T15:00:00.000Z"), stamped beside it (`enteredHour`,

@@ -34,7 +34,7 @@ const PACE_BATCH = 500;
  * (so nobody read has a later step yet); none otherwise.
  */
 function completeFrom(stampedHours: number[] | null): number {
-  const hours = [...(stampedHours ?? [])].sort((a, b) => a - b);
+  const hours = stampedHours ?? [];
   if (hours.length === 0 || hours[hours.length - 1] < Date.now() - HOUR_MS) return Number.POSITIVE_INFINITY;
   let k = hours.length - 1;
   while (k > 0 && hours[k - 1] === hours[k] - HOUR_MS) k--;
@@ -42,7 +42,7 @@ function completeFrom(stampedHours: number[] | null): number {
 }
 
 export interface FactOptions {
-  /** Hours whose every fact carries its hour stamp: only their facts are read, by that stamp. */
+  /** Hours (ascending) whose every fact carries its hour stamp: only their facts are read, by that stamp. */
   stampedHours?: number[] | null;
   /** How many enrollments the journey has had (as of the last fold), when known. */
   journeySize?: number;
@@ -97,7 +97,7 @@ export async function loadFacts(
     customerId: 1,
     entryNodeId: 1,
   };
-  // One read at a time: on FerretDB each reads the journey's documents and filters the range itself, and
+  // One read at a time: on FerretDB a read by time (not by stamp) reads the journey's documents, and four
   // together they took both cores of a small machine from ingestion while a busy journey was folded.
   const entered = await inWindow(COLLECTIONS.enrollments, 'enteredAt', 'enteredHour', { projection });
   const ended = await inWindow(COLLECTIONS.enrollments, 'endedAt', 'endedHour', { projection });
@@ -135,9 +135,8 @@ export async function loadFacts(
     ]),
   ];
   // Entered in the hours read up to the window's last one: every step those hours' rows need was read above.
-  const whole = new Set(
-    entered.filter((e) => hourOf(e.enteredAt) >= completeFrom(stampedHours)).map((e) => String(e._id)),
-  );
+  const wholeFrom = completeFrom(stampedHours);
+  const whole = new Set(entered.filter((e) => hourOf(e.enteredAt) >= wholeFrom).map((e) => String(e._id)));
   const others = ids.filter((id) => !whole.has(id));
   // By id is cheap on MongoDB; FerretDB scans for `$in`, so a big window reads the journey once instead.
   const byIds = others.length <= Math.max(BY_ID_LIMIT, journeySize / BY_ID_SHARE);

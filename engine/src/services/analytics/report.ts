@@ -1,5 +1,5 @@
 import type { JourneyAnalytics } from '@itinera/schemas';
-import { COLLECTIONS } from '@itinera/schemas';
+import { COLLECTIONS, hourKeyOf } from '@itinera/schemas';
 import type { Db } from 'mongodb';
 import { foldedThrough } from './fold.ts';
 import { receiptFigures } from './receipts.ts';
@@ -94,7 +94,7 @@ export async function journeyAnalytics(
   journeyId: string,
   query: { from: string; to: string; version?: number },
 ): Promise<JourneyAnalytics> {
-  const fromHour = isoHour(hourOf(query.from));
+  const fromHour = hourKeyOf(query.from);
   const toHour = isoHour(Math.ceil(Date.parse(query.to) / HOUR_MS) * HOUR_MS);
   const version = query.version;
   const buckets = await readBuckets(db, journeyId, hourOf(fromHour), Date.parse(toHour));

@@ -3,6 +3,9 @@
  * kind, keyed by version, node, port or status, channel, reason and variant. Rows (not nested maps) keep
  * node ids and free-text reasons out of document keys, which FerretDB restricts.
  */
+import { HOUR_MS } from '@itinera/schemas';
+
+export { HOUR_MS };
 export interface Row {
   /** Journey version of the enrollment the fact belongs to. */
   v: number;
@@ -43,7 +46,6 @@ export type RowKind =
   | 'armRevenue'
   | 'armRevenueSq';
 
-export const HOUR_MS = 3_600_000;
 export const DAY_MS = 24 * HOUR_MS;
 export const hourOf = (iso: string) => Math.floor(Date.parse(iso) / HOUR_MS) * HOUR_MS;
 export const isoHour = (ms: number) => new Date(ms).toISOString();
