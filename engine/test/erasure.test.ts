@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { COLLECTIONS, segmentClockId } from '@itinera/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { devServerHarness, eventually, type Harness } from '../../test/support/harness.ts';
 import { graph } from '../../test/support/journeys.ts';
@@ -36,6 +37,12 @@ describe('customer erasure and export', () => {
         ['start->hello', 'hello->wait', 'wait->end'],
       ),
     );
+    // A time-relative segment gives the customer a membership, its record, clock marks and a clock workflow.
+    const segmentId = `recent-signups-${randomUUID().slice(0, 8)}`;
+    const rules = { kind: 'performed', event: 'signed_up', withinDays: 30 };
+    expect(
+      (await h.call('POST', '/v1/segments', { id: segmentId, name: 'Recent sign-ups', rules })).status,
+    ).toBe(201);
     const anonymousId = `anon-${randomUUID()}`;
     await h.call('POST', '/v1/track', { anonymousId, event: 'viewed_pricing' }, 'ingest');
     const merged = await h.call('POST', '/v1/identify', { userId: customerId, anonymousId }, 'ingest');
@@ -50,6 +57,10 @@ describe('customer erasure and export', () => {
     expect(waiting).toBe(true);
     const [enrollment] = (await h.call('GET', `/v1/customers/${customerId}/enrollments`)).body;
     expect(enrollment.status).toBe('active');
+    const marked = await eventually(
+      async () => (await h.db.collection(COLLECTIONS.segmentTimerMarks).countDocuments({ customerId })) > 0,
+    );
+    expect(marked).toBe(true);
 
     const exported = await h.call('GET', `/v1/customers/${customerId}/export`);
     expect(exported.status).toBe(200);
@@ -60,6 +71,8 @@ describe('customer erasure and export', () => {
       enrollments: [expect.objectContaining({ id: enrollment.id })],
       subscriptions: { topics: { news: false } },
       aliases: [anonymousId],
+      segments: [expect.objectContaining({ segmentId })],
+      segmentChanges: [expect.objectContaining({ segmentId, kind: 'entered' })],
     });
     expect(exported.body.messages.length).toBeGreaterThan(0);
     expect(exported.body.steps.length).toBeGreaterThan(0);
@@ -73,6 +86,8 @@ describe('customer erasure and export', () => {
     const { client } = await import('../../test/support/servers.ts').then((m) => m.devServerClient());
     const described = await client.workflow.getHandle(enrollment.id).describe();
     expect(described.status.name).toBe('TERMINATED');
+    const clock = await client.workflow.getHandle(segmentClockId(customerId)).describe();
+    expect(clock.status.name).toBe('TERMINATED');
     await client.connection.close();
     expect((await h.call('GET', `/v1/customers/${customerId}/export`)).status).toBe(404);
 

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { subscriptionStore } from '@itinera/nodes/send';
-import { COLLECTIONS } from '@itinera/schemas';
+import { COLLECTIONS, segmentClockId } from '@itinera/schemas';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { Db, Document } from 'mongodb';
 import type { EnrollmentService, TemporalTarget } from './enrollments.ts';
@@ -55,6 +55,28 @@ export function erasureService(db: Db, temporal: TemporalTarget, enrollments: En
     return { deliveryReceipts: strip(receipts), suppressions: strip(suppressions) };
   };
 
+  /** The segments the customer is in, and every entry and exit recorded with its reason. */
+  const segmentsOf = async (customerId: string) => {
+    const [members, changes] = await Promise.all([
+      c('segmentMembers')
+        .find({ customerId }, { projection: { _id: 0, customerId: 0 } })
+        .toArray(),
+      c('segmentChanges')
+        .find({ customerId }, { projection: { _id: 0, customerId: 0 } })
+        .toArray(),
+    ]);
+    return { segments: members, segmentChanges: changes };
+  };
+
+  /** Ends a workflow of the customer's, if it still runs. */
+  const terminate = (workflowId: string) =>
+    temporal.client.workflow
+      .getHandle(workflowId)
+      .terminate('customer erased')
+      .catch((error) => {
+        if (!(error instanceof WorkflowNotFoundError)) throw error;
+      });
+
   return {
     async isErased(customerId: string): Promise<boolean> {
       return (await this.erasedAmong([customerId])).size > 0;
@@ -95,6 +117,7 @@ export function erasureService(db: Db, temporal: TemporalTarget, enrollments: En
         promoCodes: strip(h.promoCodes),
         aliases: h.aliases.map((a) => a._id),
         ...(await deliveryReceiptsOf(customerId)),
+        ...(await segmentsOf(customerId)),
       };
     },
 
@@ -106,14 +129,10 @@ export function erasureService(db: Db, temporal: TemporalTarget, enrollments: En
       const erasedAt = new Date().toISOString();
       await tombstones.updateOne({ _id: tombstoneId(customerId) }, { $set: { erasedAt } }, { upsert: true });
       const h = await held(customerId);
-      for (const enrollment of h.enrollmentDocs.filter((e) => e.status === 'active')) {
-        await temporal.client.workflow
-          .getHandle(enrollment._id)
-          .terminate('customer erased')
-          .catch((error) => {
-            if (!(error instanceof WorkflowNotFoundError)) throw error;
-          });
-      }
+      for (const enrollment of h.enrollmentDocs.filter((e) => e.status === 'active'))
+        await terminate(enrollment._id);
+      // Before its marks and memberships go: a re-check would otherwise re-create them.
+      await terminate(segmentClockId(customerId));
       const ids = (docs: Doc[]) => ({ _id: { $in: docs.map((d) => d._id) } });
       const enrollmentIds = h.enrollmentDocs.map((e) => e._id);
       const results = await Promise.all([
@@ -141,6 +160,7 @@ export function erasureService(db: Db, temporal: TemporalTarget, enrollments: En
         c('computedValues').deleteMany({ customerId }),
         c('segmentMembers').deleteMany({ customerId }),
         c('segmentChanges').deleteMany({ customerId }),
+        c('segmentTimerMarks').deleteMany({ customerId }),
         c('aliases').deleteMany(ids(h.aliases)),
         // An anonymous id merged into this customer is theirs too: whatever is still stored under it goes.
         c('events').deleteMany({ customerId: { $in: h.aliases.map((a) => a._id) } }),
