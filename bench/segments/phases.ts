@@ -71,7 +71,7 @@ export async function ingestionRate(
     })
     .filter((s) => s.perTrack > 0)
     .sort((a, b) => b.msPerTrack - a.msPerTrack)
-    .slice(0, 12)
+    .slice(0, 20)
     .map((s) => ({ ...s, perTrack: round(s.perTrack), msPerTrack: round(s.msPerTrack) }));
   return {
     perSecond: tracks / seconds,
