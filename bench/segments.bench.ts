@@ -37,7 +37,7 @@ const option = (name: string, full: string, tiny: string) => Number(args.get(nam
 const settings = {
   mode: smoke ? 'smoke' : backfillOnly ? 'backfill-only' : 'full',
   customers: option('customers', '10000', '60'),
-  tracks: option('tracks', '600', '20'),
+  tracks: option('tracks', '3000', '20'),
   latency: option('latency', '200', '5'),
   concurrency: option('concurrency', '16', '4'),
 };
