@@ -1,4 +1,11 @@
-import { COLLECTIONS, segmentClockId } from '@itinera/schemas';
+import {
+  COLLECTIONS,
+  SEGMENT_CLOCK_WORKFLOW,
+  SEGMENT_RECHECK_SIGNAL,
+  SEGMENT_TIMER_WORKFLOW,
+  segmentClockId,
+  segmentTimerId,
+} from '@itinera/schemas';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { eventually, timeSkippingHarness } from '../../test/support/harness.ts';
 import { graph } from '../../test/support/journeys.ts';
@@ -207,5 +214,43 @@ describe('segment clocks', () => {
     expect(inside).toMatchObject({ port: 'yes', reason: 'Yes: in segment "insiders"' });
     const [outside] = await h.stepsWhenEnded('cond-out', 'check');
     expect(outside).toMatchObject({ port: 'no', reason: 'No: not in segment "insiders"' });
+  });
+
+  it('a clock, or a release 0.3 timer, that fires after the customer was erased writes nothing about them', async () => {
+    await createSegment({
+      id: 'quiet-week',
+      name: 'Quiet week',
+      rules: { kind: 'notPerformed', event: 'visited', withinDays: 7 },
+    });
+    const customerId = 'erased-erin';
+    expect((await h.call('DELETE', `/v1/customers/${customerId}`, undefined, 'support')).status).toBe(200);
+    // As if they had been started before the erasure: the clock holds a re-check, the old timer a pending one.
+    const at = Date.now() + DAY;
+    const { client } = h.env;
+    const clock = await client.workflow.signalWithStart(SEGMENT_CLOCK_WORKFLOW, {
+      workflowId: segmentClockId(customerId),
+      taskQueue: h.taskQueue,
+      args: [{ customerId }],
+      signal: SEGMENT_RECHECK_SIGNAL,
+      signalArgs: [new Date(at).toISOString()],
+    });
+    const timer = (who: string) =>
+      client.workflow.start(SEGMENT_TIMER_WORKFLOW, {
+        workflowId: segmentTimerId('quiet-week', who),
+        taskQueue: h.taskQueue,
+        args: [{ segmentId: 'quiet-week', customerId: who }, at],
+      });
+    // A customer who was not erased, under the same rule: the timer does make them a member.
+    const timers = [await timer(customerId), await timer('kept-kim')];
+    await h.env.sleep(2 * DAY);
+    await Promise.all([clock.result(), ...timers.map((t) => t.result())]);
+    for (const collection of [
+      COLLECTIONS.segmentMembers,
+      COLLECTIONS.segmentChanges,
+      COLLECTIONS.segmentTimerMarks,
+    ])
+      expect(await h.db.collection(collection).countDocuments({ customerId })).toBe(0);
+    const kept = await h.db.collection(COLLECTIONS.segmentMembers).countDocuments({ customerId: 'kept-kim' });
+    expect(kept).toBe(1);
   });
 });

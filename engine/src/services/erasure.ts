@@ -1,11 +1,9 @@
-import { createHash } from 'node:crypto';
+import { tombstoneId } from '@itinera/nodes/segments';
 import { subscriptionStore } from '@itinera/nodes/send';
 import { COLLECTIONS, segmentClockId } from '@itinera/schemas';
 import { WorkflowNotFoundError } from '@temporalio/client';
 import type { Db, Document } from 'mongodb';
 import type { EnrollmentService, TemporalTarget } from './enrollments.ts';
-
-export const tombstoneId = (customerId: string) => createHash('sha256').update(customerId).digest('hex');
 
 type Doc = Document & { _id: string };
 const strip = (docs: Doc[]) => docs.map(({ _id, ...rest }) => ({ id: _id, ...rest }));

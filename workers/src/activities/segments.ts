@@ -1,4 +1,5 @@
 import {
+  isErased,
   loadRuleSegments,
   loadSegment,
   memberId,
@@ -29,6 +30,8 @@ export function segmentActivities(db: Db) {
      * exactly when the rule flipped) and returns when to look again, if ever. For release 0.3's timers.
      */
     async reevaluateSegment(input: SegmentTimerInput & { at: string }): Promise<{ nextCheckAt?: string }> {
+      // Nothing may be written about an erased customer; returning no next check ends the timer.
+      if (await isErased(db, input.customerId)) return {};
       const segment = await loadSegment(db, input.segmentId);
       if (!segment) return {};
       const now = new Date(input.at);
@@ -43,6 +46,7 @@ export function segmentActivities(db: Db) {
     async reevaluateTimedSegments(
       input: SegmentClockInput & { at: string },
     ): Promise<{ nextCheckAt?: string }> {
+      if (await isErased(db, input.customerId)) return {};
       // Before reading: an evaluation that finds no record of this re-check knows it reads their data.
       const firedAt = await marks.fired(input.customerId);
       const all = await loadRuleSegments(db);
