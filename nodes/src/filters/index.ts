@@ -6,7 +6,9 @@ import {
   type PropertyFilter,
   type PropertyPredicate,
 } from '@itinera/schemas';
-import { Query } from 'mingo';
+import { Context } from 'mingo/core';
+import * as queryOperators from 'mingo/operators/query';
+import { Query } from 'mingo/query';
 
 /**
  * One semantics for every property filter: a predicate becomes a MongoDB query once, and that query runs both in
@@ -94,6 +96,12 @@ export function filterQuery(filter: PropertyFilter | undefined, root = ''): Mong
   return clauses.length === 1 ? clauses[0] : { $and: clauses };
 }
 
+/**
+ * Only mingo's query operators, which are all a filter's query uses: this module runs in every journey
+ * workflow, and the workflow sandbox evaluates each imported module once per workflow it starts.
+ */
+const QUERY_CONTEXT = Context.init({ query: queryOperators });
+
 /** Compiled queries by filter: journeys reuse a handful of filters for every event. A pure cache. */
 const compiled = new Map<string, Query>();
 const MAX_COMPILED = 1000;
@@ -103,7 +111,7 @@ function compiledQuery(filter: PropertyFilter): Query {
   let query = compiled.get(key);
   if (!query) {
     if (compiled.size >= MAX_COMPILED) compiled.clear();
-    query = new Query(filterQuery(filter));
+    query = new Query(filterQuery(filter), { context: QUERY_CONTEXT });
     compiled.set(key, query);
   }
   return query;
