@@ -1,10 +1,13 @@
 import { randomUUID } from 'node:crypto';
+import { readFileSync } from 'node:fs';
 import { Client, Connection } from '@temporalio/client';
 import { TestWorkflowEnvironment } from '@temporalio/testing';
 import { DefaultLogger, Runtime, type WorkflowBundle } from '@temporalio/worker';
 import type { Db } from 'mongodb';
 import { afterAll, beforeAll, inject } from 'vitest';
 import { connectDatabase } from '../../engine/src/db.ts';
+import { startTimeSkippingServer } from '../../scripts/lib/servers.mjs';
+import { PATHS_FILE } from '../../scripts/lib/tools.mjs';
 import { bundleJourneyWorkflows, createItineraWorker, type WorkerPlugin } from '../../workers/src/worker.ts';
 
 Runtime.install({ logger: new DefaultLogger('WARN') });
@@ -21,17 +24,44 @@ export async function testDatabase(): Promise<{ db: Db; close: () => Promise<voi
   };
 }
 
-/** Connects to the run's time-skipping server (started once by the global setup). */
-export async function timeSkippingEnvironment(): Promise<TestWorkflowEnvironment> {
+/** Connects to the run's time-skipping server (started once by the global setup), or to the one at `address`. */
+export async function timeSkippingEnvironment(
+  address: string = inject('TEMPORAL_TEST_SERVER_ADDRESS'),
+): Promise<TestWorkflowEnvironment> {
   const create = (
     TestWorkflowEnvironment as unknown as { create: (opts: object) => Promise<TestWorkflowEnvironment> }
   ).create;
   return create.call(TestWorkflowEnvironment, {
     server: { type: 'existing' },
-    address: inject('TEMPORAL_TEST_SERVER_ADDRESS'),
+    address,
     supportsTimeSkipping: true,
     namespace: 'default',
   });
+}
+
+/**
+ * A time-skipping server of the caller's own. Test runs unlock its clock for good, which the run's shared one
+ * must never be: other files' waits would then race their own clients' locks and unlocks.
+ */
+export async function ownTimeSkippingServer() {
+  // The path provisioning recorded: inside a test run, the tool lookup defers to the run's shared server.
+  const bin = (JSON.parse(readFileSync(PATHS_FILE, 'utf8')) as { temporalTestServer: string })
+    .temporalTestServer;
+  const server = await startTimeSkippingServer({ bin });
+  try {
+    const env = await timeSkippingEnvironment(server.address);
+    return {
+      env,
+      address: server.address,
+      async stop() {
+        await env.teardown();
+        await server.stop();
+      },
+    };
+  } catch (error) {
+    await server.stop();
+    throw error;
+  }
 }
 
 export async function devServerClient(): Promise<{ client: Client; connection: Connection }> {

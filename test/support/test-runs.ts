@@ -1,17 +1,15 @@
 import { COLLECTIONS, type JourneyGraph, TEST_RUN_SANDBOX } from '@itinera/schemas';
 import { Client } from '@temporalio/client';
-import { createTestRunWorker, unlockTimeSkipping } from '../../workers/src/test-runs/worker.ts';
+import { unlockTimeSkipping } from '../../workers/src/test-runs/clock.ts';
+import { createTestRunWorker } from '../../workers/src/test-runs/worker.ts';
 import { type Harness, startHarness } from './harness.ts';
 import { graph } from './journeys.ts';
-import { timeSkippingEnvironment, uniqueTaskQueue, workflowBundle } from './servers.ts';
+import { ownTimeSkippingServer, uniqueTaskQueue, workflowBundle } from './servers.ts';
 
-/**
- * The API with test runs wired to the run's time-skipping server, plus a test-run worker on it. The server's
- * clock stays unlocked while the harness lives (as in production) and is locked again on close, because
- * other test files share it.
- */
-export async function testRunHarness(): Promise<Harness> {
-  const env = await timeSkippingEnvironment();
+/** The API with test runs wired to a time-skipping server of its own, plus a test-run worker on it. */
+export async function testRunHarness(): Promise<Harness & { timeSkippingAddress: string }> {
+  const server = await ownTimeSkippingServer();
+  const { env } = server;
   const taskQueue = uniqueTaskQueue();
   const h = await startHarness({
     client: env.client,
@@ -25,15 +23,16 @@ export async function testRunHarness(): Promise<Harness> {
     workflowBundle: await workflowBundle(),
   });
   const running = worker.run();
-  const clock = await unlockTimeSkipping(env.address);
+  // As in production: the clock stays unlocked for good.
+  await unlockTimeSkipping(server.address);
   return {
     ...h,
+    timeSkippingAddress: server.address,
     async close() {
       worker.shutdown();
       await running;
-      await clock.relock();
       await h.close();
-      await env.teardown();
+      await server.stop();
     },
   };
 }

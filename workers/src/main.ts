@@ -5,7 +5,8 @@ import { DefaultLogger, type LogLevel, NativeConnection, Runtime } from '@tempor
 import { connectWorkerMongo } from './db.ts';
 import { describeProviders, providersFromEnv } from './providers/from-env.ts';
 import { describeTemporal, temporalSettingsFromEnv } from './temporal/index.ts';
-import { createTestRunWorker, unlockTimeSkipping } from './test-runs/worker.ts';
+import { unlockTimeSkipping } from './test-runs/clock.ts';
+import { createTestRunWorker } from './test-runs/worker.ts';
 import { createItineraWorker, journeyWorkflowBundle, type WorkerPlugin } from './worker.ts';
 
 const env = process.env;
@@ -49,17 +50,19 @@ const testRunWorker =
     plugins,
     workflowBundle,
   }));
-if (testRunAddress) await (await unlockTimeSkipping(testRunAddress)).release();
 const stop = () => {
   worker.shutdown();
   testRunWorker?.shutdown();
 };
 process.once('SIGINT', stop);
 process.once('SIGTERM', stop);
+const running = Promise.all([worker.run(), testRunWorker?.run()]);
+// Once the test-run worker polls, a test run's task left in flight by a worker that died finishes first.
+if (testRunAddress) await unlockTimeSkipping(testRunAddress);
 console.log(
   `worker ready: Temporal at ${describeTemporal(temporal)}${testRunAddress ? `; test runs on ${testRunAddress}` : ''}`,
 );
-await Promise.all([worker.run(), testRunWorker?.run()]);
+await running;
 await connection.close();
 await testRunConnection?.close();
 await mongo.close();

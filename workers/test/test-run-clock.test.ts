@@ -1,30 +1,43 @@
-import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTimeSkippingServer } from '../../scripts/lib/servers.mjs';
-import { PATHS_FILE } from '../../scripts/lib/tools.mjs';
-import { unlockTimeSkipping } from '../src/test-runs/worker.ts';
+import { graph } from '../../test/support/journeys.ts';
+import { testRunHarness } from '../../test/support/test-runs.ts';
+import { unlockTimeSkipping } from '../src/test-runs/clock.ts';
 
 /** `npm start` keeps the time-skipping server up while it restarts a worker that died. */
 describe('the test-run clock across worker restarts', () => {
-  let server: Awaited<ReturnType<typeof startTimeSkippingServer>>;
+  let h: Awaited<ReturnType<typeof testRunHarness>>;
   beforeAll(async () => {
-    // A server of its own: unlocking the shared one would change its clock under other test files.
-    const bin = (JSON.parse(readFileSync(PATHS_FILE, 'utf8')) as { temporalTestServer: string })
-      .temporalTestServer;
-    server = await startTimeSkippingServer({ bin });
+    // Its own server, whose clock the harness's worker has already unlocked.
+    h = await testRunHarness();
   });
   afterAll(async () => {
-    await server?.stop();
+    await h?.close();
   });
 
-  it('a restarted worker unlocks time skipping again without failing', async () => {
-    // The first worker unlocks the server's clock and keeps it so.
-    await (await unlockTimeSkipping(server.address)).release();
-    // Each restart asks again: the server refuses an unbalanced unlock, which must not stop the worker.
+  it('a restarted worker unlocks again without failing, and waits are still skipped', async () => {
+    // Each restart asks again. The server refuses a second unlock, and its clock would then race ahead of
+    // workflow tasks: the test run below would time out instead of completing.
     for (let restart = 0; restart < 2; restart++)
-      await expect(
-        unlockTimeSkipping(server.address).then((clock) => clock.release()),
-      ).resolves.toBeUndefined();
+      await expect(unlockTimeSkipping(h.timeSkippingAddress)).resolves.toBeUndefined();
+    const journeyId = await h.publish(
+      graph(
+        [
+          { id: 'start', type: 'trigger', config: { kind: 'event', event: 'signed_up', reentry: 'once' } },
+          { id: 'wait', type: 'wait', config: { mode: 'duration', duration: { amount: 30, unit: 'days' } } },
+          { id: 'end', type: 'exit', config: {} },
+        ],
+        ['start->wait', 'wait->end'],
+      ),
+      '30 days',
+    );
+    const { status, body } = await h.call('POST', `/v1/journeys/${journeyId}/test-runs`, {
+      profile: { traits: { email: 'restarted@example.com' } },
+      scenario: { steps: [] },
+    });
+    expect(status, JSON.stringify(body)).toBe(200);
+    expect(body.status).toBe('completed');
+    expect(body.path).toEqual(['start', 'wait', 'end']);
+    expect(body.clock.elapsedMs).toBeGreaterThanOrEqual(30 * 86_400_000);
   });
 
   it('still fails when the server cannot be reached', async () => {
