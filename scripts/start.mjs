@@ -250,6 +250,7 @@ async function main() {
     const testServerPart = await supervised('Temporal time-skipping server', async () => {
       const started = await startTimeSkippingServer({
         port: sPort,
+        unlocked: true,
         logFile: path.join(LOG_DIR, 'temporal-test-server.log'),
       });
       return { ...started, processes: [started.process] };

@@ -6,8 +6,7 @@ import type { Db } from 'mongodb';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { parse, stringify } from 'yaml';
 import { createApiKey } from '../../engine/src/plugins/auth.ts';
-import { startTimeSkippingServer } from '../../scripts/lib/servers.mjs';
-import { PATHS_FILE, ROOT } from '../../scripts/lib/tools.mjs';
+import { ROOT } from '../../scripts/lib/tools.mjs';
 import { eventually } from '../../test/support/harness.ts';
 import { graph } from '../../test/support/journeys.ts';
 import {
@@ -15,7 +14,7 @@ import {
   startProductProcesses,
   terminateActiveEnrollments,
 } from '../../test/support/processes.ts';
-import { testDatabase, uniqueTaskQueue } from '../../test/support/servers.ts';
+import { startOwnTimeSkippingServer, testDatabase, uniqueTaskQueue } from '../../test/support/servers.ts';
 
 const BIN = join(ROOT, 'node_modules/.bin/itinera');
 
@@ -27,7 +26,7 @@ describe('the itinera CLI against a running API process, worker, store and Tempo
   let adminKey: string;
   let dir: string;
   let journeyId: string;
-  let testRunServer: Awaited<ReturnType<typeof startTimeSkippingServer>>;
+  let testRunServer: Awaited<ReturnType<typeof startOwnTimeSkippingServer>>;
 
   /** Runs `itinera <args>` as CI would: the npm-linked binary, the API URL and key from the environment. */
   const itinera = (args: string[], env: Record<string, string> = {}) =>
@@ -57,11 +56,8 @@ describe('the itinera CLI against a running API process, worker, store and Tempo
     ({ db, close: closeDb } = await testDatabase());
     key = await createApiKey(db, 'marketer', 'ci pipeline');
     adminKey = await createApiKey(db, 'admin', 'test setup');
-    testRunServer = await startTimeSkippingServer({
-      // The binary the global setup provisioned (its own server's address hides it from tool resolution).
-      bin: JSON.parse(await readFile(PATHS_FILE, 'utf8')).temporalTestServer,
-      logFile: join(dir, 'temporal-test-server.log'),
-    });
+    // Started locked: the product's worker unlocks it.
+    testRunServer = await startOwnTimeSkippingServer({ logFile: join(dir, 'temporal-test-server.log') });
     product = await startProductProcesses({
       dbName: db.databaseName,
       taskQueue: uniqueTaskQueue(),

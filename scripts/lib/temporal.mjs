@@ -96,12 +96,15 @@ async function temporalHealth(bin, address, namespace) {
 
 /**
  * `temporal-test-server <port>` (the Java test server, native image). Resolves once the port accepts connections.
- * @param {{ port?: number, logFile?: string, bin?: string, timeoutMs?: number }} [opts]
+ * It starts with time skipping locked, as SDK test environments expect, unless `unlocked` (test runs: their
+ * waits are skipped whenever nothing is in flight, from the start and after a restart, with no unlock call).
+ * @param {{ port?: number, logFile?: string, bin?: string, timeoutMs?: number, unlocked?: boolean }} [opts]
  */
 export async function startTimeSkippingServer(opts = {}) {
   const bin = toolPath(opts.bin, 'temporalTestServer', 'temporal-test-server');
   const port = await choosePort(opts.port, 'Temporal test server');
-  const proc = spawnManaged('temporal-test-server', bin, [String(port)], { logFile: opts.logFile });
+  const args = [String(port), ...(opts.unlocked ? ['--enable-time-skipping'] : [])];
+  const proc = spawnManaged('temporal-test-server', bin, args, { logFile: opts.logFile });
   await startOrCleanup(proc, () => waitForPort(HOST, port, opts.timeoutMs ?? 30_000, { process: proc }));
   return {
     address: `${HOST}:${port}`,

@@ -39,15 +39,20 @@ export async function timeSkippingEnvironment(
   });
 }
 
-/**
- * A time-skipping server of the caller's own. Test runs unlock its clock for good, which the run's shared one
- * must never be: other files' waits would then race their own clients' locks and unlocks.
- */
-export async function ownTimeSkippingServer() {
-  // The path provisioning recorded: inside a test run, the tool lookup defers to the run's shared server.
+/** A time-skipping server of the caller's own, from the binary provisioning recorded. */
+export async function startOwnTimeSkippingServer(options: { unlocked?: boolean; logFile?: string } = {}) {
+  // Inside a test run the tool lookup defers to the run's shared server, so read the recorded path.
   const bin = (JSON.parse(readFileSync(PATHS_FILE, 'utf8')) as { temporalTestServer: string })
     .temporalTestServer;
-  const server = await startTimeSkippingServer({ bin });
+  return startTimeSkippingServer({ bin, ...options });
+}
+
+/**
+ * A time-skipping server of the caller's own, with a test environment on it. Test runs need its clock
+ * unlocked for good, which the run's shared one must never be: other files' waits lock and unlock it.
+ */
+export async function ownTimeSkippingServer(options: { unlocked?: boolean } = {}) {
+  const server = await startOwnTimeSkippingServer(options);
   try {
     const env = await timeSkippingEnvironment(server.address);
     return {

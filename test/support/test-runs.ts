@@ -6,9 +6,15 @@ import { type Harness, startHarness } from './harness.ts';
 import { graph } from './journeys.ts';
 import { ownTimeSkippingServer, uniqueTaskQueue, workflowBundle } from './servers.ts';
 
-/** The API with test runs wired to a time-skipping server of its own, plus a test-run worker on it. */
-export async function testRunHarness(): Promise<Harness & { timeSkippingAddress: string }> {
-  const server = await ownTimeSkippingServer();
+/**
+ * The API with test runs wired to a time-skipping server of its own, plus a test-run worker on it. The server
+ * starts with time skipping on, as `npm start` starts it, unless `locked`: then the worker unlocks it, as it
+ * does a server started by someone else.
+ */
+export async function testRunHarness(
+  options: { locked?: boolean } = {},
+): Promise<Harness & { timeSkippingAddress: string }> {
+  const server = await ownTimeSkippingServer({ unlocked: !options.locked });
   const { env } = server;
   const taskQueue = uniqueTaskQueue();
   const h = await startHarness({
@@ -23,8 +29,7 @@ export async function testRunHarness(): Promise<Harness & { timeSkippingAddress:
     workflowBundle: await workflowBundle(),
   });
   const running = worker.run();
-  // As in production: the clock stays unlocked for good.
-  await unlockTimeSkipping(server.address);
+  if (options.locked) await unlockTimeSkipping(server.address);
   return {
     ...h,
     timeSkippingAddress: server.address,

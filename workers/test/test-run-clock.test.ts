@@ -3,12 +3,12 @@ import { graph } from '../../test/support/journeys.ts';
 import { testRunHarness } from '../../test/support/test-runs.ts';
 import { unlockTimeSkipping } from '../src/test-runs/clock.ts';
 
-/** `npm start` keeps the time-skipping server up while it restarts a worker that died. */
+/** A time-skipping server the worker did not start stays up while the worker restarts. */
 describe('the test-run clock across worker restarts', () => {
   let h: Awaited<ReturnType<typeof testRunHarness>>;
   beforeAll(async () => {
-    // Its own server, whose clock the harness's worker has already unlocked.
-    h = await testRunHarness();
+    // A server started locked, whose clock the harness's worker has already unlocked.
+    h = await testRunHarness({ locked: true });
   });
   afterAll(async () => {
     await h?.close();
