@@ -15,31 +15,45 @@ export async function testRunHarness(
   options: { locked?: boolean } = {},
 ): Promise<Harness & { timeSkippingAddress: string }> {
   const server = await ownTimeSkippingServer({ unlocked: !options.locked });
-  const { env } = server;
-  const taskQueue = uniqueTaskQueue();
-  const h = await startHarness({
-    client: env.client,
-    nativeConnection: env.nativeConnection,
-    testRuns: { client: new Client({ connection: env.connection }), taskQueue, timeoutMs: 90_000 },
-  });
-  const worker = await createTestRunWorker({
-    connection: env.nativeConnection,
-    taskQueue,
-    db: h.db,
-    workflowBundle: await workflowBundle(),
-  });
-  const running = worker.run();
-  if (options.locked) await unlockTimeSkipping(server.address);
-  return {
-    ...h,
-    timeSkippingAddress: server.address,
-    async close() {
+  let h: Harness | undefined;
+  try {
+    const { env } = server;
+    const taskQueue = uniqueTaskQueue();
+    const started = await startHarness({
+      client: env.client,
+      nativeConnection: env.nativeConnection,
+      testRuns: { client: new Client({ connection: env.connection }), taskQueue, timeoutMs: 90_000 },
+    });
+    h = started;
+    const worker = await createTestRunWorker({
+      connection: env.nativeConnection,
+      taskQueue,
+      db: started.db,
+      workflowBundle: await workflowBundle(),
+    });
+    const running = worker.run();
+    const stopWorker = async () => {
       worker.shutdown();
       await running;
-      await h.close();
-      await server.stop();
-    },
-  };
+    };
+    if (options.locked)
+      await unlockTimeSkipping(server.address).catch(async (error) => {
+        await stopWorker();
+        throw error;
+      });
+    return {
+      ...started,
+      timeSkippingAddress: server.address,
+      async close() {
+        await stopWorker();
+        await started.close().finally(() => server.stop());
+      },
+    };
+  } catch (error) {
+    await h?.close().catch(() => undefined);
+    await server.stop();
+    throw error;
+  }
 }
 
 /** Documents left in the test-run sandbox and in the real customer-scoped collections for these ids. */

@@ -56,9 +56,11 @@ const stop = () => {
 };
 process.once('SIGINT', stop);
 process.once('SIGTERM', stop);
-const running = Promise.all([worker.run(), testRunWorker?.run()]);
-// Once the test-run worker polls, a test run's task left in flight by a worker that died finishes first.
+const testRunning = testRunWorker?.run();
+// Once the test-run worker polls, a test run's task left in flight by a worker that died finishes first; a
+// failed unlock stops this process before the journey worker takes any task.
 if (testRunAddress) await unlockTimeSkipping(testRunAddress);
+const running = Promise.all([worker.run(), testRunning]);
 console.log(
   `worker ready: Temporal at ${describeTemporal(temporal)}${testRunAddress ? `; test runs on ${testRunAddress}` : ''}`,
 );
