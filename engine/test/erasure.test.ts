@@ -75,6 +75,11 @@ describe('customer erasure and export', () => {
       segmentChanges: [expect.objectContaining({ segmentId, kind: 'entered' })],
     });
     expect(exported.body.messages.length).toBeGreaterThan(0);
+    // The welcome email carries a signed unsubscribe link, which answers until the erasure.
+    const unsubscribe = JSON.stringify(exported.body.messages).match(/\/u\/[\w.-]+/)?.[0];
+    expect(unsubscribe).toBeDefined();
+    const openLink = () => h.app.inject({ method: 'GET', url: unsubscribe! });
+    expect((await openLink()).statusCode).toBe(200);
     expect(exported.body.steps.length).toBeGreaterThan(0);
     expect(await everythingStored(h)).toContain(customerId);
 
@@ -90,6 +95,9 @@ describe('customer erasure and export', () => {
     expect(clock.status.name).toBe('TERMINATED');
     await client.connection.close();
     expect((await h.call('GET', `/v1/customers/${customerId}/export`)).status).toBe(404);
+    const stale = await openLink();
+    expect(stale.statusCode).toBe(404);
+    expect(stale.body).toContain('This link is no longer valid');
 
     const refused = await h.call('POST', '/v1/track', { userId: customerId, event: 'came_back' }, 'ingest');
     expect(refused).toMatchObject({ status: 409, body: { field: 'userId' } });

@@ -1,4 +1,4 @@
-import { tombstoneId } from '@itinera/nodes/segments';
+import { isErased, tombstoneId } from '@itinera/nodes/segments';
 import { subscriptionStore } from '@itinera/nodes/send';
 import { COLLECTIONS, segmentClockId } from '@itinera/schemas';
 import { WorkflowNotFoundError } from '@temporalio/client';
@@ -76,9 +76,7 @@ export function erasureService(db: Db, temporal: TemporalTarget, enrollments: En
       });
 
   return {
-    async isErased(customerId: string): Promise<boolean> {
-      return (await this.erasedAmong([customerId])).size > 0;
-    },
+    isErased: (customerId: string): Promise<boolean> => isErased(db, customerId),
     /** Which of these ids belong to erased customers; one indexed read for a whole batch. */
     async erasedAmong(customerIds: string[]): Promise<Set<string>> {
       if (customerIds.length === 0) return new Set();
